@@ -1,0 +1,125 @@
+/*
+ * cmd-parse.c - gazette parse: what the feed parser reads from one file or
+ * URL, for comparing with other parsers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "feed-json.h"
+#include "feed.h"
+#include "fetch.h"
+#include "fileio.h"
+#include "log.h"
+#include "url.h"
+#include "xmalloc.h"
+
+static int	cmd_parse(struct cmd_ctx *, int, char **);
+
+const struct cmd_entry cmd_parse_entry = {
+	NULL, "parse", "FILE|URL [--json]",
+	"Parse one feed and print what gazette reads from it.",
+	"  -j, --json         print one JSON object (the shape of the shared "
+	"corpus oracle,\n"
+	"                     plus summary_html and content_html per item)\n",
+	0, cmd_parse
+};
+
+struct got {
+	char	*body;
+	size_t	 len;
+	char	*error;
+	char	*url;
+};
+
+static void
+on_fetched(const struct fetch_request *req, const struct fetch_result *res,
+    void *ctx)
+{
+	struct got *g = ctx;
+
+	(void)req;
+	if (res->error)
+		g->error = xstrdup(res->error);
+	else if (res->status != 200)
+		g->error = xasprintf("HTTP status %ld", res->status);
+	else {
+		g->body = xmalloc(res->len + 1);
+		memcpy(g->body, res->body, res->len + 1);
+		g->len = res->len;
+		g->url = xstrdup_or_null(res->effective_url);
+	}
+}
+
+static int
+load(struct cmd_ctx *ctx, const char *src, struct got *g)
+{
+	struct fetch_options opt = { 1, ctx->cfg->collect_timeout,
+	    ctx->cfg->collect_max_size, 0 };
+	struct fetch_request req = { src, NULL, NULL, NULL };
+	char *err = NULL;
+
+	if (!url_is_http(src)) {
+		if ((g->body = file_read(src, ctx->cfg->collect_max_size,
+		    &g->len, &err)) == NULL)
+			return gz_fail_err(EX_NOINPUT, err);
+		return EX_OK;
+	}
+	if (fetch_all(&req, 1, &opt, on_fetched, g, &err) == -1)
+		return gz_fail_err(EX_UNAVAILABLE, err);
+	if (g->error)
+		return gz_fail(EX_UNAVAILABLE, "%s: %s", src, g->error);
+	return EX_OK;
+}
+
+static void
+print_text(const struct feed *f)
+{
+	size_t i;
+
+	printf("%s (%s, %zu items)\n", f->title ? f->title : "(untitled)",
+	    f->format ? f->format : "?", f->nitems);
+	for (i = 0; i < f->nitems; i++)
+		printf("- %s\n  %s\n", f->items[i].title ? f->items[i].title
+		    : "(untitled)", f->items[i].link ? f->items[i].link : "");
+}
+
+static int
+cmd_parse(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct got g = { 0 };
+	struct feed *f = NULL;
+	char *err = NULL, *json;
+	int c, as_json = 0, rc;
+
+	while ((c = cmd_getopt(&cmd_parse_entry, argc, argv, "j", opts)) != -1) {
+		if (c == '?')
+			return EX_USAGE;
+		as_json = 1;
+	}
+	if (argc - optind != 1)
+		return cmd_usage(&cmd_parse_entry, "expected one FILE or URL");
+	if ((rc = load(ctx, argv[optind], &g)) == EX_OK &&
+	    (f = feed_parse(g.body, g.len, g.url, NULL, &err)) == NULL)
+		rc = gz_fail(EX_DATAERR, "%s: %s", argv[optind], err);
+	if (f && as_json) {
+		json = feed_to_json(f);
+		puts(json);
+		free(json);
+	} else if (f)
+		print_text(f);
+	if (f && f->warning)
+		gz_warn("%s: %s", argv[optind], f->warning);
+	feed_free(f);
+	free(err);
+	free(g.body);
+	free(g.error);
+	free(g.url);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * cmd.h - the command table: dispatch, usage and help come from one place.
+ *
+ * A command is a file (cmd-*.c) holding its entries; adding a command is
+ * adding an entry.  Commands report errors through log.h's gz_fail and
+ * return a sysexits code; nothing below them prints.
+ */
+#ifndef GZ_CMD_H
+#define GZ_CMD_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct store;
+
+/* Flags: what the dispatcher sets up before exec. */
+#define GZ_NEEDS_DB	0x1	/* open (and migrate) the store */
+
+struct cmd_ctx {
+	struct config *cfg;
+	struct store *st;	/* set when the entry has GZ_NEEDS_DB */
+	const char *db_path;
+	int64_t	 now;
+};
+
+struct cmd_entry {
+	const char *family;	/* "topic", or NULL for a top-level command */
+	const char *name;	/* "add" */
+	const char *args;	/* "SLUG [--name TEXT]" */
+	const char *summary;	/* one line */
+	const char *options;	/* option lines for help, or NULL */
+	int	 flags;
+	int	(*exec)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+extern const struct cmd_entry *const cmd_table[];
+
+/* Find the entry for argv ("topic add ..." or "collect ..."). */
+const struct cmd_entry *cmd_find(int argc, char **argv, int *consumed);
+/* "gazette topic add" */
+const char *cmd_fullname(const struct cmd_entry *e, char *out, size_t len);
+/* Print a command's help on stdout. */
+void	 cmd_help(const struct cmd_entry *e);
+/* Print help for a whole family ("gazette topic --help"). */
+int	 cmd_help_family(const char *family);
+/* Print the list of all commands. */
+void	 cmd_help_all(void);
+/* Report a usage error for e and return EX_USAGE. */
+int	 cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * getopt_long over a command's argv (argv[0] is the command name).  Returns
+ * the option character, -1 at the end, or '?' after reporting an unknown
+ * option or a missing argument (the caller returns EX_USAGE).
+ */
+int	 cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
+	    const char *shortopts, const struct option *longopts);
+
+/* Look up topic slugs; reports the first unknown one.  Returns EX_OK. */
+int	 cmd_topic_ids(struct cmd_ctx *ctx, char *const *slugs, size_t n,
+	    int64_t *ids);
+
+/* The stages, shared by their commands and gazette run. */
+int	 cmd_collect_run(struct cmd_ctx *ctx);
+int	 cmd_compose_run(struct cmd_ctx *ctx);
+int	 cmd_send_run(struct cmd_ctx *ctx);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * compose.c - the compose stage: unseen entries per subscriber, deduplicated
+ * and capped, queued in the outbox with the marks advanced in the same
+ * transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+#include "compose.h"
+#include "config.h"
+#include "digest.h"
+#include "mime.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct pick {
+	struct digest *d;
+	int	 max;
+	char   **links;		/* links already taken, for dedup */
+	size_t	 nlinks;
+};
+
+static int
+seen_link(struct pick *p, const char *link)
+{
+	size_t i;
+
+	if (link == NULL)
+		return 0;
+	for (i = 0; i < p->nlinks; i++)
+		if (strcmp(p->links[i], link) == 0)
+			return 1;
+	p->links = xreallocarray(p->links, p->nlinks + 1, sizeof *p->links);
+	p->links[p->nlinks++] = xstrdup(link);
+	return 0;
+}
+
+static struct digest_topic *
+current_topic(struct pick *p, const struct unseen_row *r)
+{
+	struct digest *d = p->d;
+
+	if (d->ntopics && d->topics[d->ntopics - 1].topic_id == r->topic_id)
+		return &d->topics[d->ntopics - 1];
+	return digest_add_topic(d, r->topic_id, r->topic_slug, r->topic_name);
+}
+
+static int
+take_row(const struct unseen_row *r, void *ctx)
+{
+	struct pick *p = ctx;
+	struct digest_topic *t = current_topic(p, r);
+	struct digest_entry *e;
+
+	/* The mark moves past everything considered, shown or not, so
+	 * nothing resurfaces later. */
+	if (r->item_id > t->new_mark)
+		t->new_mark = r->item_id;
+	if (seen_link(p, r->link))
+		return 0;
+	if ((int)t->nentries >= p->max) {
+		t->more++;
+		return 0;
+	}
+	e = digest_add_entry(t);
+	e->item_id = r->item_id;
+	e->title = xstrdup_or_null(r->title);
+	e->link = xstrdup_or_null(r->link);
+	e->source = xstrdup_or_null(r->source);
+	e->summary_html = xstrdup_or_null(r->summary_html);
+	e->content_html = xstrdup_or_null(r->content_html);
+	e->date = r->date;
+	return 0;
+}
+
+struct digest *
+compose_pick(struct store *st, int64_t subscriber_id, int max_per_topic,
+    char **err)
+{
+	struct pick p = { digest_new(), max_per_topic, NULL, 0 };
+	size_t i;
+	int rc;
+
+	p.d->subscriber_id = subscriber_id;
+	rc = store_subscriber_fill(st, p.d, err);
+	if (rc == 0)
+		rc = store_unseen_each(st, subscriber_id, take_row, &p, err);
+	for (i = 0; i < p.nlinks; i++)
+		free(p.links[i]);
+	free(p.links);
+	if (rc == -1) {
+		digest_free(p.d);
+		return NULL;
+	}
+	return p.d;
+}
+
+const char *
+compose_domain(const struct config *cfg)
+{
+	char *name = NULL, *addr = NULL;
+	static char domain[256];
+	const char *d;
+
+	if (cfg->from && config_split_from(cfg->from, &name, &addr) == 0 &&
+	    (d = address_domain(addr)) != NULL)
+		snprintf(domain, sizeof domain, "%s", d);
+	else
+		snprintf(domain, sizeof domain, "localhost");
+	free(name);
+	free(addr);
+	return domain;
+}
+
+struct id_list {
+	int64_t	*ids;
+	size_t	 n;
+};
+
+static int
+collect_id(const struct subscriber_row *s, void *ctx)
+{
+	struct id_list *list = ctx;
+
+	list->ids = xreallocarray(list->ids, list->n + 1, sizeof *list->ids);
+	list->ids[list->n++] = s->id;
+	return 0;
+}
+
+static int
+compose_one(struct store *st, const struct config *cfg, int64_t id,
+    int64_t now, int *queued, char **err)
+{
+	struct digest *d = compose_pick(st, id, cfg->max_items_per_topic, err);
+	int rc = 0;
+
+	if (d == NULL)
+		return -1;
+	if (digest_count(d) > 0) {
+		d->message_id = mime_message_id(compose_domain(cfg));
+		if ((rc = store_digest_queue(st, d, now, err)) == 0)
+			(*queued)++;
+	}
+	digest_free(d);
+	return rc;
+}
+
+int
+compose_all(struct store *st, const struct config *cfg, int64_t now,
+    int *queued, char **err)
+{
+	struct id_list list = { NULL, 0 };
+	size_t i;
+	int rc;
+
+	*queued = 0;
+	/* Ids first: the loop below writes to the tables it would read. */
+	rc = store_subscriber_each(st, 1, collect_id, &list, err);
+	for (i = 0; rc == 0 && i < list.n; i++)
+		rc = compose_one(st, cfg, list.ids[i], now, queued, err);
+	free(list.ids);
+	return rc;
+}

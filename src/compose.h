@@ -1,0 +1,34 @@
+/*
+ * compose.h - who gets which entries.
+ */
+#ifndef GZ_COMPOSE_H
+#define GZ_COMPOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct digest;
+struct store;
+
+/*
+ * The digest subscriber_id would get now: per subscribed topic, the entries
+ * above the subscription's mark, newest first, at most max_per_topic, an
+ * article reached through two feeds or topics only once.  Changes nothing.
+ * NULL with *err on a store error; a digest with no entries when nothing
+ * is new.
+ */
+struct digest *compose_pick(struct store *st, int64_t subscriber_id,
+	    int max_per_topic, char **err);
+
+/*
+ * Queue a digest for every active subscriber with something new, each in
+ * one transaction with its advanced marks.  *queued counts them.
+ */
+int	 compose_all(struct store *st, const struct config *cfg, int64_t now,
+	    int *queued, char **err);
+
+/* The domain of [mail] from, for Message-IDs. */
+const char *compose_domain(const struct config *cfg);
+
+#endif

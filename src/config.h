@@ -1,0 +1,67 @@
+/*
+ * config.h - gazette.conf: one struct that owns every parsed value.
+ *
+ * The file is INI (parsed by inih).  Section and key names are the contract
+ * of DESIGN.md's sample; an unknown key or a malformed line is an error that
+ * names the file and line.  Relative paths in the file are taken relative to
+ * the file's own folder.
+ */
+#ifndef GZ_CONFIG_H
+#define GZ_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char	*path;		/* the file read, or NULL for defaults */
+
+	/* [general] */
+	char	*database;
+	char	*title;
+	char	*base_url;
+
+	/* [mail] */
+	char	*from;		/* "Name <addr>" */
+	char	*reply_to;
+	char	*transport;	/* smtp | sendmail | maildir */
+	char	*maildir;
+	char	*sendmail;
+
+	/* [smtp] */
+	char	*smtp_host;
+	int	 smtp_port;
+	char	*smtp_tls;	/* starttls | tls | none */
+	char	*smtp_user;
+	char	*smtp_password_file;
+	int	 smtp_connections;
+	int	 smtp_rate;
+	int	 smtp_timeout;
+
+	/* [collect] */
+	int	 collect_concurrency;
+	int	 collect_timeout;
+	size_t	 collect_max_size;
+	int	 collect_allow_file;
+
+	/* [digest] */
+	char	*frequency;
+	int	 max_items_per_topic;
+	int	 excerpt_words;
+	char	*template_dir;
+};
+
+/* A config holding the defaults. */
+struct config *config_defaults(void);
+/*
+ * Read path over the defaults.  Returns NULL with *err ("FILE:LINE: what")
+ * on any error.
+ */
+struct config *config_load(const char *path, char **err);
+void	 config_free(struct config *c);
+
+/*
+ * Split "Name <addr>" (or a bare addr) into new strings; *name may come
+ * back NULL.  Returns -1 when there is no address.
+ */
+int	 config_split_from(const char *from, char **name, char **addr);
+
+#endif

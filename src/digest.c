@@ -1,0 +1,79 @@
+/*
+ * digest.c - the digest model's constructors and destructor.
+ */
+#include <stdlib.h>
+
+#include "digest.h"
+#include "xmalloc.h"
+
+struct digest *
+digest_new(void)
+{
+	return xcalloc(1, sizeof(struct digest));
+}
+
+struct digest_topic *
+digest_add_topic(struct digest *d, int64_t id, const char *slug,
+    const char *name)
+{
+	struct digest_topic *t;
+
+	d->topics = xreallocarray(d->topics, d->ntopics + 1, sizeof *t);
+	t = &d->topics[d->ntopics++];
+	*t = (struct digest_topic){ .topic_id = id, .slug = xstrdup(slug),
+	    .name = xstrdup(name) };
+	return t;
+}
+
+struct digest_entry *
+digest_add_entry(struct digest_topic *t)
+{
+	struct digest_entry *e;
+
+	t->entries = xreallocarray(t->entries, t->nentries + 1, sizeof *e);
+	e = &t->entries[t->nentries++];
+	*e = (struct digest_entry){ 0 };
+	return e;
+}
+
+size_t
+digest_count(const struct digest *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->ntopics; i++)
+		n += d->topics[i].nentries;
+	return n;
+}
+
+static void
+entry_free(struct digest_entry *e)
+{
+	free(e->title);
+	free(e->link);
+	free(e->source);
+	free(e->summary_html);
+	free(e->content_html);
+}
+
+void
+digest_free(struct digest *d)
+{
+	size_t i, j;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->ntopics; i++) {
+		for (j = 0; j < d->topics[i].nentries; j++)
+			entry_free(&d->topics[i].entries[j]);
+		free(d->topics[i].entries);
+		free(d->topics[i].slug);
+		free(d->topics[i].name);
+	}
+	free(d->topics);
+	free(d->email);
+	free(d->name);
+	free(d->token);
+	free(d->message_id);
+	free(d);
+}

@@ -1,0 +1,53 @@
+/*
+ * digest.h - one subscriber's digest: topics, each with its entries.
+ *
+ * The composer builds it from the store; the renderer turns it into a
+ * message.  Every string is owned by the struct; digest_free releases all.
+ */
+#ifndef GZ_DIGEST_H
+#define GZ_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct digest_entry {
+	int64_t	 item_id;
+	char	*title;
+	char	*link;
+	char	*source;	/* the feed's title */
+	char	*summary_html;
+	char	*content_html;
+	int64_t	 date;		/* published, else updated, else first seen */
+};
+
+struct digest_topic {
+	int64_t	 topic_id;
+	char	*slug;
+	char	*name;
+	int64_t	 new_mark;	/* largest item id considered */
+	size_t	 more;		/* entries left out by the per-topic cap */
+	struct digest_entry *entries;
+	size_t	 nentries;
+};
+
+struct digest {
+	int64_t	 id;		/* outbox row, 0 while not queued */
+	int64_t	 subscriber_id;
+	char	*email;
+	char	*name;		/* may be NULL */
+	char	*token;		/* the subscriber's unsubscribe token */
+	char	*message_id;	/* set when queued */
+	int64_t	 created;
+	struct digest_topic *topics;
+	size_t	 ntopics;
+};
+
+struct digest *digest_new(void);
+struct digest_topic *digest_add_topic(struct digest *d, int64_t id,
+	    const char *slug, const char *name);
+struct digest_entry *digest_add_entry(struct digest_topic *t);
+/* Entries over all topics. */
+size_t	 digest_count(const struct digest *d);
+void	 digest_free(struct digest *d);
+
+#endif

@@ -1,0 +1,586 @@
+/*
+ * feed-text.c - the byte and string chores of feed.c.
+ *
+ * Charset sniffing and windows-1252 repair before libxml2 sees the bytes,
+ * whitespace folding, RSS author strings and link clean-up after.  Never
+ * includes libxml2, never returns invalid UTF-8 from valid input.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "feed.h"
+#include "feed-text.h"
+#include "url.h"
+#include "xmalloc.h"
+
+/* windows-1252 0x80-0x9f; its five holes stay what Latin-1 says. */
+static const unsigned short cp1252[32] = {
+	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+};
+
+size_t
+feed_skip_space(const char *data, size_t len)
+{
+	size_t i = 0;
+
+	/* A BOM stays: libxml2 reads it.  Blank lines before <?xml do not. */
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		return 0;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' ||
+	    data[i] == '\r' || data[i] == '\n'))
+		i++;
+	return i;
+}
+
+int
+feed_sniff_html(const char *data, size_t len)
+{
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	if (len >= 14 && strncasecmp(data, "<!doctype html", 14) == 0)
+		return 1;
+	return len >= 5 && strncasecmp(data, "<html", 5) == 0 &&
+	    (len == 5 || data[5] == '>' || isspace((unsigned char)data[5]));
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid. */
+static size_t
+utf8_seq(const unsigned char *p, size_t left)
+{
+	size_t n, i;
+	unsigned long cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (left < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+static int
+utf8_valid(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_seq(p + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+/* The encoding named in the XML declaration, copied into out, or 0. */
+static int
+decl_encoding(const char *data, size_t len, char *out, size_t outsz)
+{
+	const char *end, *e, *q;
+	char quote;
+	size_t n;
+
+	if (len < 6 || memcmp(data, "<?xml", 5) != 0)
+		return 0;
+	if ((end = memchr(data, '>', len < 512 ? len : 512)) == NULL)
+		return 0;
+	for (e = data; e + 8 < end; e++) {
+		if (memcmp(e, "encoding", 8) == 0)
+			break;
+	}
+	if (e + 8 >= end)
+		return 0;
+	for (e += 8; e < end && (isspace((unsigned char)*e) || *e == '='); e++)
+		;
+	if (e >= end || (*e != '"' && *e != '\''))
+		return 0;
+	quote = *e++;
+	if ((q = memchr(e, quote, (size_t)(end - e))) == NULL)
+		return 0;
+	n = (size_t)(q - e);
+	if (n == 0 || n >= outsz)
+		return 0;
+	memcpy(out, e, n);
+	out[n] = '\0';
+	return 1;
+}
+
+static int
+utf8_like(const char *enc)
+{
+	return strcasecmp(enc, "utf-8") == 0 || strcasecmp(enc, "utf8") == 0 ||
+	    strcasecmp(enc, "us-ascii") == 0 || strcasecmp(enc, "ascii") == 0;
+}
+
+static int
+is_wide(const char *data, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)data;
+
+	return len >= 2 && ((u[0] == 0xfe && u[1] == 0xff) ||
+	    (u[0] == 0xff && u[1] == 0xfe) || u[0] == 0 || u[1] == 0);
+}
+
+static int
+bad_control(unsigned char c)
+{
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+char *
+feed_strip_controls(const char *data, size_t len, size_t *outlen)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	char *out;
+	size_t i, n = 0;
+
+	if (is_wide(data, len))
+		return NULL;
+	for (i = 0; i < len && !bad_control(u[i]); i++)
+		;
+	if (i == len)
+		return NULL;
+	out = xmalloc(len + 1);
+	for (i = 0; i < len; i++) {
+		if (!bad_control(u[i]))
+			out[n++] = data[i];
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+}
+
+int
+feed_needs_repair(const char *data, size_t len, const char *http_charset,
+    const char **enc, int *utf8)
+{
+	char decl[64];
+
+	*enc = NULL;
+	*utf8 = 0;
+	/* UTF-16 and UTF-32 announce themselves with a BOM or NUL bytes. */
+	if (is_wide(data, len))
+		return 0;
+	if (decl_encoding(data, len, decl, sizeof decl)) {
+		if (!utf8_like(decl))
+			return 0;
+	} else if (http_charset != NULL && *http_charset != '\0' &&
+	    !utf8_like(http_charset)) {
+		*enc = http_charset;
+		return 0;
+	}
+	if (utf8_valid(data, len)) {
+		*utf8 = 1;
+		return 0;
+	}
+	return 1;
+}
+
+void
+feed_utf8_put(char *u, unsigned long cp)
+{
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		u[1] = '\0';
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		u[2] = '\0';
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		u[3] = '\0';
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		u[4] = '\0';
+	}
+}
+
+char *
+feed_repair_utf8(const char *data, size_t len, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	struct buf b;
+	size_t i = 0, n;
+	char u[8];
+
+	/* At most three bytes out per byte in: the cap cannot be hit. */
+	buf_init(&b, len * 3 + 16);
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i)) != 0) {
+			buf_append(&b, p + i, n);
+			i += n;
+			continue;
+		}
+		feed_utf8_put(u, p[i] < 0xa0 ? cp1252[p[i] - 0x80] : p[i]);
+		buf_puts(&b, u);
+		i++;
+	}
+	*outlen = b.len;
+	return buf_detach(&b);
+}
+
+/* Length of the space at s: ASCII whitespace or U+00A0 (NBSP). */
+static size_t
+space_at(const char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
+	    *s == '\f' || *s == '\v')
+		return 1;
+	if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+char *
+feed_collapse(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	size_t n;
+	int pending = 0;
+
+	while (*s != '\0') {
+		if ((n = space_at(s)) != 0) {
+			pending = o != out;
+			s += n;
+			continue;
+		}
+		if (pending)
+			*o++ = ' ';
+		pending = 0;
+		*o++ = *s++;
+	}
+	*o = '\0';
+	if (o == out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+feed_trim(const char *s)
+{
+	const char *e;
+
+	while (space_at(s))
+		s += space_at(s);
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		e--;
+	if (e == s)
+		return NULL;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+char *
+feed_base64(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1);
+	size_t o = 0;
+	unsigned long acc = 0;
+	int bits = 0, v;
+
+	for (; *s != '\0' && *s != '='; s++) {
+		if (isspace((unsigned char)*s))
+			continue;
+		if ((v = b64val((unsigned char)*s)) < 0)
+			goto fail;
+		acc = (acc << 6) | (unsigned long)v;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[o] = '\0';
+	if (strlen(out) != o || !utf8_valid(out, o))
+		goto fail;
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+enum kind
+feed_kind_of_type(const char *type, enum kind dflt, int *base64)
+{
+	size_t n = strlen(type);
+
+	*base64 = 0;
+	if (strcasecmp(type, "text") == 0 || strcasecmp(type, "plain") == 0 ||
+	    strcasecmp(type, "text/plain") == 0)
+		return K_TEXT;
+	if (strcasecmp(type, "html") == 0 || strcasecmp(type, "text/html") == 0)
+		return K_HTML;
+	if (strcasecmp(type, "xhtml") == 0 ||
+	    strcasecmp(type, "application/xhtml+xml") == 0)
+		return K_XHTML;
+	if (strncasecmp(type, "text/", 5) == 0)
+		return K_TEXT;
+	if ((n > 4 && strcasecmp(type + n - 4, "+xml") == 0) ||
+	    (n > 4 && strcasecmp(type + n - 4, "/xml") == 0))
+		return K_XHTML;
+	*base64 = 1;
+	return dflt == K_GUESS ? K_TEXT : dflt;
+}
+
+int
+feed_is_html_type(const char *type)
+{
+	return strcasecmp(type, "text/html") == 0 ||
+	    strcasecmp(type, "html") == 0 || strcasecmp(type, "xhtml") == 0 ||
+	    strcasecmp(type, "application/xhtml+xml") == 0;
+}
+
+/* The scheme's length when s starts with "scheme:", else 0. */
+static size_t
+scheme_len(const char *s)
+{
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)s[0]))
+		return 0;
+	while (isalnum((unsigned char)s[n]) || s[n] == '+' || s[n] == '-' ||
+	    s[n] == '.')
+		n++;
+	return s[n] == ':' ? n : 0;
+}
+
+char *
+feed_resolve(const char *base, const char *ref)
+{
+	char *r, *abs;
+
+	if (ref == NULL || (r = feed_trim(ref)) == NULL)
+		return NULL;
+	if (scheme_len(r) != 0)
+		return r;
+	abs = base != NULL && scheme_len(base) != 0 ? url_resolve(base, r) : NULL;
+	free(r);
+	return abs;
+}
+
+static int
+safe_scheme(const char *url)
+{
+	static const char *ok[] = { "http", "https", "ftp", "mailto", "magnet" };
+	size_t n = scheme_len(url), i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		if (strlen(ok[i]) == n && strncasecmp(url, ok[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+feed_fix_link(char **link, const char *b1, const char *b2)
+{
+	char *abs;
+
+	if (*link == NULL)
+		return;
+	if (scheme_len(*link) == 0) {
+		abs = feed_resolve(b1, *link);
+		if (abs == NULL)
+			abs = feed_resolve(b2, *link);
+		free(*link);
+		*link = abs;
+	}
+	if (*link != NULL && !safe_scheme(*link)) {
+		free(*link);
+		*link = NULL;
+	}
+}
+
+/* Where an e-mail address starts and ends inside s, feedparser's way. */
+static int
+find_email(const char *s, size_t *start, size_t *end)
+{
+	const char *at, *b, *e, *dot;
+
+	for (at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
+		for (b = at; b > s && (isalnum((unsigned char)b[-1]) ||
+		    strchr("_-.+", b[-1]) != NULL); b--)
+			;
+		for (e = at + 1; isalnum((unsigned char)*e) || *e == '-' ||
+		    *e == '.'; e++)
+			;
+		while (e > at + 1 && e[-1] == '.')
+			e--;
+		dot = memchr(at + 1, '.', (size_t)(e - at - 1));
+		if (b == at || dot == NULL)
+			continue;
+		*start = (size_t)(b - s);
+		*end = (size_t)(e - s);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+remove_all(char *s, const char *what)
+{
+	char *p;
+	size_t n = strlen(what);
+
+	while ((p = strstr(s, what)) != NULL)
+		memmove(p, p + n, strlen(p + n) + 1);
+}
+
+void
+feed_author_text(struct feed_item *it, const char *text)
+{
+	char *s, *name;
+	size_t a, b, n;
+
+	if ((s = feed_collapse(text)) == NULL)
+		return;
+	if (find_email(s, &a, &b)) {
+		xstrset(&it->author_email, NULL);
+		it->author_email = xstrndup(s + a, b - a);
+		memmove(s + a, s + b, strlen(s + b) + 1);
+		remove_all(s, "mailto:");
+		remove_all(s, "()");
+		remove_all(s, "<>");
+	}
+	name = feed_trim(s);
+	free(s);
+	if (name != NULL) {
+		n = strlen(name);
+		if (name[0] == '(')
+			memmove(name, name + 1, n--);
+		if (n > 0 && name[n - 1] == ')')
+			name[--n] = '\0';
+		s = feed_collapse(name);
+		free(name);
+		name = s;
+	}
+	if (name != NULL) {
+		free(it->author);
+		it->author = name;
+	} else if (it->author_email != NULL) {
+		xstrset(&it->author, it->author_email);
+	}
+}
+
+/*
+ * Text that was UTF-8, read as Latin-1 and encoded to UTF-8 again ("Ã©"
+ * for "é") is common in feeds declared UTF-8.  When every character is
+ * below U+0100 and their bytes form valid UTF-8 with something non-ASCII,
+ * undo it, in place.
+ */
+void
+feed_unmojibake(char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char *o;
+	size_t i, n = 0;
+	int high = 0;
+
+	for (i = 0; p[i] != '\0'; i++) {
+		if (p[i] < 0x80)
+			continue;
+		if (p[i] != 0xc2 && p[i] != 0xc3)
+			return;
+		high = 1;
+		i++;
+	}
+	if (!high)
+		return;
+	o = xmalloc(i + 1);
+	for (i = 0; p[i] != '\0'; i++) {
+		if (p[i] < 0x80)
+			o[n++] = p[i];
+		else {
+			o[n++] = (unsigned char)(((p[i] & 0x03) << 6) | (p[i + 1] & 0x3f));
+			i++;
+		}
+	}
+	o[n] = '\0';
+	if (utf8_valid((char *)o, n))
+		memcpy(s, o, n + 1);
+	free(o);
+}
+
+/*
+ * U+0080-U+009F are control characters nobody means; "&#146;" or a
+ * declared-Latin-1 byte 0x92 is windows-1252's right quote.  Returns a new
+ * string, or NULL when there was nothing to map.
+ */
+char *
+feed_map_c1(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b;
+	char u[8];
+	size_t i;
+
+	for (i = 0; p[i] != '\0'; i++) {
+		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f &&
+		    cp1252[p[i + 1] - 0x80] != p[i + 1])
+			break;
+	}
+	if (p[i] == '\0')
+		return NULL;
+	buf_init(&b, 0);
+	for (i = 0; p[i] != '\0'; i++) {
+		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+			feed_utf8_put(u, cp1252[p[i + 1] - 0x80]);
+			buf_puts(&b, u);
+			i++;
+		} else
+			buf_putc(&b, p[i]);
+	}
+	return buf_detach(&b);
+}

@@ -1,0 +1,369 @@
+/*
+ * fetch.c - many HTTP(S) GETs at once over libcurl's multi interface.
+ *
+ * The only file that includes curl.h for HTTP.  Each finished transfer is
+ * handed to the caller's callback with a struct fetch_result whose strings
+ * this file owns and frees once the callback returns.  Never prints, never
+ * follows a redirect to a scheme other than http(s) (file only when the
+ * caller allows it), never keeps more than max_size bytes of a body.
+ */
+#ifdef HAVE_CONFIG_H
+#include "build.h"
+#endif
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "buf.h"
+#include "fetch.h"
+#include "xmalloc.h"
+
+#ifdef PACKAGE_VERSION
+#define FETCH_VERSION PACKAGE_VERSION
+#else
+#define FETCH_VERSION "0.1.0"
+#endif
+#define USER_AGENT "gazette/" FETCH_VERSION \
+	" (+https://github.com/gazette-digest/gazette)"
+
+#define MAX_REDIRECTS		5L
+#define CONNECT_TIMEOUT		10L
+#define LOW_SPEED_TIME		30L
+#define DEFAULT_CONCURRENCY	16
+#define DEFAULT_TIMEOUT		30L
+#define DEFAULT_MAX_SIZE	((size_t)10 << 20)
+
+struct transfer {
+	struct transfer	*next;		/* in the list of running transfers */
+	const struct fetch_request *req;
+	CURL		*h;
+	struct curl_slist *headers;
+	struct buf	 body;
+	size_t		 max_size;
+	int		 too_big;
+	int		 moved;		/* a 301/308 hop was seen */
+	long		 hop_status;	/* status line of the current hop */
+	char		*etag;		/* of the current hop */
+	char		*last_modified;
+	char		*content_type;
+	char		 errbuf[CURL_ERROR_SIZE];
+};
+
+void
+fetch_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void
+fetch_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+
+	if (t->body.len + len > t->max_size ||
+	    buf_append(&t->body, data, len) == -1) {
+		t->too_big = 1;
+		return 0;	/* makes libcurl fail with CURLE_WRITE_ERROR */
+	}
+	return len;
+}
+
+/* A header's value, trimmed, as a new string. */
+static char *
+header_value(const char *line, size_t len, size_t namelen)
+{
+	const char *v = line + namelen, *end = line + len;
+
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
+	    end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return xstrndup(v, (size_t)(end - v));
+}
+
+static int
+header_is(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	return len > n && strncasecmp(line, name, n) == 0;
+}
+
+/*
+ * Called for every header line of every hop.  A status line starts a new
+ * hop: the validators of earlier hops (redirects) are forgotten, so what is
+ * left at the end belongs to the final response.
+ */
+static size_t
+on_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+	char *status;
+
+	if (len > 5 && strncmp(line, "HTTP/", 5) == 0) {
+		if (t->hop_status == 301 || t->hop_status == 308)
+			t->moved = 1;
+		status = memchr(line, ' ', len);
+		t->hop_status = status ? strtol(status + 1, NULL, 10) : 0;
+		xstrset(&t->etag, NULL);
+		xstrset(&t->last_modified, NULL);
+		xstrset(&t->content_type, NULL);
+	} else if (header_is(line, len, "etag:")) {
+		free(t->etag);
+		t->etag = header_value(line, len, 5);
+	} else if (header_is(line, len, "last-modified:")) {
+		free(t->last_modified);
+		t->last_modified = header_value(line, len, 14);
+	} else if (header_is(line, len, "content-type:")) {
+		free(t->content_type);
+		t->content_type = header_value(line, len, 13);
+	}
+	return len;
+}
+
+static struct curl_slist *
+conditional_headers(const struct fetch_request *req)
+{
+	struct curl_slist *l = NULL;
+	char *h;
+
+	if (req->etag != NULL && *req->etag != '\0' &&
+	    strpbrk(req->etag, "\r\n") == NULL) {
+		h = xasprintf("If-None-Match: %s", req->etag);
+		l = curl_slist_append(l, h);
+		free(h);
+	}
+	if (req->last_modified != NULL && *req->last_modified != '\0' &&
+	    strpbrk(req->last_modified, "\r\n") == NULL) {
+		h = xasprintf("If-Modified-Since: %s", req->last_modified);
+		l = curl_slist_append(l, h);
+		free(h);
+	}
+	return l;
+}
+
+static struct transfer *
+transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
+{
+	struct transfer *t = xcalloc(1, sizeof *t);
+	const char *protos = opt->allow_file ? "http,https,file" : "http,https";
+	CURL *h;
+
+	t->req = req;
+	t->max_size = opt->max_size;
+	buf_init(&t->body, opt->max_size + 1);
+	if ((h = t->h = curl_easy_init()) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->headers = conditional_headers(req);
+	curl_easy_setopt(h, CURLOPT_URL, req->url);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, opt->timeout);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+	    opt->timeout < LOW_SPEED_TIME ? opt->timeout : LOW_SPEED_TIME);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	return t;
+}
+
+static void
+transfer_free(struct transfer *t)
+{
+	curl_easy_cleanup(t->h);
+	curl_slist_free_all(t->headers);
+	buf_free(&t->body);
+	free(t->etag);
+	free(t->last_modified);
+	free(t->content_type);
+	free(t);
+}
+
+static char *
+error_text(struct transfer *t, CURLcode rc)
+{
+	if (t->too_big)
+		return xasprintf("body exceeds %zu bytes", t->max_size);
+	if (t->errbuf[0] != '\0')
+		return xstrdup(t->errbuf);
+	return xstrdup(curl_easy_strerror(rc));
+}
+
+/* Build the result of a finished transfer, call back, free. */
+static void
+finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
+{
+	struct fetch_result res;
+	char *url = NULL;
+
+	memset(&res, 0, sizeof res);
+	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &res.status);
+	curl_easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &url);
+	res.effective_url = xstrdup_or_null(url);
+	res.moved_permanently = t->moved;
+	res.etag = t->etag;
+	res.last_modified = t->last_modified;
+	res.content_type = t->content_type;
+	if (rc == CURLE_OK) {
+		res.len = t->body.len;
+		res.body = buf_detach(&t->body);
+	} else
+		res.error = error_text(t, rc);
+	done(t->req, &res, ctx);
+	free(res.body);
+	free(res.error);
+	free(res.effective_url);
+	transfer_free(t);
+}
+
+static void
+unlink_transfer(struct transfer **list, struct transfer *t)
+{
+	for (; *list != NULL; list = &(*list)->next) {
+		if (*list == t) {
+			*list = t->next;
+			return;
+		}
+	}
+}
+
+/* Add transfers until the limit; returns the next request index. */
+static size_t
+start_more(CURLM *m, const struct fetch_request *reqs, size_t next, size_t n,
+    const struct fetch_options *opt, int *running, struct transfer **list,
+    fetch_done_fn done, void *ctx)
+{
+	struct transfer *t;
+	struct fetch_result res;
+
+	while (next < n && *running < opt->concurrency) {
+		t = transfer_new(&reqs[next], opt);
+		if (t == NULL || curl_multi_add_handle(m, t->h) != CURLM_OK) {
+			memset(&res, 0, sizeof res);
+			res.error = "could not start the transfer";
+			done(&reqs[next], &res, ctx);
+			if (t != NULL)
+				transfer_free(t);
+		} else {
+			t->next = *list;
+			*list = t;
+			(*running)++;
+		}
+		next++;
+	}
+	return next;
+}
+
+static void
+reap(CURLM *m, int *running, struct transfer **list, fetch_done_fn done,
+    void *ctx)
+{
+	struct transfer *t;
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		curl_multi_remove_handle(m, msg->easy_handle);
+		unlink_transfer(list, t);
+		(*running)--;
+		finish(t, msg->data.result, done, ctx);
+	}
+}
+
+/* The loop failed: every transfer still running ends with an error. */
+static void
+abort_all(CURLM *m, struct transfer **list, fetch_done_fn done, void *ctx)
+{
+	struct transfer *t;
+
+	while ((t = *list) != NULL) {
+		*list = t->next;
+		curl_multi_remove_handle(m, t->h);
+		finish(t, CURLE_ABORTED_BY_CALLBACK, done, ctx);
+	}
+}
+
+static void
+options_fill(struct fetch_options *o, const struct fetch_options *opt)
+{
+	if (opt != NULL)
+		*o = *opt;
+	else
+		memset(o, 0, sizeof *o);
+	if (o->concurrency <= 0)
+		o->concurrency = DEFAULT_CONCURRENCY;
+	if (o->timeout <= 0)
+		o->timeout = DEFAULT_TIMEOUT;
+	if (o->max_size == 0)
+		o->max_size = DEFAULT_MAX_SIZE;
+}
+
+int
+fetch_all(const struct fetch_request *reqs, size_t n,
+    const struct fetch_options *opt, fetch_done_fn done, void *ctx,
+    char **err)
+{
+	struct fetch_options o;
+	struct transfer *list = NULL;
+	CURLM *m;
+	CURLMcode mc = CURLM_OK;
+	size_t next = 0;
+	int running = 0, still = 0;
+
+	options_fill(&o, opt);
+	if ((m = curl_multi_init()) == NULL) {
+		*err = xstrdup("cannot start libcurl's multi interface");
+		return -1;
+	}
+	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
+	curl_multi_setopt(m, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	next = start_more(m, reqs, next, n, &o, &running, &list, done, ctx);
+	while (running > 0) {
+		if ((mc = curl_multi_perform(m, &still)) != CURLM_OK)
+			break;
+		reap(m, &running, &list, done, ctx);
+		next = start_more(m, reqs, next, n, &o, &running, &list, done,
+		    ctx);
+		if (running == 0)
+			break;
+		if ((mc = curl_multi_poll(m, NULL, 0, 1000, NULL)) != CURLM_OK)
+			break;
+	}
+	abort_all(m, &list, done, ctx);
+	curl_multi_cleanup(m);
+	if (mc != CURLM_OK) {
+		*err = xasprintf("libcurl: %s", curl_multi_strerror(mc));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,791 @@
+/*
+ * html.c - feed HTML made safe to show, and feed HTML made into text.
+ *
+ * Fragments are parsed with libxml2's HTML parser, then written out again by
+ * our own serializer from an allowlist: whatever the parser built, only
+ * known-harmless tags and attributes leave this file, text is always
+ * escaped, and the result is valid UTF-8.  Nothing here fetches, prints or
+ * exits, and no parser option that loads external resources is ever set.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "buf.h"
+#include "html.h"
+#include "url.h"
+#include "xmalloc.h"
+
+/* What the serializer does with an element. */
+enum kind {
+	K_UNWRAP,	/* not shown itself, children kept (the default) */
+	K_KEEP,		/* shown with its allowed attributes */
+	K_VOID,		/* shown, has no children or end tag */
+	K_DROP		/* dropped with everything inside */
+};
+
+#define F_BLOCK	0x1	/* separates words in html_to_text */
+
+struct element {
+	const char	*name;
+	enum kind	 kind;
+	int		 flags;
+};
+
+/*
+ * Sorted by name for bsearch.  Dropped elements hold code or raw text
+ * browsers never show, load things, ask for input or describe the page
+ * rather than the entry.  Plugin and media elements (object, applet,
+ * audio, video, canvas) are unwrapped: their children are the fallback a
+ * browser without the plugin shows.  embed and keygen are void in HTML5
+ * but not to libxml2 2.9, which hangs the rest of the fragment under them,
+ * so they too are unwrapped rather than dropped.
+ */
+static const struct element elements[] = {
+	{ "a", K_KEEP, 0 },
+	{ "abbr", K_KEEP, 0 },
+	{ "acronym", K_KEEP, 0 },
+	{ "address", K_KEEP, F_BLOCK },
+	{ "applet", K_UNWRAP, 0 },
+	{ "article", K_KEEP, F_BLOCK },
+	{ "aside", K_KEEP, F_BLOCK },
+	{ "b", K_KEEP, 0 },
+	{ "base", K_DROP, 0 },
+	{ "basefont", K_DROP, 0 },
+	{ "bdi", K_KEEP, 0 },
+	{ "bdo", K_KEEP, 0 },
+	{ "bgsound", K_DROP, 0 },
+	{ "big", K_KEEP, 0 },
+	{ "blockquote", K_KEEP, F_BLOCK },
+	{ "body", K_UNWRAP, F_BLOCK },
+	{ "br", K_VOID, F_BLOCK },
+	{ "button", K_DROP, 0 },
+	{ "caption", K_KEEP, F_BLOCK },
+	{ "center", K_KEEP, F_BLOCK },
+	{ "cite", K_KEEP, 0 },
+	{ "code", K_KEEP, 0 },
+	{ "col", K_VOID, 0 },
+	{ "colgroup", K_KEEP, 0 },
+	{ "datalist", K_DROP, 0 },
+	{ "dd", K_KEEP, F_BLOCK },
+	{ "del", K_KEEP, 0 },
+	{ "details", K_KEEP, F_BLOCK },
+	{ "dfn", K_KEEP, 0 },
+	{ "dialog", K_UNWRAP, F_BLOCK },
+	{ "dir", K_UNWRAP, F_BLOCK },
+	{ "div", K_KEEP, F_BLOCK },
+	{ "dl", K_KEEP, F_BLOCK },
+	{ "dt", K_KEEP, F_BLOCK },
+	{ "em", K_KEEP, 0 },
+	{ "embed", K_UNWRAP, 0 },
+	{ "fieldset", K_UNWRAP, F_BLOCK },
+	{ "figcaption", K_KEEP, F_BLOCK },
+	{ "figure", K_KEEP, F_BLOCK },
+	{ "font", K_KEEP, 0 },
+	{ "footer", K_KEEP, F_BLOCK },
+	{ "form", K_DROP, F_BLOCK },
+	{ "frame", K_DROP, 0 },
+	{ "frameset", K_DROP, 0 },
+	{ "h1", K_KEEP, F_BLOCK },
+	{ "h2", K_KEEP, F_BLOCK },
+	{ "h3", K_KEEP, F_BLOCK },
+	{ "h4", K_KEEP, F_BLOCK },
+	{ "h5", K_KEEP, F_BLOCK },
+	{ "h6", K_KEEP, F_BLOCK },
+	{ "head", K_DROP, 0 },
+	{ "header", K_KEEP, F_BLOCK },
+	{ "hr", K_VOID, F_BLOCK },
+	{ "html", K_UNWRAP, F_BLOCK },
+	{ "i", K_KEEP, 0 },
+	{ "iframe", K_DROP, 0 },
+	{ "img", K_VOID, 0 },
+	{ "input", K_DROP, 0 },
+	{ "ins", K_KEEP, 0 },
+	{ "isindex", K_DROP, 0 },
+	{ "kbd", K_KEEP, 0 },
+	{ "keygen", K_UNWRAP, 0 },
+	{ "legend", K_UNWRAP, F_BLOCK },
+	{ "li", K_KEEP, F_BLOCK },
+	{ "link", K_DROP, 0 },
+	{ "listing", K_UNWRAP, F_BLOCK },
+	{ "main", K_UNWRAP, F_BLOCK },
+	{ "mark", K_KEEP, 0 },
+	{ "math", K_DROP, 0 },
+	{ "menu", K_UNWRAP, F_BLOCK },
+	{ "meta", K_DROP, 0 },
+	{ "nav", K_UNWRAP, F_BLOCK },
+	{ "noembed", K_DROP, 0 },
+	{ "noframes", K_DROP, 0 },
+	{ "noscript", K_DROP, 0 },
+	{ "object", K_UNWRAP, 0 },
+	{ "ol", K_KEEP, F_BLOCK },
+	{ "optgroup", K_DROP, 0 },
+	{ "option", K_DROP, 0 },
+	{ "p", K_KEEP, F_BLOCK },
+	{ "param", K_DROP, 0 },
+	{ "plaintext", K_UNWRAP, F_BLOCK },
+	{ "portal", K_DROP, 0 },
+	{ "pre", K_KEEP, F_BLOCK },
+	{ "q", K_KEEP, 0 },
+	{ "rp", K_KEEP, 0 },
+	{ "rt", K_KEEP, 0 },
+	{ "ruby", K_KEEP, 0 },
+	{ "s", K_KEEP, 0 },
+	{ "samp", K_KEEP, 0 },
+	{ "script", K_DROP, 0 },
+	{ "section", K_KEEP, F_BLOCK },
+	{ "select", K_DROP, 0 },
+	{ "small", K_KEEP, 0 },
+	{ "span", K_KEEP, 0 },
+	{ "strike", K_KEEP, 0 },
+	{ "strong", K_KEEP, 0 },
+	{ "style", K_DROP, 0 },
+	{ "sub", K_KEEP, 0 },
+	{ "summary", K_KEEP, F_BLOCK },
+	{ "sup", K_KEEP, 0 },
+	{ "svg", K_DROP, 0 },
+	{ "table", K_KEEP, F_BLOCK },
+	{ "tbody", K_KEEP, F_BLOCK },
+	{ "td", K_KEEP, F_BLOCK },
+	{ "template", K_DROP, 0 },
+	{ "textarea", K_DROP, 0 },
+	{ "tfoot", K_KEEP, F_BLOCK },
+	{ "th", K_KEEP, F_BLOCK },
+	{ "thead", K_KEEP, F_BLOCK },
+	{ "time", K_KEEP, 0 },
+	{ "title", K_DROP, 0 },
+	{ "tr", K_KEEP, F_BLOCK },
+	{ "tt", K_KEEP, 0 },
+	{ "u", K_KEEP, 0 },
+	{ "ul", K_KEEP, F_BLOCK },
+	{ "var", K_KEEP, 0 },
+	{ "wbr", K_VOID, 0 },
+	{ "xml", K_DROP, 0 },
+	{ "xmp", K_UNWRAP, F_BLOCK },
+};
+
+#define A_URL	0x1	/* the value is a URL: scheme checked, resolved */
+
+/*
+ * Allowed attributes; "on" lists the elements that may carry one (NULL:
+ * any allowed element).  No style (we do not parse CSS), no id, name or
+ * class (they would clash with our own page), no event handlers.
+ */
+static const struct attribute {
+	const char	*name;
+	const char	*on;
+	int		 flags;
+} attributes[] = {
+	{ "abbr", " td th ", 0 },
+	{ "align", NULL, 0 },
+	{ "alt", " img ", 0 },
+	{ "border", " table img ", 0 },
+	{ "cellpadding", " table ", 0 },
+	{ "cellspacing", " table ", 0 },
+	{ "cite", " blockquote q del ins ", A_URL },
+	{ "clear", " br ", 0 },
+	{ "color", " font ", 0 },
+	{ "colspan", " td th ", 0 },
+	{ "datetime", " del ins time ", 0 },
+	{ "dir", NULL, 0 },
+	{ "face", " font ", 0 },
+	{ "headers", " td th ", 0 },
+	{ "height", " img td th col colgroup table ", 0 },
+	{ "href", " a ", A_URL },
+	{ "hreflang", " a ", 0 },
+	{ "lang", NULL, 0 },
+	{ "nowrap", " td th ", 0 },
+	{ "open", " details ", 0 },
+	{ "reversed", " ol ", 0 },
+	{ "rowspan", " td th ", 0 },
+	{ "scope", " td th ", 0 },
+	{ "size", " font ", 0 },
+	{ "span", " col colgroup ", 0 },
+	{ "src", " img ", A_URL },
+	{ "start", " ol ", 0 },
+	{ "summary", " table ", 0 },
+	{ "title", NULL, 0 },
+	{ "type", " ol ul li ", 0 },
+	{ "valign", NULL, 0 },
+	{ "value", " li ", 0 },
+	{ "width", " img td th col colgroup table hr ", 0 },
+};
+
+/* Schemes a link or image may use; anything else could run code. */
+static const char *safe_schemes[] = { "http", "https", "ftp", "mailto" };
+
+static int
+element_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct element *)elem)->name);
+}
+
+static const struct element *
+element_find(const xmlChar *name)
+{
+	return bsearch(name, elements, sizeof elements / sizeof elements[0],
+	    sizeof elements[0], element_cmp);
+}
+
+static enum kind
+element_kind(xmlNodePtr n)
+{
+	const struct element *e = element_find(n->name);
+
+	return e != NULL ? e->kind : K_UNWRAP;
+}
+
+static int
+is_block(xmlNodePtr n)
+{
+	const struct element *e = element_find(n->name);
+
+	return e != NULL && (e->flags & F_BLOCK);
+}
+
+/*
+ * How many continuation bytes follow lead byte c (0 when c cannot start a
+ * sequence), the bits it contributes, and the least code point the
+ * sequence may encode (anything lower is an overlong form).
+ */
+static int
+trail_bytes(unsigned char c, uint32_t *cp, uint32_t *min)
+{
+	if (c >= 0xc2 && c <= 0xdf) {
+		*cp = c & 0x1f;
+		*min = 0x80;
+		return 1;
+	}
+	if (c >= 0xe0 && c <= 0xef) {
+		*cp = c & 0x0f;
+		*min = 0x800;
+		return 2;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		*cp = c & 0x07;
+		*min = 0x10000;
+		return 3;
+	}
+	*cp = 0;
+	*min = 1;
+	return 0;
+}
+
+/*
+ * Input as valid UTF-8: invalid bytes become U+FFFD and control characters
+ * other than whitespace go, so the parser never sees either.
+ */
+static char *
+utf8_clean(const char *s, size_t *lenp)
+{
+	struct buf b;
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp, min;
+	int n, i;
+
+	buf_init(&b, 0);
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if (*p >= 0x20 || *p == '\t' || *p == '\n' ||
+			    *p == '\r' || *p == '\f')
+				buf_putc(&b, *p);
+			p++;
+			continue;
+		}
+		n = trail_bytes(*p, &cp, &min);
+		for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
+			cp = cp << 6 | (p[i] & 0x3f);
+		if (n == 0 || i <= n || cp < min || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff)) {
+			buf_puts(&b, "\xef\xbf\xbd");
+			p++;
+			continue;
+		}
+		buf_append(&b, p, n + 1);
+		p += n + 1;
+	}
+	*lenp = b.len;
+	return buf_detach(&b);
+}
+
+/*
+ * Parse a fragment as body content.  The "<html><body>" prefix puts the
+ * parser in the body, so leading text is not moved into an implied <p>;
+ * the charset hint in the fragment is ignored because we already know
+ * it is UTF-8.  No option here loads anything from outside.
+ */
+static htmlDocPtr
+parse_fragment(const char *html)
+{
+	static const char prefix[] = "<html><body>";
+	char *clean, *doc;
+	size_t len;
+	htmlDocPtr d;
+	int opts = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC |
+	    HTML_PARSE_RECOVER;
+
+	clean = utf8_clean(html, &len);
+	doc = xmalloc(sizeof prefix + len);
+	memcpy(doc, prefix, sizeof prefix - 1);
+	memcpy(doc + sizeof prefix - 1, clean, len + 1);
+	free(clean);
+	d = htmlReadMemory(doc, (int)(sizeof prefix - 1 + len), NULL, "UTF-8",
+	    opts);
+	free(doc);
+	return d;
+}
+
+/*
+ * A depth-first walk without recursion (feeds can nest thousands deep).
+ * enter returns 1 to descend into the node's children; leave is called
+ * for every node entered with descent, after its children.
+ */
+struct walker {
+	int	 (*enter)(xmlNodePtr, void *);
+	void	 (*leave)(xmlNodePtr, void *);
+	void	*arg;
+};
+
+static void
+walk(xmlNodePtr top, const struct walker *w)
+{
+	xmlNodePtr n = top->children;
+
+	while (n != NULL) {
+		if (w->enter(n, w->arg) && n->children != NULL) {
+			n = n->children;
+			continue;
+		}
+		while (n->next == NULL) {
+			n = n->parent;
+			if (n == NULL || n == top)
+				return;
+			w->leave(n, w->arg);
+		}
+		n = n->next;
+	}
+}
+
+/*
+ * The serializer's state.  When the capped buffer is full, output stops
+ * and is cut back to the end of the last whole tag or text, so a
+ * half-written attribute can never swallow what follows.
+ */
+struct sanitizer {
+	struct buf	 out;
+	const char	*base;
+	int		 full;
+	size_t		 good;	/* length after the last complete piece */
+};
+
+/* The reference that stands for c; quote 1 adds ", quote 2 also '. */
+static const char *
+entity_for(char c, int quote)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return quote ? "&quot;" : NULL;
+	case '\'':
+		return quote == 2 ? "&#39;" : NULL;
+	}
+	return NULL;
+}
+
+/* Returns 0, or -1 when the buffer's cap was reached. */
+static int
+put_escaped(struct buf *b, const char *s, int quote)
+{
+	const char *run = s, *rep;
+	int rc = 0;
+
+	for (; *s != '\0'; s++) {
+		if ((rep = entity_for(*s, quote)) == NULL)
+			continue;
+		rc |= buf_append(b, run, s - run);
+		rc |= buf_puts(b, rep);
+		run = s + 1;
+	}
+	return rc | buf_puts(b, run);
+}
+
+static int
+scheme_is_safe(const char *scheme)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof safe_schemes / sizeof safe_schemes[0]; i++)
+		if (strcmp(scheme, safe_schemes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The URL to write for value, or NULL to drop the attribute.  The scheme
+ * is judged after entity decoding (the parser did that) and after the
+ * whitespace and control characters browsers skip, so "java&#9;script:"
+ * is caught.  Relative URLs become absolute when there is a base; the
+ * result is judged again, since a hostile xml:base could supply a scheme.
+ */
+static char *
+safe_url(const char *raw, const char *base)
+{
+	char *value, *scheme, *abs;
+	int safe;
+
+	value = url_trim(raw);
+	if (*value == '\0') {
+		free(value);
+		return NULL;
+	}
+	if ((scheme = url_scheme(value)) != NULL) {
+		safe = scheme_is_safe(scheme);
+		free(scheme);
+		abs = safe ? url_resolve(NULL, value) : NULL;
+		free(value);
+		return abs;
+	}
+	if (base == NULL || (abs = url_resolve(base, value)) == NULL) {
+		/* Kept relative, but only if it reads as a URL at all. */
+		if ((abs = url_resolve("http://x.invalid/", value)) == NULL) {
+			free(value);
+			return NULL;
+		}
+		free(abs);
+		return value;
+	}
+	free(value);
+	scheme = url_scheme(abs);
+	safe = scheme != NULL && scheme_is_safe(scheme);
+	free(scheme);
+	if (!safe) {
+		free(abs);
+		return NULL;
+	}
+	return abs;
+}
+
+static const struct attribute *
+attribute_find(const char *element, const char *name)
+{
+	const struct attribute *a;
+	size_t i, len = strlen(element);
+	const char *hit;
+
+	for (i = 0; i < sizeof attributes / sizeof attributes[0]; i++) {
+		a = &attributes[i];
+		if (strcmp(a->name, name) != 0)
+			continue;
+		if (a->on == NULL)
+			return a;
+		for (hit = strstr(a->on, element); hit != NULL;
+		    hit = strstr(hit + 1, element))
+			if (hit[-1] == ' ' && hit[len] == ' ')
+				return a;
+		return NULL;
+	}
+	return NULL;
+}
+
+/* The value to write for attribute a of element n, or NULL to drop it. */
+static char *
+attribute_value(xmlNodePtr n, xmlAttrPtr attr, const char *base)
+{
+	const struct attribute *a;
+	xmlChar *raw;
+	char *v;
+
+	if (attr->ns != NULL ||
+	    (a = attribute_find((const char *)n->name,
+	    (const char *)attr->name)) == NULL)
+		return NULL;
+	if ((raw = xmlNodeGetContent((xmlNodePtr)attr)) == NULL)
+		return NULL;
+	v = (a->flags & A_URL) ? safe_url((char *)raw, base) :
+	    xstrdup((char *)raw);
+	xmlFree(raw);
+	return v;
+}
+
+static int
+put_start_tag(struct sanitizer *s, xmlNodePtr n)
+{
+	xmlAttrPtr attr;
+	char *v;
+	int rc;
+
+	rc = buf_printf(&s->out, "<%s", (const char *)n->name);
+	for (attr = n->properties; attr != NULL; attr = attr->next) {
+		if ((v = attribute_value(n, attr, s->base)) == NULL)
+			continue;
+		rc |= buf_printf(&s->out, " %s=\"", (const char *)attr->name);
+		rc |= put_escaped(&s->out, v, 1);
+		rc |= buf_putc(&s->out, '"');
+		free(v);
+	}
+	return rc | buf_putc(&s->out, '>');
+}
+
+/* Note a piece written (rc 0) or the buffer full; 1 while output goes on. */
+static int
+piece_done(struct sanitizer *s, int rc)
+{
+	if (rc != 0)
+		s->full = 1;
+	else
+		s->good = s->out.len;
+	return !s->full;
+}
+
+/* An image with nothing safe to show is not worth an empty box. */
+static int
+img_has_src(xmlNodePtr n, const char *base)
+{
+	xmlAttrPtr attr = xmlHasProp(n, (const xmlChar *)"src");
+	char *v;
+
+	if (attr == NULL || (v = attribute_value(n, attr, base)) == NULL)
+		return 0;
+	free(v);
+	return 1;
+}
+
+static int
+sanitize_enter(xmlNodePtr n, void *arg)
+{
+	struct sanitizer *s = arg;
+	enum kind k;
+	int rc;
+
+	if (s->full)
+		return 0;
+	if (n->type == XML_TEXT_NODE) {
+		piece_done(s, put_escaped(&s->out, (const char *)n->content, 0));
+		return 0;
+	}
+	if (n->type != XML_ELEMENT_NODE || n->ns != NULL)
+		return 0;
+	k = element_kind(n);
+	if (k == K_DROP)
+		return 0;
+	if (k == K_UNWRAP)
+		return 1;
+	if (strcmp((const char *)n->name, "img") == 0 &&
+	    !img_has_src(n, s->base))
+		return 0;
+	rc = put_start_tag(s, n);
+	if (k == K_KEEP && n->children == NULL)
+		rc |= buf_printf(&s->out, "</%s>", (const char *)n->name);
+	/* Descend even into void ones: libxml2 may hang content there. */
+	return piece_done(s, rc);
+}
+
+static void
+sanitize_leave(xmlNodePtr n, void *arg)
+{
+	struct sanitizer *s = arg;
+
+	if (!s->full && n->type == XML_ELEMENT_NODE &&
+	    element_kind(n) == K_KEEP)
+		piece_done(s, buf_printf(&s->out, "</%s>",
+		    (const char *)n->name));
+}
+
+char *
+html_sanitize(const char *html, const char *base_url)
+{
+	struct sanitizer s;
+	struct walker w = { sanitize_enter, sanitize_leave, &s };
+	htmlDocPtr doc;
+	char *out;
+	size_t len;
+
+	if (html == NULL || *html == '\0')
+		return xstrdup("");
+	if ((doc = parse_fragment(html)) == NULL)
+		return xstrdup("");
+	buf_init(&s.out, 0);
+	s.base = base_url;
+	s.full = 0;
+	s.good = 0;
+	walk((xmlNodePtr)doc, &w);
+	xmlFreeDoc(doc);
+	buf_truncate(&s.out, s.good);
+	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
+	out = utf8_clean(buf_str(&s.out), &len);
+	buf_free(&s.out);
+	return out;
+}
+
+/* The state of html_to_text: words go out with single spaces between. */
+struct texter {
+	struct buf	 out;
+	int		 space;		/* a separator is due before the next word */
+};
+
+/* Length of the whitespace character at p (NBSP and wide spaces count). */
+static int
+space_len(const unsigned char *p)
+{
+	if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+	    *p == '\f' || *p == '\v')
+		return 1;
+	if (p[0] == 0xc2 && p[1] == 0xa0)
+		return 2;
+	if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] <= 0x8a || p[2] == 0xaf))
+		return 3;	/* U+2000..U+200A, U+202F */
+	if ((p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) ||
+	    (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80))
+		return 3;	/* U+205F, U+3000 */
+	return 0;
+}
+
+static void
+text_append(struct texter *t, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *run;
+	int n;
+
+	while (*p != '\0') {
+		if ((n = space_len(p)) != 0) {
+			t->space = 1;
+			p += n;
+			continue;
+		}
+		if (t->space && t->out.len > 0)
+			buf_putc(&t->out, ' ');
+		t->space = 0;
+		for (run = p; *p != '\0' && space_len(p) == 0; p++)
+			;
+		buf_append(&t->out, run, p - run);
+	}
+}
+
+static int
+text_enter(xmlNodePtr n, void *arg)
+{
+	struct texter *t = arg;
+
+	if (n->type == XML_TEXT_NODE) {
+		text_append(t, (const char *)n->content);
+		return 0;
+	}
+	if (n->type != XML_ELEMENT_NODE || element_kind(n) == K_DROP)
+		return 0;
+	if (is_block(n))
+		t->space = 1;
+	return 1;
+}
+
+static void
+text_leave(xmlNodePtr n, void *arg)
+{
+	struct texter *t = arg;
+
+	if (is_block(n))
+		t->space = 1;
+}
+
+char *
+html_to_text(const char *html)
+{
+	struct texter t;
+	struct walker w = { text_enter, text_leave, &t };
+	htmlDocPtr doc;
+
+	if (html == NULL || *html == '\0' || (doc = parse_fragment(html)) == NULL)
+		return xstrdup("");
+	buf_init(&t.out, 0);
+	t.space = 0;
+	walk((xmlNodePtr)doc, &w);
+	xmlFreeDoc(doc);
+	return buf_detach(&t.out);
+}
+
+/*
+ * CJK scripts put no spaces between words, so each ideograph, kana or
+ * hangul syllable counts as a word of its own; otherwise a Chinese summary
+ * would be one endless word.  Returns the sequence length, 0 if not CJK.
+ */
+static int
+cjk_len(const unsigned char *p)
+{
+	uint32_t cp;
+
+	if (p[0] < 0xe2 || p[0] > 0xef || (p[1] & 0xc0) != 0x80 ||
+	    (p[2] & 0xc0) != 0x80)
+		return 0;
+	cp = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 |
+	    (p[2] & 0x3f);
+	if ((cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+	    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xffef))
+		return 3;
+	return 0;
+}
+
+/* One word from p: a CJK character or a run up to a space or CJK. */
+static const unsigned char *
+word_end(const unsigned char *p)
+{
+	int n;
+
+	if ((n = cjk_len(p)) != 0)
+		return p + n;
+	while (*p != '\0' && space_len(p) == 0 && cjk_len(p) == 0) {
+		/* Step over whole sequences so a cut never splits one. */
+		p++;
+		while ((*p & 0xc0) == 0x80)
+			p++;
+	}
+	return p;
+}
+
+char *
+text_excerpt(const char *text, size_t max_words)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
+	const unsigned char *p, *end;
+	size_t words = 0, len;
+	char *out;
+	int n;
+
+	if (text == NULL)
+		return xstrdup("");
+	p = end = (const unsigned char *)text;
+	for (;;) {
+		while ((n = space_len(p)) != 0)
+			p += n;
+		if (*p == '\0')
+			return xstrdup(text);
+		if (words == max_words)
+			break;
+		end = p = word_end(p);
+		words++;
+	}
+	len = end - (const unsigned char *)text;
+	out = xmalloc(len + sizeof ellipsis);
+	memcpy(out, text, len);
+	memcpy(out + len, ellipsis, sizeof ellipsis);
+	return out;
+}
+
+char *
+html_escape(const char *s)
+{
+	struct buf b;
+
+	if (s == NULL)
+		return xstrdup("");
+	buf_init(&b, 0);
+	put_escaped(&b, s, 2);
+	return buf_detach(&b);
+}

@@ -1,0 +1,40 @@
+/*
+ * html.h - feed HTML made safe to store and show, and turned into text.
+ *
+ * Built on libxml2's HTML parser; the only module besides feed.c that
+ * includes libxml2.  Nothing here prints or exits.
+ */
+#ifndef GZ_HTML_H
+#define GZ_HTML_H
+
+#include <stddef.h>
+
+/*
+ * Sanitize an HTML fragment with an allowlist of tags and attributes:
+ * script, style, iframe, object, embed, form (and their contents where they
+ * hold code) are dropped, as are event-handler attributes and javascript:,
+ * vbscript: and data: URLs.  Relative URLs in href/src are made absolute
+ * against base_url (may be NULL).  Returns a new string (never NULL; "" for
+ * empty input).
+ */
+char	*html_sanitize(const char *html, const char *base_url);
+
+/*
+ * The plain text of an HTML fragment: tags removed, character references
+ * decoded, block elements separate words, script/style contents dropped,
+ * whitespace runs (NBSP included) collapsed to one space, trimmed.
+ * Returns a new string (never NULL).
+ */
+char	*html_to_text(const char *html);
+
+/*
+ * Plain text cut at a word boundary to at most max_words words, never inside
+ * a UTF-8 sequence; "…" appended when something was cut.  Returns a new
+ * string.
+ */
+char	*text_excerpt(const char *text, size_t max_words);
+
+/* Escape &, <, >, " and ' for HTML text or attribute values.  New string. */
+char	*html_escape(const char *s);
+
+#endif

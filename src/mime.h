@@ -1,0 +1,43 @@
+/*
+ * mime.h - the digest as an Internet message, built with libetpan.
+ *
+ * The only module besides smtp.c that includes libetpan.  Output is the
+ * exact bytes for SMTP DATA before dot-stuffing: CRLF line ends, no line
+ * over 998 octets, ASCII headers (RFC 2047 encoded words for non-ASCII),
+ * multipart/alternative with text/plain first and text/html last, both
+ * UTF-8 quoted-printable.
+ */
+#ifndef GZ_MIME_H
+#define GZ_MIME_H
+
+#include <stdint.h>
+
+struct buf;
+
+struct outgoing {
+	const char *from_name;		/* display name, may be NULL */
+	const char *from_addr;		/* addr-spec */
+	const char *to_name;		/* may be NULL */
+	const char *to_addr;
+	const char *reply_to;		/* addr-spec or NULL */
+	const char *subject;		/* UTF-8 */
+	const char *message_id;		/* without <>, e.g. "abc@example.org" */
+	int64_t	 date;			/* seconds since epoch */
+	const char *list_id;		/* full value "Name <id.example.org>" or NULL */
+	const char *list_unsubscribe;	/* full value "<https://…>, <mailto:…>" or NULL */
+	int	 one_click;		/* add List-Unsubscribe-Post: One-Click */
+	const char *text;		/* text/plain body, UTF-8, LF or CRLF */
+	const char *html;		/* text/html body, UTF-8 */
+};
+
+/*
+ * Build the message into out.  Control characters (CR, LF, ...) in any
+ * header input are replaced by spaces, never passed through.  Returns 0, or
+ * -1 with *err set.
+ */
+int	 mime_build(const struct outgoing *m, struct buf *out, char **err);
+
+/* A fresh Message-ID "random.time@domain" (new string, no <>). */
+char	*mime_message_id(const char *domain);
+
+#endif

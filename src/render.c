@@ -1,0 +1,324 @@
+/*
+ * render.c - fills the templates from a digest.
+ *
+ * The templates decide the look; this file decides what they can say: the
+ * context names documented in templates/README and the man page.  Feed
+ * text reaches the HTML template only through the engine's escaping or as
+ * HTML that html_sanitize already cleaned.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "config.h"
+#include "digest.h"
+#include "fileio.h"
+#include "html.h"
+#include "render.h"
+#include "template.h"
+#include "xmalloc.h"
+
+#ifndef GZ_TEMPLATE_DIR
+#define GZ_TEMPLATE_DIR "/usr/local/share/gazette/templates"
+#endif
+
+#define TEMPLATE_MAX	((size_t)1 << 20)	/* a template file */
+#define MESSAGE_MAX	((size_t)16 << 20)	/* a rendered part */
+#define SUBJECT_MAX	78			/* RFC 5322 2.1.1 line */
+#define WRAP		72
+
+enum { T_HTML, T_TEXT, T_SUBJECT, T_COUNT };
+static const char *const template_files[T_COUNT] = {
+	"digest.html", "digest.txt", "subject.txt"
+};
+
+struct renderer {
+	const struct config *cfg;
+	struct tmpl *t[T_COUNT];
+};
+
+static const char *
+template_dir(const struct config *cfg)
+{
+	const char *env = getenv("GAZETTE_TEMPLATE_DIR");
+
+	if (cfg->template_dir)
+		return cfg->template_dir;
+	return env && *env ? env : GZ_TEMPLATE_DIR;
+}
+
+struct renderer *
+renderer_open(const struct config *cfg, char **err)
+{
+	struct renderer *r = xcalloc(1, sizeof *r);
+	char *path, *src;
+	int i;
+
+	r->cfg = cfg;
+	for (i = 0; i < T_COUNT; i++) {
+		path = xasprintf("%s/%s", template_dir(cfg), template_files[i]);
+		src = file_read(path, TEMPLATE_MAX, NULL, err);
+		if (src != NULL)
+			r->t[i] = tmpl_compile(src, path, err);
+		free(src);
+		free(path);
+		if (r->t[i] == NULL) {
+			renderer_free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+void
+renderer_free(struct renderer *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < T_COUNT; i++)
+		tmpl_free(r->t[i]);
+	free(r);
+}
+
+/* Word-wrap plain text at WRAP columns (counting UTF-8 characters). */
+static char *
+wrap_text(const char *text)
+{
+	struct buf b;
+	const char *p = text, *w;
+	size_t col = 0, wlen, wchars, i;
+
+	buf_init(&b, MESSAGE_MAX);
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		for (w = p; *p && *p != ' '; p++)
+			;
+		if ((wlen = (size_t)(p - w)) == 0)
+			break;
+		for (wchars = 0, i = 0; i < wlen; i++)
+			wchars += ((unsigned char)w[i] & 0xc0) != 0x80;
+		if (col > 0 && col + 1 + wchars > WRAP) {
+			buf_putc(&b, '\n');
+			col = 0;
+		} else if (col > 0) {
+			buf_putc(&b, ' ');
+			col++;
+		}
+		buf_append(&b, w, wlen);
+		col += wchars;
+	}
+	return buf_detach(&b);
+}
+
+static char *
+entry_excerpt(const struct digest_entry *e, int words)
+{
+	const char *html = e->summary_html ? e->summary_html : e->content_html;
+	char *text = html_to_text(html ? html : "");
+	char *ex = text_excerpt(text, (size_t)words);
+
+	free(text);
+	return ex;
+}
+
+static struct tval *
+entry_value(const struct renderer *r, const struct digest_entry *e, int ref)
+{
+	struct tval *v = tv_map();
+	char date[32] = "";
+	time_t t = (time_t)e->date;
+	struct tm tm;
+	char *ex = entry_excerpt(e, r->cfg->excerpt_words);
+
+	if (gmtime_r(&t, &tm))
+		strftime(date, sizeof date, "%d %b %Y", &tm);
+	tv_set(v, "title", tv_str(e->title && *e->title ? e->title
+	    : "(untitled)"));
+	tv_set(v, "link", tv_str(e->link));
+	tv_set(v, "source", tv_str(e->source));
+	tv_set(v, "date", tv_str(date));
+	tv_set(v, "excerpt_wrapped", tv_str_own(wrap_text(ex)));
+	tv_set(v, "excerpt", tv_str_own(ex));
+	tv_set(v, "ref", tv_num(ref));
+	return v;
+}
+
+static struct tval *
+topic_value(const struct renderer *r, const struct digest_topic *t)
+{
+	struct tval *v = tv_map(), *list = tv_list(), *links = tv_list();
+	struct tval *l;
+	size_t i;
+	int ref = 0;
+
+	for (i = 0; i < t->nentries; i++) {
+		if (t->entries[i].link)
+			ref++;
+		tv_push(list, entry_value(r, &t->entries[i],
+		    t->entries[i].link ? ref : 0));
+		if (t->entries[i].link) {
+			l = tv_push(links, tv_map());
+			tv_set(l, "ref", tv_num(ref));
+			tv_set(l, "link", tv_str(t->entries[i].link));
+		}
+	}
+	tv_set(v, "name", tv_str(t->name));
+	tv_set(v, "slug", tv_str(t->slug));
+	tv_set(v, "count", tv_num((double)t->nentries));
+	tv_set(v, "more", tv_num((double)t->more));
+	tv_set(v, "has_more", tv_bool(t->more > 0));
+	if (r->cfg->base_url)
+		tv_set(v, "archive_url", tv_str_own(xasprintf("%s/%s/",
+		    r->cfg->base_url, t->slug)));
+	tv_set(v, "entries", list);
+	tv_set(v, "links", links);
+	return v;
+}
+
+/* Characters left for headlines in "TITLE: N new posts — ...". */
+static size_t
+subject_room(const struct config *cfg)
+{
+	size_t fixed = strlen(cfg->title ? cfg->title : "") + 20;
+
+	return fixed + 12 < SUBJECT_MAX ? SUBJECT_MAX - fixed : 12;
+}
+
+/* The first words of s that fit in room bytes, then "…". */
+static void
+put_cut(struct buf *b, const char *s, size_t room)
+{
+	size_t n = 0, i;
+
+	for (i = 0; s[i] && i + 3 < room; i++)
+		if (s[i] == ' ')
+			n = i;
+	if (n == 0)
+		return;
+	buf_append(b, s, n);
+	buf_puts(b, " …");
+}
+
+/* "Title A, Title B, …" cut to fit in room characters. */
+static char *
+headlines(const struct digest *d, size_t room)
+{
+	struct buf b;
+	size_t i, j, before;
+
+	buf_init(&b, 4096);
+	for (i = 0; i < d->ntopics; i++)
+		for (j = 0; j < d->topics[i].nentries; j++) {
+			const char *t = d->topics[i].entries[j].title;
+
+			if (t == NULL || *t == '\0')
+				continue;
+			before = b.len;
+			if (before)
+				buf_puts(&b, ", ");
+			if (buf_puts(&b, t) == -1 || b.len > room) {
+				buf_truncate(&b, before);
+				if (before)
+					buf_puts(&b, ", …");
+				else
+					put_cut(&b, t, room);
+				return buf_detach(&b);
+			}
+		}
+	return buf_detach(&b);
+}
+
+static struct tval *
+digest_value(const struct renderer *r, const struct digest *d)
+{
+	const struct config *cfg = r->cfg;
+	struct tval *v = tv_map(), *topics = tv_list(), *sub = tv_map();
+	size_t i, n = digest_count(d);
+
+	for (i = 0; i < d->ntopics; i++)
+		tv_push(topics, topic_value(r, &d->topics[i]));
+	tv_set(v, "title", tv_str(cfg->title));
+	tv_set(v, "count", tv_num((double)n));
+	tv_set(v, "one", tv_bool(n == 1));
+	tv_set(v, "headlines", tv_str_own(headlines(d, subject_room(cfg))));
+	tv_set(sub, "email", tv_str(d->email));
+	tv_set(sub, "name", tv_str(d->name));
+	tv_set(v, "subscriber", sub);
+	if (cfg->base_url && d->token)
+		tv_set(v, "unsubscribe_url", tv_str_own(xasprintf(
+		    "%s/unsubscribe?t=%s", cfg->base_url, d->token)));
+	tv_set(v, "topics", topics);
+	return v;
+}
+
+/* Subjects are one line: collapse whitespace and trim. */
+static char *
+one_line(const char *s)
+{
+	struct buf b;
+	int space = 0;
+
+	buf_init(&b, 0);
+	for (; *s; s++) {
+		if ((unsigned char)*s <= ' ') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_putc(&b, ' ');
+		space = 0;
+		buf_putc(&b, *s);
+	}
+	return buf_detach(&b);
+}
+
+static char *
+render_one(const struct tmpl *t, const struct tval *ctx, char **err)
+{
+	struct buf b;
+
+	buf_init(&b, MESSAGE_MAX);
+	if (tmpl_render(t, ctx, NULL, NULL, &b, err) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+int
+render_digest(struct renderer *r, const struct digest *d,
+    struct rendered *out, char **err)
+{
+	struct tval *ctx = digest_value(r, d);
+	char *subject;
+
+	memset(out, 0, sizeof *out);
+	out->html = render_one(r->t[T_HTML], ctx, err);
+	if (out->html)
+		out->text = render_one(r->t[T_TEXT], ctx, err);
+	if (out->text && (subject = render_one(r->t[T_SUBJECT], ctx,
+	    err)) != NULL) {
+		out->subject = one_line(subject);
+		free(subject);
+	}
+	tv_free(ctx);
+	if (out->subject == NULL) {
+		rendered_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void
+rendered_free(struct rendered *out)
+{
+	free(out->subject);
+	free(out->html);
+	free(out->text);
+	memset(out, 0, sizeof *out);
+}

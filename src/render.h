@@ -1,0 +1,30 @@
+/*
+ * render.h - a digest through the templates: subject, HTML and text.
+ */
+#ifndef GZ_RENDER_H
+#define GZ_RENDER_H
+
+struct config;
+struct digest;
+struct renderer;
+
+struct rendered {
+	char	*subject;
+	char	*html;
+	char	*text;
+};
+
+/*
+ * Load and compile digest.html, digest.txt and subject.txt from the
+ * template folder ([digest] template_dir, else $GAZETTE_TEMPLATE_DIR, else
+ * the installed templates).  NULL with *err naming the file on failure.
+ */
+struct renderer *renderer_open(const struct config *cfg, char **err);
+void	 renderer_free(struct renderer *r);
+
+/* Render d.  0, or -1 with *err. */
+int	 render_digest(struct renderer *r, const struct digest *d,
+	    struct rendered *out, char **err);
+void	 rendered_free(struct rendered *out);
+
+#endif

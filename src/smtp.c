@@ -1,0 +1,440 @@
+/*
+ * smtp.c - the SMTP transport, a client on libetpan's mailsmtp.
+ *
+ * One connection carries many transactions.  Every reply is sorted by its
+ * first digit (RFC 5321 4.2.1): 2xx delivered, 4xx and any network error
+ * or timeout temporary, 5xx permanent.  A message counts as delivered only
+ * after the 250 that ends DATA.  After a network error the connection is
+ * closed and marked dead; after a refused command it is reset with RSET.
+ *
+ * Note: libetpan 1.9.4's GnuTLS code sets SNI (we pass the host) but does
+ * not verify the server's certificate; TLS here guards against passive
+ * eavesdropping only.
+ *
+ * It must never print, exit, or let a closed socket's SIGPIPE end the
+ * process, and never put a CR or LF from an address into a command.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libetpan/libetpan.h>
+
+#include "smtp.h"
+#include "xmalloc.h"
+
+#define DEFAULT_TIMEOUT	60
+/* libetpan formats each command into a 513-byte buffer and cuts the rest. */
+#define ADDR_MAX	254
+
+/*
+ * libetpan's mailesmtp_ehlo() always sends gethostname().  To greet with
+ * the configured name we send EHLO through these three functions, which
+ * libetpan 1.9.4 exports but declares only in its private header.
+ */
+int	 mailsmtp_send_command(mailsmtp *, char *);
+int	 mailsmtp_read_response(mailsmtp *);
+int	 mailesmtp_parse_ehlo(mailsmtp *);
+
+struct smtp_conn {
+	mailsmtp	*s;
+	char		*host;
+	int		 dead;
+};
+
+/*
+ * libetpan writes with send(2) without MSG_NOSIGNAL, so a peer that hung
+ * up would raise SIGPIPE.  Around each exchange SIGPIPE is blocked for
+ * this thread and a SIGPIPE it caused is taken off the pending set, so
+ * the write just fails with EPIPE and nothing process-wide changes.
+ */
+struct nopipe {
+	sigset_t old;
+	int	 was_pending;
+};
+
+static void
+nopipe_begin(struct nopipe *np)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigpending(&pending);
+	np->was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &np->old);
+}
+
+static void
+nopipe_end(struct nopipe *np)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigpending(&pending);
+	if (!np->was_pending && sigismember(&pending, SIGPIPE))
+		while (sigtimedwait(&set, NULL, &zero) == -1 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &np->old, NULL);
+}
+
+/* The server's reply text on one line, for messages. */
+static char *
+reply_text(const mailsmtp *s)
+{
+	char *t = xstrdup(s->response ? s->response : ""), *p;
+	size_t n;
+
+	for (p = t; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n' || (unsigned char)*p < 0x20)
+			*p = ' ';
+	n = strlen(t);
+	while (n > 0 && t[n - 1] == ' ')
+		t[--n] = '\0';
+	return t;
+}
+
+/* Close without QUIT: after a network error nothing more may be sent. */
+static void
+mark_dead(struct smtp_conn *c)
+{
+	if (c->s->stream != NULL) {
+		mailstream_close(c->s->stream);
+		c->s->stream = NULL;
+	}
+	c->dead = 1;
+}
+
+/*
+ * Sort the outcome of one command.  libetpan's own error codes lump some
+ * 4xx and 5xx replies together (450 and 550 after RCPT are both
+ * MAILBOX_UNAVAILABLE), so the reply code decides.
+ */
+static enum smtp_status
+outcome(struct smtp_conn *c, const char *cmd, int r, char **err)
+{
+	int code = c->s->response_code;
+	char *text;
+
+	if (r == MAILSMTP_NO_ERROR && code / 100 < 4)
+		return SMTP_OK;
+	if (r == MAILSMTP_ERROR_STREAM || code == 0) {
+		*err = xasprintf("%s: %s: network error or timeout", cmd,
+		    c->host);
+		mark_dead(c);
+		return SMTP_TEMPFAIL;
+	}
+	if (code / 100 < 4) {
+		/* Refused here, not by the server (e.g. a SASL failure). */
+		*err = xasprintf("%s: %s", cmd, mailsmtp_strerror(r));
+		return SMTP_TEMPFAIL;
+	}
+	text = reply_text(c->s);
+	*err = xasprintf("%s: %d %s", cmd, code, text);
+	free(text);
+	return code / 100 == 5 ? SMTP_PERMFAIL : SMTP_TEMPFAIL;
+}
+
+static int
+greet_custom(mailsmtp *s, const char *verb, const char *name)
+{
+	char *cmd = xasprintf("%s %s\r\n", verb, name);
+	int r, code;
+
+	r = mailsmtp_send_command(s, cmd);
+	free(cmd);
+	if (r == -1)
+		return MAILSMTP_ERROR_STREAM;
+	code = mailsmtp_read_response(s);
+	if (code == 0)
+		return MAILSMTP_ERROR_STREAM;
+	if (code != 250)
+		return MAILSMTP_ERROR_UNEXPECTED_CODE;
+	if (verb[0] == 'E')
+		return mailesmtp_parse_ehlo(s);
+	s->esmtp = 0;
+	return MAILSMTP_NO_ERROR;
+}
+
+/* EHLO, or HELO when the server does not know EHLO (RFC 5321 4.1.4). */
+static enum smtp_status
+greet(struct smtp_conn *c, const char *helo, char **err)
+{
+	int r;
+
+	r = helo ? greet_custom(c->s, "EHLO", helo) : mailesmtp_ehlo(c->s);
+	if (r == MAILSMTP_NO_ERROR)
+		return SMTP_OK;
+	if (r == MAILSMTP_ERROR_STREAM || c->s->response_code / 100 != 5)
+		return outcome(c, "EHLO", r, err);
+	r = helo ? greet_custom(c->s, "HELO", helo) : mailsmtp_helo(c->s);
+	return outcome(c, "HELO", r, err);
+}
+
+/* Names in a command must not carry spaces or line ends. */
+static int
+command_safe(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; s[n] != '\0'; n++)
+		if ((unsigned char)s[n] <= ' ' || s[n] == 0x7f ||
+		    s[n] == '<' || s[n] == '>')
+			return 0;
+	return n <= max;
+}
+
+/* Server Name Indication, so virtual hosts present the right certificate. */
+static void
+tls_setup(struct mailstream_ssl_context *ctx, void *host)
+{
+	mailstream_ssl_set_server_name(ctx, host);
+}
+
+static int
+default_port(enum smtp_tls tls)
+{
+	switch (tls) {
+	case SMTP_TLS_IMPLICIT:
+		return 465;
+	case SMTP_TLS_STARTTLS:
+		return 587;
+	default:
+		return 25;
+	}
+}
+
+static enum smtp_status
+connect_server(struct smtp_conn *c, const struct smtp_options *opt,
+    char **err)
+{
+	int port = opt->port > 0 ? opt->port : default_port(opt->tls), r;
+	char *text;
+
+	if (opt->tls == SMTP_TLS_IMPLICIT)
+		r = mailsmtp_ssl_connect_with_callback(c->s, opt->host,
+		    (uint16_t)port, tls_setup, c->host);
+	else
+		r = mailsmtp_socket_connect(c->s, opt->host, (uint16_t)port);
+	if (r == MAILSMTP_NO_ERROR)
+		return SMTP_OK;
+	if (c->s->response_code / 100 == 4 || c->s->response_code / 100 == 5) {
+		text = reply_text(c->s);
+		*err = xasprintf("connect %s:%d: %d %s", opt->host, port,
+		    c->s->response_code, text);
+		free(text);
+		return c->s->response_code / 100 == 5 ? SMTP_PERMFAIL :
+		    SMTP_TEMPFAIL;
+	}
+	*err = xasprintf("connect %s:%d: %s", opt->host, port,
+	    mailsmtp_strerror(r));
+	return SMTP_TEMPFAIL;
+}
+
+static enum smtp_status
+starttls(struct smtp_conn *c, const char *helo, char **err)
+{
+	int r;
+
+	/* Required by the configuration: never fall back to plain text. */
+	if (!(c->s->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
+		*err = xasprintf("STARTTLS: %s does not offer it", c->host);
+		return SMTP_PERMFAIL;
+	}
+	r = mailsmtp_socket_starttls_with_callback(c->s, tls_setup, c->host);
+	if (r == MAILSMTP_ERROR_SSL) {
+		*err = xasprintf("STARTTLS: TLS handshake with %s failed",
+		    c->host);
+		mark_dead(c);
+		return SMTP_TEMPFAIL;
+	}
+	if (r != MAILSMTP_NO_ERROR)
+		return outcome(c, "STARTTLS", r, err);
+	/* The session starts over after STARTTLS (RFC 3207 4.2). */
+	return greet(c, helo, err);
+}
+
+static enum smtp_status
+authenticate(struct smtp_conn *c, const struct smtp_options *opt,
+    char **err)
+{
+	int r;
+
+	if (c->s->auth & MAILSMTP_AUTH_PLAIN)
+		r = mailsmtp_auth_type(c->s, opt->user,
+		    opt->password ? opt->password : "", MAILSMTP_AUTH_PLAIN);
+	else if (c->s->auth & MAILSMTP_AUTH_LOGIN)
+		r = mailsmtp_auth_type(c->s, opt->user,
+		    opt->password ? opt->password : "", MAILSMTP_AUTH_LOGIN);
+	else {
+		*err = xasprintf("AUTH: %s offers neither PLAIN nor LOGIN",
+		    c->host);
+		return SMTP_PERMFAIL;
+	}
+	return outcome(c, "AUTH", r, err);
+}
+
+static enum smtp_status
+open_session(struct smtp_conn *c, const struct smtp_options *opt,
+    char **err)
+{
+	enum smtp_status st;
+
+	if ((st = connect_server(c, opt, err)) != SMTP_OK)
+		return st;
+	/* Also bounds each read and write of the session (the plain
+	 * socket stream takes its timeout from here, not from the session). */
+	mailstream_low_set_timeout(mailstream_get_low(c->s->stream),
+	    mailsmtp_get_timeout(c->s));
+	if ((st = greet(c, opt->helo, err)) != SMTP_OK)
+		return st;
+	if (opt->tls == SMTP_TLS_STARTTLS &&
+	    (st = starttls(c, opt->helo, err)) != SMTP_OK)
+		return st;
+	if (opt->user != NULL && (st = authenticate(c, opt, err)) != SMTP_OK)
+		return st;
+	return SMTP_OK;
+}
+
+struct smtp_conn *
+smtp_open(const struct smtp_options *opt, char **err)
+{
+	struct smtp_conn *c;
+	struct nopipe np;
+	time_t timeout = opt->timeout > 0 ? opt->timeout : DEFAULT_TIMEOUT;
+	enum smtp_status st;
+
+	if (opt->host == NULL || *opt->host == '\0') {
+		*err = xstrdup("no SMTP host configured");
+		return NULL;
+	}
+	if (opt->helo != NULL && !command_safe(opt->helo, 255)) {
+		*err = xasprintf("EHLO name is not a host name: \"%s\"",
+		    opt->helo);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->host = xstrdup(opt->host);
+	if ((c->s = mailsmtp_new(0, NULL)) == NULL) {
+		*err = xstrdup("out of memory for the SMTP session");
+		free(c->host);
+		free(c);
+		return NULL;
+	}
+	/*
+	 * libetpan reads the greeting before we can set a per-stream timeout,
+	 * so its process-wide default (300 s) is set too; nothing else in
+	 * gazette uses libetpan's streams.
+	 */
+	mailsmtp_set_timeout(c->s, timeout);
+	mailstream_network_delay.tv_sec = timeout;
+	mailstream_network_delay.tv_usec = 0;
+	nopipe_begin(&np);
+	st = open_session(c, opt, err);
+	nopipe_end(&np);
+	if (st != SMTP_OK) {
+		smtp_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+static enum smtp_status
+envelope(struct smtp_conn *c, const char *from, const char *to, size_t len,
+    char **err)
+{
+	enum smtp_status st;
+	int r;
+
+	if (c->s->esmtp)
+		r = mailesmtp_mail_size(c->s, from, 0, NULL, len);
+	else
+		r = mailsmtp_mail(c->s, from);
+	if ((st = outcome(c, "MAIL FROM", r, err)) != SMTP_OK)
+		return st;
+	if (c->s->esmtp)
+		r = mailesmtp_rcpt(c->s, to, 0, NULL);
+	else
+		r = mailsmtp_rcpt(c->s, to);
+	if ((st = outcome(c, "RCPT TO", r, err)) != SMTP_OK)
+		return st;
+	return outcome(c, "DATA", mailsmtp_data(c->s), err);
+}
+
+static enum smtp_status
+transaction(struct smtp_conn *c, const char *from, const char *to,
+    const char *msg, size_t len, char **err)
+{
+	enum smtp_status st;
+
+	if ((st = envelope(c, from, to, len, err)) != SMTP_OK) {
+		/* Leave the session clean for the next message. */
+		if (!c->dead && mailsmtp_reset(c->s) != MAILSMTP_NO_ERROR)
+			mark_dead(c);
+		return st;
+	}
+	/*
+	 * mailsmtp_data_message() dot-stuffs (RFC 5321 4.5.2), turns bare
+	 * line ends into CRLF and appends "\r\n.\r\n" itself; the final CRLF
+	 * of our message is dropped so that no empty line is added.
+	 */
+	if (len >= 2 && msg[len - 2] == '\r' && msg[len - 1] == '\n')
+		len -= 2;
+	return outcome(c, "end of DATA", mailsmtp_data_message(c->s, msg,
+	    len), err);
+}
+
+enum smtp_status
+smtp_send(struct smtp_conn *c, const char *from, const char *to,
+    const char *msg, size_t len, char **err)
+{
+	struct nopipe np;
+	enum smtp_status st;
+
+	if (c == NULL || c->dead) {
+		*err = xstrdup("SMTP connection is closed");
+		return SMTP_TEMPFAIL;
+	}
+	if (from == NULL || !command_safe(from, ADDR_MAX)) {
+		*err = xstrdup("MAIL FROM: sender address has spaces, "
+		    "control characters or brackets");
+		return SMTP_PERMFAIL;
+	}
+	if (to == NULL || *to == '\0' || !command_safe(to, ADDR_MAX)) {
+		*err = xstrdup("RCPT TO: recipient address is empty or has "
+		    "spaces, control characters or brackets");
+		return SMTP_PERMFAIL;
+	}
+	nopipe_begin(&np);
+	st = transaction(c, from, to, msg, len, err);
+	nopipe_end(&np);
+	return st;
+}
+
+int
+smtp_usable(const struct smtp_conn *c)
+{
+	return c != NULL && !c->dead && c->s->stream != NULL;
+}
+
+void
+smtp_close(struct smtp_conn *c)
+{
+	struct nopipe np;
+
+	if (c == NULL)
+		return;
+	nopipe_begin(&np);
+	/* mailsmtp_free() sends QUIT when the stream is still open. */
+	mailsmtp_free(c->s);
+	nopipe_end(&np);
+	free(c->host);
+	free(c);
+}

@@ -1,0 +1,43 @@
+/*
+ * smtp.h - the SMTP transport, a client on libetpan's mailsmtp.
+ */
+#ifndef GZ_SMTP_H
+#define GZ_SMTP_H
+
+#include <stddef.h>
+
+enum smtp_tls { SMTP_TLS_NONE, SMTP_TLS_STARTTLS, SMTP_TLS_IMPLICIT };
+
+struct smtp_options {
+	const char *host;
+	int	 port;
+	enum smtp_tls tls;
+	const char *user;	/* NULL: no AUTH */
+	const char *password;
+	const char *helo;	/* name for EHLO; NULL: our host name */
+	int	 timeout;	/* seconds per command */
+};
+
+/* Outcome of one delivery attempt. */
+enum smtp_status {
+	SMTP_OK = 0,
+	SMTP_TEMPFAIL,		/* 4xx, network error, timeout: retry later */
+	SMTP_PERMFAIL		/* 5xx: do not retry this recipient */
+};
+
+struct smtp_conn;
+
+/* Connect, greet, TLS and AUTH as configured.  NULL with *err on failure. */
+struct smtp_conn *smtp_open(const struct smtp_options *opt, char **err);
+/*
+ * Send one message (bytes as mime_build made them; dot-stuffing is done
+ * here).  On failure *err names the command and the server's reply.
+ * A connection that failed mid-transaction is reset or marked dead.
+ */
+enum smtp_status smtp_send(struct smtp_conn *c, const char *from,
+	    const char *to, const char *msg, size_t len, char **err);
+/* 1 while the connection can carry another message. */
+int	 smtp_usable(const struct smtp_conn *c);
+void	 smtp_close(struct smtp_conn *c);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * store-int.h - what the store-*.c files share; nothing outside the store
+ * includes this (or sqlite3.h).
+ */
+#ifndef GZ_STORE_INT_H
+#define GZ_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+#define STMT_CACHE 64
+
+struct store {
+	sqlite3	*db;
+	char	*path;
+	struct {
+		const char *sql;	/* static string: compared by address */
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE];
+	int	 depth;			/* nesting of store_begin */
+};
+
+/* A prepared, reset statement for sql (a string literal), or NULL + *err. */
+sqlite3_stmt *stmt_get(struct store *st, const char *sql, char **err);
+/* Set *err from the connection's last error, prefixed with what. */
+int	 store_fail(struct store *st, const char *what, char **err);
+/* Bind text, NULL when s is NULL. */
+int	 bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Step a statement that returns no rows; reset it.  0 or -1 with *err. */
+int	 step_done(struct store *st, sqlite3_stmt *s, const char *what,
+	    char **err);
+/* Column text as const char *, NULL for SQL NULL. */
+const char *col_text(sqlite3_stmt *s, int i);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * store.c - opening the database, migrations, transactions, and the
+ * statement cache.  Tables of one idea live in store-*.c beside it.
+ *
+ * Every query is a prepared statement with bound parameters; no SQL text is
+ * ever built from data.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+#include "xmalloc.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+/*
+ * Numbered migrations: migrations[i] brings user_version i to i + 1.
+ * Append only; never edit a migration that has shipped.
+ */
+static const char *const migrations[] = {
+	/* 1: the whole data model of DESIGN.md */
+	"CREATE TABLE topics ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  description TEXT,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE feeds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  url TEXT NOT NULL UNIQUE,"
+	"  title TEXT,"
+	"  site_link TEXT,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (state IN ('active', 'paused', 'gone')),"
+	"  last_fetch INTEGER,"
+	"  last_status INTEGER,"
+	"  last_error TEXT,"
+	"  consecutive_errors INTEGER NOT NULL DEFAULT 0,"
+	"  next_fetch INTEGER,"
+	"  last_new_item INTEGER,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE feed_topics ("
+	"  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+	"  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (feed_id, topic_id)) WITHOUT ROWID;"
+	"CREATE INDEX feed_topics_topic ON feed_topics(topic_id);"
+	/* AUTOINCREMENT: ids only grow, even after deletes, so "id > mark"
+	 * can never bring back an old entry. */
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  title TEXT,"
+	"  link TEXT,"
+	"  author TEXT,"
+	"  published INTEGER,"
+	"  updated INTEGER,"
+	"  summary_html TEXT,"
+	"  content_html TEXT,"
+	"  categories TEXT,"
+	"  fetched INTEGER NOT NULL,"
+	"  UNIQUE (feed_id, key));"
+	"CREATE INDEX items_link ON items(link);"
+	"CREATE TABLE subscribers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  name TEXT,"
+	"  status TEXT NOT NULL DEFAULT 'active'"
+	"    CHECK (status IN ('pending', 'active', 'unsubscribed', 'bounced')),"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  frequency TEXT NOT NULL DEFAULT 'weekly'"
+	"    CHECK (frequency IN ('daily', 'weekly')),"
+	"  created INTEGER NOT NULL,"
+	"  confirmed INTEGER,"
+	"  bounces INTEGER NOT NULL DEFAULT 0,"
+	"  last_digest INTEGER);"
+	"CREATE TABLE subscriptions ("
+	"  subscriber_id INTEGER NOT NULL"
+	"    REFERENCES subscribers(id) ON DELETE CASCADE,"
+	"  topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,"
+	"  mark INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  PRIMARY KEY (subscriber_id, topic_id)) WITHOUT ROWID;"
+	"CREATE INDEX subscriptions_topic ON subscriptions(topic_id);"
+	"CREATE TABLE digests ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  subscriber_id INTEGER NOT NULL"
+	"    REFERENCES subscribers(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  state TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (state IN ('queued', 'sent', 'deferred', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER,"
+	"  last_error TEXT,"
+	"  sent INTEGER);"
+	"CREATE INDEX digests_state ON digests(state, next_attempt);"
+	"CREATE TABLE digest_items ("
+	"  digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,"
+	"  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	"  topic_id INTEGER NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (digest_id, item_id)) WITHOUT ROWID;"
+	"CREATE TABLE digest_topics ("
+	"  digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,"
+	"  topic_id INTEGER NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  more INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (digest_id, topic_id)) WITHOUT ROWID;",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int
+store_schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+int
+store_fail(struct store *st, const char *what, char **err)
+{
+	*err = xasprintf("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+sqlite3_stmt *
+stmt_get(struct store *st, const char *sql, char **err)
+{
+	int i;
+
+	for (i = 0; i < STMT_CACHE && st->cache[i].sql; i++)
+		if (st->cache[i].sql == sql) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return st->cache[i].stmt;
+		}
+	if (i == STMT_CACHE) {
+		*err = xstrdup("internal error: statement cache full");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->cache[i].stmt, NULL) != SQLITE_OK) {
+		store_fail(st, "preparing a query", err);
+		return NULL;
+	}
+	st->cache[i].sql = sql;
+	return st->cache[i].stmt;
+}
+
+int
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT)
+	    : sqlite3_bind_null(s, i);
+}
+
+int
+step_done(struct store *st, sqlite3_stmt *s, const char *what, char **err)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(st, what, err);
+	return 0;
+}
+
+const char *
+col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/* Run a script of statements, one prepared statement at a time. */
+static int
+exec_script(struct store *st, const char *sql, char **err)
+{
+	sqlite3_stmt *s;
+	const char *tail = sql;
+	int rc;
+
+	while (*tail) {
+		if (sqlite3_prepare_v2(st->db, tail, -1, &s, &tail) != SQLITE_OK)
+			return store_fail(st, "schema", err);
+		if (s == NULL)
+			break;
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			return store_fail(st, "schema", err);
+	}
+	return 0;
+}
+
+static int
+pragma_int(struct store *st, const char *sql, int *out, char **err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, sql, err);
+	rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, sql, err);
+	return 0;
+}
+
+static int
+set_version(struct store *st, int v, char **err)
+{
+	/* PRAGMA takes no parameters; v is our own integer, not data. */
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+	return exec_script(st, sql, err);
+}
+
+static int
+migrate(struct store *st, char **err)
+{
+	int v;
+
+	if (pragma_int(st, "PRAGMA user_version", &v, err) == -1)
+		return -1;
+	if (v > NMIGRATIONS) {
+		*err = xasprintf("%s: the database has schema version %d, made "
+		    "by a newer gazette (this one knows up to %d); upgrade "
+		    "gazette to use it", st->path, v, NMIGRATIONS);
+		return -1;
+	}
+	for (; v < NMIGRATIONS; v++) {
+		if (store_begin(st, err) == -1)
+			return -1;
+		if (exec_script(st, migrations[v], err) == -1 ||
+		    set_version(st, v + 1, err) == -1 ||
+		    store_commit(st, err) == -1) {
+			store_rollback(st);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+configure(struct store *st, char **err)
+{
+	int v;
+
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (exec_script(st, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA synchronous = NORMAL;", err) == -1)
+		return -1;
+	/* journal_mode answers with a row; read it to see WAL took. */
+	return pragma_int(st, "PRAGMA journal_mode = WAL", &v, err);
+}
+
+struct store *
+store_open(const char *path, char **err)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*err = xasprintf("%s: cannot open the database: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return NULL;
+	}
+	if (configure(st, err) == -1 || migrate(st, err) == -1) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < STMT_CACHE && st->cache[i].sql; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+/*
+ * Transactions nest by counting: only the outermost begin/commit touch the
+ * database.  BEGIN IMMEDIATE takes the write lock up front, so a busy
+ * database waits at the start instead of failing half-way.
+ */
+int
+store_begin(struct store *st, char **err)
+{
+	if (st->depth++ > 0)
+		return 0;
+	if (exec_script(st, "BEGIN IMMEDIATE", err) == -1) {
+		st->depth = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *st, char **err)
+{
+	if (st->depth == 0 || --st->depth > 0)
+		return 0;
+	return exec_script(st, "COMMIT", err);
+}
+
+void
+store_rollback(struct store *st)
+{
+	char *err = NULL;
+
+	if (st->depth == 0)
+		return;
+	st->depth = 0;
+	if (exec_script(st, "ROLLBACK", &err) == -1)
+		free(err);
+}

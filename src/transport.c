@@ -1,0 +1,157 @@
+/*
+ * transport.c - SMTP, sendmail and Maildir behind one interface.
+ *
+ * An SMTP connection that drops is reopened once for the next message; if
+ * that fails the transport reports TRANSPORT_DOWN so the caller stops and
+ * leaves the rest queued.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "config.h"
+#include "fileio.h"
+#include "maildir.h"
+#include "smtp.h"
+#include "transport.h"
+#include "xmalloc.h"
+
+#define PASSWORD_MAX 4096
+
+enum kind { T_SMTP, T_SENDMAIL, T_MAILDIR };
+
+struct transport {
+	enum kind kind;
+	struct smtp_options opt;
+	char	*password;
+	struct smtp_conn *conn;
+	const char *maildir;
+	const char *sendmail;
+};
+
+static char *
+read_password(const char *path, char **err)
+{
+	char *s = file_read(path, PASSWORD_MAX, NULL, err);
+
+	if (s != NULL)
+		s[strcspn(s, "\r\n")] = '\0';
+	return s;
+}
+
+static int
+smtp_setup(struct transport *t, const struct config *cfg, char **err)
+{
+	t->opt.host = cfg->smtp_host;
+	t->opt.port = cfg->smtp_port;
+	t->opt.tls = !strcmp(cfg->smtp_tls, "tls") ? SMTP_TLS_IMPLICIT
+	    : !strcmp(cfg->smtp_tls, "starttls") ? SMTP_TLS_STARTTLS
+	    : SMTP_TLS_NONE;
+	t->opt.user = cfg->smtp_user;
+	t->opt.timeout = cfg->smtp_timeout;
+	if (cfg->smtp_user && cfg->smtp_password_file &&
+	    (t->password = read_password(cfg->smtp_password_file, err)) == NULL)
+		return -1;
+	t->opt.password = t->password;
+	if ((t->conn = smtp_open(&t->opt, err)) == NULL) {
+		char *why = *err;
+
+		*err = xasprintf("cannot reach the SMTP server %s:%d: %s",
+		    cfg->smtp_host, cfg->smtp_port, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+struct transport *
+transport_open(const struct config *cfg, char **err)
+{
+	struct transport *t = xcalloc(1, sizeof *t);
+
+	if (!strcmp(cfg->transport, "maildir")) {
+		t->kind = T_MAILDIR;
+		t->maildir = cfg->maildir;
+	} else if (!strcmp(cfg->transport, "sendmail")) {
+		t->kind = T_SENDMAIL;
+		t->sendmail = cfg->sendmail;
+	} else if (smtp_setup(t, cfg, err) == -1) {
+		transport_close(t);
+		return NULL;
+	}
+	return t;
+}
+
+static enum transport_status
+via_smtp(struct transport *t, const char *from, const char *to,
+    const char *msg, size_t len, char **err)
+{
+	if (!smtp_usable(t->conn)) {
+		smtp_close(t->conn);
+		if ((t->conn = smtp_open(&t->opt, err)) == NULL)
+			return TRANSPORT_DOWN;
+	}
+	switch (smtp_send(t->conn, from, to, msg, len, err)) {
+	case SMTP_OK:
+		return TRANSPORT_OK;
+	case SMTP_PERMFAIL:
+		return TRANSPORT_PERMFAIL;
+	default:
+		return TRANSPORT_TEMPFAIL;
+	}
+}
+
+/* sendmail -t reads the recipients from the headers; local line ends. */
+static enum transport_status
+via_sendmail(struct transport *t, const char *msg, size_t len, char **err)
+{
+	FILE *fp = popen(t->sendmail, "w");
+	size_t i;
+	int status;
+
+	if (fp == NULL) {
+		*err = xasprintf("cannot run '%s': %s", t->sendmail,
+		    strerror(errno));
+		return TRANSPORT_DOWN;
+	}
+	for (i = 0; i < len; i++)
+		if (!(msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n'))
+			putc(msg[i], fp);
+	status = pclose(fp);
+	if (status == 0)
+		return TRANSPORT_OK;
+	*err = xasprintf("'%s' exited with status %d", t->sendmail,
+	    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	/* sysexits: 65 and 67 say the data or the address is wrong. */
+	if (WIFEXITED(status) && (WEXITSTATUS(status) == 65 ||
+	    WEXITSTATUS(status) == 67))
+		return TRANSPORT_PERMFAIL;
+	return TRANSPORT_TEMPFAIL;
+}
+
+enum transport_status
+transport_send(struct transport *t, const char *from, const char *to,
+    const char *msg, size_t len, char **err)
+{
+	switch (t->kind) {
+	case T_MAILDIR:
+		return maildir_deliver(t->maildir, msg, len, err) == 0
+		    ? TRANSPORT_OK : TRANSPORT_DOWN;
+	case T_SENDMAIL:
+		return via_sendmail(t, msg, len, err);
+	default:
+		return via_smtp(t, from, to, msg, len, err);
+	}
+}
+
+void
+transport_close(struct transport *t)
+{
+	if (t == NULL)
+		return;
+	smtp_close(t->conn);
+	free(t->password);
+	free(t);
+}

@@ -1,0 +1,23 @@
+/*
+ * url.h - URL helpers on libcurl's URL API (CURLU).
+ */
+#ifndef GZ_URL_H
+#define GZ_URL_H
+
+/*
+ * Resolve ref against base.  Either may be NULL.  Returns a new absolute URL,
+ * or NULL when no absolute URL results (ref relative and base NULL, or
+ * either malformed).
+ */
+char	*url_resolve(const char *base, const char *ref);
+/* 1 when url is an absolute http:// or https:// URL with a host, else 0. */
+int	 url_is_http(const char *url);
+/* The lower-cased scheme of url ("http", "javascript", ...) or NULL. */
+char	*url_scheme(const char *url);
+/*
+ * url as a browser reads an attribute value: leading and trailing spaces
+ * and control characters gone, tabs and newlines inside removed.  New string.
+ */
+char	*url_trim(const char *url);
+
+#endif

@@ -1,0 +1,190 @@
+# tests/lib.sh - shared pieces of the end-to-end tests (TAP in sh).
+#
+# Sourced by tests/e2e/*.sh.  Gives: a scratch folder, TAP helpers, real
+# servers on 127.0.0.1 (HTTP for feeds, SMTP for delivery) on ports they
+# pick themselves, and cleanup of all of it when the test exits.
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${GAZETTE:=$top_builddir/gazette}"
+: "${GAZETTE_SHARED:=$top_srcdir/../shared}"
+PY=/usr/bin/python3
+export top_srcdir top_builddir GAZETTE GAZETTE_SHARED
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/gazette-test.XXXXXX")
+tap_n=0
+tap_failed=0
+server_pids=""
+
+cleanup() {
+	for pid in $server_pids; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $server_pids; do
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() {	# ok CONDITION-EXIT-STATUS NAME
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+check() {	# check NAME COMMAND...: ok when the command succeeds
+	name=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then
+		ok 0 "$name"
+	else
+		ok 1 "$name"
+		sed 's/^/#   /' "$T/check.out"
+	fi
+}
+
+is() {	# is GOT WANT NAME
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   got:  '$1'"
+		echo "#   want: '$2'"
+	fi
+}
+
+diag() {
+	echo "# $*"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# Wait for FILE to appear (a server's port file); fail after 10 s.
+wait_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+# start_http DIR: serve DIR; sets HTTP_PORT and HTTP_LOG.
+start_http() {
+	HTTP_LOG=$T/http.log
+	: >"$HTTP_LOG"
+	"$PY" "$top_srcdir/tests/servers/httpd.py" "$1" "$T/http.port" \
+	    "$HTTP_LOG" 2>"$T/http.err" &
+	server_pids="$server_pids $!"
+	wait_file "$T/http.port" || { cat "$T/http.err"; return 1; }
+	HTTP_PORT=$(cat "$T/http.port")
+}
+
+# start_smtp: sets SMTP_PORT and SMTP_DIR (one N.eml per message).
+start_smtp() {
+	SMTP_DIR=$T/received
+	"$PY" "$top_srcdir/tests/servers/smtpd.py" "$SMTP_DIR" "$T/smtp.port" \
+	    2>"$T/smtp.err" &
+	server_pids="$server_pids $!"
+	wait_file "$T/smtp.port" || { cat "$T/smtp.err"; return 1; }
+	SMTP_PORT=$(cat "$T/smtp.port")
+}
+
+have_aiosmtpd() {
+	"$PY" -c 'import aiosmtpd' 2>/dev/null
+}
+
+# write_config FILE SMTP_PORT: a gazette.conf for the tests.
+write_config() {
+	cat >"$1" <<CONF
+[general]
+database = gazette.db
+title = Test Weekly
+base_url = https://news.example.org
+
+[mail]
+from = Test Weekly <digest@news.example.org>
+transport = smtp
+
+[smtp]
+host = 127.0.0.1
+port = $2
+timeout = 10
+
+[digest]
+template_dir = $top_srcdir/templates
+CONF
+}
+
+# gz ARGS...: run gazette with the test config.
+gz() {
+	"$GAZETTE" --config "$T/gazette.conf" "$@"
+}
+
+# Messages received so far.
+received_count() {
+	ls "$SMTP_DIR" 2>/dev/null | grep -c '\.eml$'
+}
+
+# Recipients of all received messages, one per line, sorted.
+received_rcpts() {
+	cat "$SMTP_DIR"/*.env 2>/dev/null | sed -n 's/^RCPT TO://p' | sort
+}
+
+# The received message for RCPT (the last one if several).
+received_for() {
+	grep -l "^RCPT TO:$1\$" "$SMTP_DIR"/*.env 2>/dev/null | tail -n 1 |
+	    sed 's/\.env$/.eml/'
+}
+
+# decoded_body FILE: the message's text parts, decoded, for grepping.
+decoded_body() {
+	"$PY" - "$1" <<'PYEOF'
+import email, email.policy, sys
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"),
+                                     policy=email.policy.default)
+print("Subject:", msg["Subject"])
+for part in msg.walk():
+    if part.get_content_maintype() == "text":
+        print(part.get_content())
+PYEOF
+}
+
+# The feed fixture builder: rss_feed TITLE ITEM... where ITEM is
+# "guid|title|link".
+rss_feed() {
+	title=$1
+	shift
+	printf '<?xml version="1.0" encoding="utf-8"?>\n'
+	printf '<rss version="2.0"><channel><title>%s</title>\n' "$title"
+	printf '<link>https://example.org/</link>\n'
+	for it in "$@"; do
+		guid=${it%%|*}
+		rest=${it#*|}
+		ititle=${rest%%|*}
+		link=${rest#*|}
+		printf '<item><guid isPermaLink="false">%s</guid><title>%s</title>' \
+		    "$guid" "$ititle"
+		printf '<link>%s</link><pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate>' \
+		    "$link"
+		printf '<description>&lt;p&gt;Body of %s.&lt;/p&gt;</description></item>\n' \
+		    "$ititle"
+	done
+	printf '</channel></rss>\n'
+}

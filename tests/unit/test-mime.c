@@ -1,0 +1,763 @@
+/*
+ * test-mime.c - the message bytes mime_build writes.
+ *
+ * Headers are decoded back (encoded words, quoted-printable) with small
+ * decoders written here, and every built message is also judged by the
+ * shared mailcheck.py ($GAZETTE_SHARED/tools, else
+ * $top_srcdir/../shared/tools) when it and /usr/bin/python3 are present;
+ * without them those checks are skipped, never failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "mime.h"
+#include "xmalloc.h"
+#include "tap.h"
+
+static const char *tmpdir;
+static char *mailcheck;
+static int nfile;
+
+static struct outgoing
+sample(void)
+{
+	struct outgoing m;
+
+	memset(&m, 0, sizeof m);
+	m.from_name = "Gazette";
+	m.from_addr = "digest@example.org";
+	m.to_addr = "reader@example.net";
+	m.subject = "Your digest";
+	m.message_id = "0123abcd.1764064800@example.org";
+	m.date = 1764064800;	/* Tue, 25 Nov 2025 10:00:00 +0000 */
+	m.text = "Hello.\n\nUnsubscribe: https://example.org/u?t=tok\n";
+	m.html = "<html><body><p>Hello.</p><p><a href=\"https://example.org/"
+	    "u?t=tok\">Unsubscribe</a></p></body></html>\n";
+	return m;
+}
+
+static char *
+build(const struct outgoing *m, char **err)
+{
+	struct buf b;
+
+	*err = NULL;
+	buf_init(&b, 0);
+	if (mime_build(m, &b, err) == -1) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* The header section, unfolded: one field per line, "\n" between. */
+static char *
+unfolded_header(const char *msg)
+{
+	const char *end = strstr(msg, "\r\n\r\n"), *p;
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (p = msg; end != NULL && p < end; p++) {
+		if (p[0] == '\r' && p[1] == '\n') {
+			if (p[2] != ' ' && p[2] != '\t')
+				buf_putc(&b, '\n');
+			p++;
+		} else
+			buf_putc(&b, *p);
+	}
+	buf_putc(&b, '\n');
+	return buf_detach(&b);
+}
+
+/* Unfolded value of the first field called name, or NULL. */
+static char *
+header(const char *msg, const char *name)
+{
+	char *h = unfolded_header(msg), *p, *nl, *v = NULL;
+	size_t n = strlen(name);
+
+	for (p = h; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			v = xstrndup(p, (size_t)(nl - p));
+			break;
+		}
+	}
+	free(h);
+	return v;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+b64val(int c)
+{
+	const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/", *p = c ? strchr(a, c) : NULL;
+
+	return p ? (int)(p - a) : -1;
+}
+
+/* Decode one encoded word's text into b; -1 if it is malformed. */
+static int
+decode_word(struct buf *b, char enc, const char *s, size_t n)
+{
+	size_t i;
+	unsigned v = 0;
+	int bits = 0, d;
+
+	for (i = 0; i < n; i++) {
+		if (enc == 'Q' && s[i] == '_')
+			buf_putc(b, ' ');
+		else if (enc == 'Q' && s[i] == '=') {
+			if (i + 2 >= n || hexval(s[i + 1]) < 0 ||
+			    hexval(s[i + 2]) < 0)
+				return -1;
+			buf_putc(b, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else if (enc == 'Q')
+			buf_putc(b, s[i]);
+		else if (s[i] != '=') {
+			if ((d = b64val(s[i])) < 0)
+				return -1;
+			v = (v << 6) | (unsigned)d;
+			if ((bits += 6) >= 8) {
+				bits -= 8;
+				buf_putc(b, (int)((v >> bits) & 0xff));
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * RFC 2047 decoding of an unfolded value: white space between two encoded
+ * words vanishes, other text is kept.  Also reports the longest word.
+ */
+static char *
+ew_decode(const char *v, size_t *longest)
+{
+	struct buf b;
+	const char *p = v, *q, *end;
+	int prev_ew = 0;
+	size_t sp;
+
+	buf_init(&b, 0);
+	*longest = 0;
+	while (*p != '\0') {
+		for (sp = 0; p[sp] == ' '; sp++)
+			;
+		q = p + sp;
+		if (strncmp(q, "=?UTF-8?", 8) == 0 && (q[8] == 'Q' || q[8] == 'B')
+		    && q[9] == '?' && (end = strstr(q + 10, "?=")) != NULL) {
+			if (!prev_ew && sp)
+				buf_append(&b, p, sp);
+			if (decode_word(&b, q[8], q + 10, (size_t)(end - q - 10)))
+				buf_puts(&b, "<bad word>");
+			if ((size_t)(end + 2 - q) > *longest)
+				*longest = (size_t)(end + 2 - q);
+			p = end + 2;
+			prev_ew = 1;
+		} else {
+			buf_append(&b, p, sp);
+			for (p = q; *p != '\0' && *p != ' '; p++)
+				buf_putc(&b, *p);
+			prev_ew = 0;
+		}
+	}
+	return buf_detach(&b);
+}
+
+/* The text of a quoted-string (RFC 5322 3.2.4). */
+static char *
+unquote(const char *q)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (q++; *q != '\0' && *q != '"'; q++) {
+		if (*q == '\\' && q[1] != '\0')
+			q++;
+		buf_putc(&b, *q);
+	}
+	return buf_detach(&b);
+}
+
+/* Decoded display name of an address field (encoded words or quoted). */
+static char *
+decoded_name(const char *msg, const char *field)
+{
+	char *v = header(msg, field), *lt, *name;
+	size_t longest;
+
+	if (v == NULL || (lt = strrchr(v, '<')) == NULL) {
+		free(v);
+		return NULL;
+	}
+	while (lt > v && lt[-1] == ' ')
+		lt--;
+	*lt = '\0';
+	if (*v == '"')
+		name = unquote(v);
+	else
+		name = ew_decode(v, &longest);
+	free(v);
+	return name;
+}
+
+static char *
+qp_decode(const char *s, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '=' && i + 2 < n && s[i + 1] == '\r' &&
+		    s[i + 2] == '\n')
+			i += 2;
+		else if (s[i] == '=' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+		    hexval(s[i + 2]) >= 0) {
+			buf_putc(&b, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else
+			buf_putc(&b, s[i]);
+	}
+	return buf_detach(&b);
+}
+
+/* Raw (still encoded) body of the part whose Content-Type starts with ct. */
+static char *
+raw_part(const char *msg, const char *ct)
+{
+	char *want = xasprintf("Content-Type: %s", ct), *bnd = NULL;
+	const char *p, *body, *end;
+	char *ctype = header(msg, "Content-Type"), *q, *r = NULL;
+
+	if (ctype != NULL && (q = strstr(ctype, "boundary=\"")) != NULL) {
+		q += 10;
+		bnd = xasprintf("\r\n--%.*s", (int)strcspn(q, "\""), q);
+	}
+	if ((p = strstr(msg, want)) != NULL &&
+	    (body = strstr(p, "\r\n\r\n")) != NULL) {
+		body += 4;
+		end = bnd ? strstr(body, bnd) : NULL;
+		if (end == NULL)
+			end = body + strlen(body);
+		r = xstrndup(body, (size_t)(end - body));
+	}
+	free(want);
+	free(bnd);
+	free(ctype);
+	return r;
+}
+
+static char *
+decoded_part(const char *msg, const char *ct)
+{
+	char *raw = raw_part(msg, ct), *d;
+
+	if (raw == NULL)
+		return NULL;
+	d = qp_decode(raw, strlen(raw));
+	free(raw);
+	return d;
+}
+
+/* LF and lone CR to CRLF, as the wire form of a text. */
+static char *
+crlf(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (; *s != '\0'; s++) {
+		if (*s == '\r' && s[1] == '\n')
+			continue;
+		if (*s == '\n' || *s == '\r')
+			buf_puts(&b, "\r\n");
+		else
+			buf_putc(&b, *s);
+	}
+	return buf_detach(&b);
+}
+
+/* 1 if every line end is CRLF, the message ends with one, and lines fit. */
+static int
+wire_clean(const char *msg, size_t head_max, size_t body_max)
+{
+	const char *p = msg, *eol;
+	int in_head = 1;
+
+	for (; *p != '\0'; p = eol + 2) {
+		if ((eol = strstr(p, "\r\n")) == NULL)
+			return 0;
+		if (memchr(p, '\n', (size_t)(eol - p)) ||
+		    memchr(p, '\r', (size_t)(eol - p)))
+			return 0;
+		if ((size_t)(eol - p) > (in_head ? head_max : body_max))
+			return 0;
+		if (eol == p)
+			in_head = 0;
+	}
+	return 1;
+}
+
+static int
+has_header_line(const char *msg, const char *prefix)
+{
+	const char *end = strstr(msg, "\r\n\r\n"), *p = msg;
+	size_t n = strlen(prefix);
+
+	while (p != NULL && p < end) {
+		if (strncasecmp(p, prefix, n) == 0)
+			return 1;
+		if ((p = strstr(p, "\r\n")) != NULL)
+			p += 2;
+	}
+	return 0;
+}
+
+static char *
+find_mailcheck(void)
+{
+	const char *env;
+	char *path;
+
+	if (access("/usr/bin/python3", X_OK) != 0)
+		return NULL;
+	if ((env = getenv("GAZETTE_SHARED")) != NULL)
+		path = xasprintf("%s/tools/mailcheck.py", env);
+	else if ((env = getenv("top_srcdir")) != NULL)
+		path = xasprintf("%s/../shared/tools/mailcheck.py", env);
+	else
+		path = xstrdup("../shared/tools/mailcheck.py");
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+/* Run mailcheck.py on msg; its findings become TAP comments. */
+static void
+judge(const char *msg, const char *opts, const char *name)
+{
+	char *path, *cmd, line[1024], *what;
+	FILE *f, *p;
+	int status;
+
+	if (mailcheck == NULL) {
+		what = xasprintf("%s # SKIP mailcheck.py not found", name);
+		ok(1, what);
+		free(what);
+		return;
+	}
+	path = xasprintf("%s/test-mime-%d-%d.eml", tmpdir, (int)getpid(),
+	    nfile++);
+	f = fopen(path, "wb");
+	fwrite(msg, 1, strlen(msg), f);
+	fclose(f);
+	cmd = xasprintf("/usr/bin/python3 '%s' %s '%s' 2>&1", mailcheck, opts,
+	    path);
+	p = popen(cmd, "r");
+	while (p != NULL && fgets(line, sizeof line, p) != NULL)
+		printf("# %s", line);
+	status = p ? pclose(p) : -1;
+	ok(status == 0, name);
+	unlink(path);
+	free(cmd);
+	free(path);
+}
+
+static void
+test_ascii_message(void)
+{
+	struct outgoing m = sample();
+	char *err, *msg = build(&m, &err), *v;
+
+	if (!ok(msg != NULL, "ascii message builds")) {
+		tap_diag(err);
+		free(err);
+		return;
+	}
+	ok(strncmp(msg, "Date: Tue, 25 Nov 2025 10:00:00 +0000\r\n", 39) == 0,
+	    "date header is RFC 5322 from m->date");
+	ok(has_header_line(msg, "From: Gazette <digest@example.org>\r\n"),
+	    "from is name and address");
+	ok(has_header_line(msg, "To: reader@example.net\r\n"),
+	    "to without a name is the bare address");
+	ok(has_header_line(msg, "Message-ID: <0123abcd.1764064800@example.org>"),
+	    "message-id is the given id in angle brackets");
+	ok(has_header_line(msg, "MIME-Version: 1.0\r\n"), "mime-version is 1.0");
+	ok(has_header_line(msg, "Subject: Your digest\r\n"),
+	    "plain ascii subject is written as it is");
+	ok(!has_header_line(msg, "List-"), "no list headers unless asked");
+	v = header(msg, "Content-Type");
+	ok(v != NULL && strncmp(v, "multipart/alternative; boundary=", 32) == 0,
+	    "top level is multipart/alternative");
+	free(v);
+	ok(wire_clean(msg, 78, 76), "crlf only, header lines <= 78, body <= 76");
+	ok(strstr(msg, "text/plain") != NULL && strstr(msg, "text/html") &&
+	    strstr(msg, "text/plain") < strstr(msg, "text/html"),
+	    "text/plain comes before text/html");
+	ok(strstr(msg, "Content-Type: text/plain; charset=\"utf-8\"\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n") != NULL,
+	    "text part is utf-8 quoted-printable");
+	judge(msg, "--basic", "mailcheck --basic passes the ascii message");
+	free(msg);
+}
+
+static void
+test_subjects(void)
+{
+	static const char *subjects[] = {
+		"Grüße aus Köln: Straßenbahn fährt wieder",
+		"東京の天気予報と今日のニュースまとめ、そして明日の予定について",
+		"Party time 🎉🎉🎉 with 🍕 and 🍺 — don't miss it 😀",
+		"Mixed: café 日本 🎉 naïve façade Ελληνικά русский текст "
+		    "and a long tail of words to force several encoded words "
+		    "onto continuation lines in the header, 🎉 again at the end",
+		"A link https://example.org/a/very/long/path/that/has/no/spaces/"
+		    "whatsoever/and/keeps/going/on",
+		"=?UTF-8?Q?looks_encoded?= but is literal text",
+	};
+	struct outgoing m = sample();
+	char *err, *msg, *v, *dec, name[96];
+	size_t i, longest;
+
+	for (i = 0; i < sizeof subjects / sizeof *subjects; i++) {
+		m.subject = subjects[i];
+		msg = build(&m, &err);
+		v = msg ? header(msg, "Subject") : NULL;
+		dec = v ? ew_decode(v, &longest) : NULL;
+		snprintf(name, sizeof name, "subject %zu decodes back", i);
+		is_str(dec, subjects[i], name);
+		snprintf(name, sizeof name, "subject %zu encoded words <= 75", i);
+		ok(v != NULL && longest <= 75 && longest > 0, name);
+		snprintf(name, sizeof name, "subject %zu header ascii, lines <= 78",
+		    i);
+		ok(msg != NULL && wire_clean(msg, 78, 76), name);
+		snprintf(name, sizeof name, "mailcheck --basic passes subject %zu",
+		    i);
+		if (msg != NULL)
+			judge(msg, "--basic", name);
+		free(dec);
+		free(v);
+		free(msg);
+		free(err);
+	}
+}
+
+static void
+test_long_subject(void)
+{
+	struct outgoing m = sample();
+	struct buf s;
+	char *err, *msg, *v, *dec;
+	size_t longest;
+	int i;
+
+	buf_init(&s, 0);
+	for (i = 0; i < 40; i++)
+		buf_puts(&s, "Nachrichten über 日本 und die Welt ");
+	buf_puts(&s, "Ende");
+	m.subject = buf_str(&s);
+	msg = build(&m, &err);
+	v = msg ? header(msg, "Subject") : NULL;
+	dec = v ? ew_decode(v, &longest) : NULL;
+	is_str(dec, buf_str(&s), "very long subject decodes back whole");
+	ok(msg != NULL && wire_clean(msg, 78, 76) && longest <= 75,
+	    "very long subject is folded into short lines");
+	if (msg != NULL)
+		judge(msg, "--basic", "mailcheck --basic passes a very long subject");
+	free(dec);
+	free(v);
+	free(msg);
+	buf_free(&s);
+}
+
+static void
+test_names(void)
+{
+	static const char *names[] = {
+		"Müller, Jörg", "山田 太郎", "🎉 Party Crew 🎉",
+		"A very long display name made only of ASCII words that goes on",
+	};
+	struct outgoing m = sample();
+	char *err, *msg, *dec, label[80];
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++) {
+		m.from_name = names[i];
+		m.to_name = names[i];
+		msg = build(&m, &err);
+		dec = msg ? decoded_name(msg, "From") : NULL;
+		snprintf(label, sizeof label, "from name %zu decodes back", i);
+		is_str(dec, names[i], label);
+		free(dec);
+		dec = msg ? decoded_name(msg, "To") : NULL;
+		snprintf(label, sizeof label, "to name %zu decodes back", i);
+		is_str(dec, names[i], label);
+		snprintf(label, sizeof label, "mailcheck --basic passes name %zu",
+		    i);
+		if (msg != NULL)
+			judge(msg, "--basic", label);
+		free(dec);
+		free(msg);
+	}
+	m.from_name = "Smith, John \"JJ\" Jr.";
+	msg = build(&m, &err);
+	ok(msg != NULL && has_header_line(msg,
+	    "From: \"Smith, John \\\"JJ\\\" Jr.\" <digest@example.org>\r\n"),
+	    "ascii name with specials is a quoted string with escapes");
+	if (msg != NULL)
+		judge(msg, "--basic", "mailcheck --basic passes a quoted name");
+	free(msg);
+}
+
+static void
+test_injection(void)
+{
+	struct outgoing m = sample();
+	char *err, *msg, *v, *dec;
+	size_t longest;
+
+	m.subject = "Hi\r\nBcc: victim@example.com\r\n\r\nbody";
+	m.from_name = "Evil\nX-Injected: yes";
+	m.to_name = "Reader\r\nCc: other@example.com";
+	m.list_id = "News\r\nX-Injected: 2 <news.example.org>";
+	m.list_unsubscribe = "<https://example.org/u>\r\nX-Injected: 3";
+	msg = build(&m, &err);
+	if (!ok(msg != NULL, "message with control characters still builds")) {
+		free(err);
+		return;
+	}
+	ok(!has_header_line(msg, "Bcc:") && !has_header_line(msg, "Cc:") &&
+	    !has_header_line(msg, "X-Injected:"),
+	    "cr/lf in subject, names and list headers inject no header line");
+	v = header(msg, "Subject");
+	dec = v ? ew_decode(v, &longest) : NULL;
+	is_str(dec, "Hi Bcc: victim@example.com body",
+	    "control characters in the subject became spaces");
+	free(v);
+	free(dec);
+	dec = decoded_name(msg, "From");
+	is_str(dec, "Evil X-Injected: yes", "control characters in a name became spaces");
+	free(dec);
+	judge(msg, "--basic", "mailcheck --basic passes the injection attempt");
+	free(msg);
+
+	m = sample();
+	m.subject = "=?UTF-8?Q?x=0D=0ABcc:_victim@example.com?=";
+	msg = build(&m, &err);
+	v = msg ? header(msg, "Subject") : NULL;
+	dec = v ? ew_decode(v, &longest) : NULL;
+	is_str(dec, m.subject, "an encoded word in the input is kept literal");
+	if (msg != NULL)
+		judge(msg, "--basic", "mailcheck --basic finds no decoded CR/LF");
+	free(v);
+	free(dec);
+	free(msg);
+}
+
+static void
+test_bad_input(void)
+{
+	static const char *bad[] = {
+		"two words@example.org", "user@example.org\r\nRCPT TO:<x@y.z>",
+		"no-at-sign", "user@", "@example.org", "<user@example.org>",
+		"user@exa mple.org", "a..b@example.org", "user@example..org",
+		"",
+	};
+	struct outgoing m = sample();
+	char *err, *msg, label[120];
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		m = sample();
+		m.to_addr = bad[i];
+		msg = build(&m, &err);
+		snprintf(label, sizeof label, "to address %zu is refused with a reason",
+		    i);
+		ok(msg == NULL && err != NULL && strstr(err, "To") != NULL, label);
+		free(msg);
+		free(err);
+	}
+	m = sample();
+	m.from_addr = "from\taddr@example.org";
+	msg = build(&m, &err);
+	ok(msg == NULL && err != NULL, "from address with a tab is refused");
+	free(msg);
+	free(err);
+	m = sample();
+	m.message_id = "not an id";
+	msg = build(&m, &err);
+	ok(msg == NULL && err != NULL, "malformed message-id is refused");
+	free(msg);
+	free(err);
+}
+
+static void
+test_body_round_trip(void)
+{
+	struct outgoing m = sample();
+	struct buf text, html;
+	char *err, *msg, *dec, *want;
+	int i;
+
+	buf_init(&text, 0);
+	buf_puts(&text, "Trailing space \nTrailing tab\t\n.leading dot\n"
+	    "From the start\n= equals = signs =\nCRLF line\r\nlone CR\r"
+	    "UTF-8: café 日本語 🎉\n\n");
+	for (i = 0; i < 300; i++)
+		buf_puts(&text, "unbroken");
+	buf_puts(&text, "\n");
+	for (i = 0; i < 100; i++)
+		buf_puts(&text, "日本語");
+	buf_puts(&text, "\nUnsubscribe: https://example.org/u?t=tok\n"
+	    "no newline at the end ");
+	buf_init(&html, 0);
+	buf_puts(&html, "<html><body>\n<p style=\"color: #333\">");
+	for (i = 0; i < 200; i++)
+		buf_puts(&html, "<b>x</b>");
+	buf_puts(&html, "</p>\n<a href=\"https://example.org/u\">unsubscribe"
+	    "</a></body></html>\n");
+	m.text = buf_str(&text);
+	m.html = buf_str(&html);
+	msg = build(&m, &err);
+	if (!ok(msg != NULL, "message with long lines builds")) {
+		free(err);
+		goto out;
+	}
+	ok(wire_clean(msg, 78, 76), "quoted-printable lines are at most 76");
+	dec = decoded_part(msg, "text/plain");
+	want = crlf(m.text);
+	ok(dec != NULL && strcmp(dec, want) == 0,
+	    "text body decodes back to the input with crlf line ends");
+	free(dec);
+	free(want);
+	dec = decoded_part(msg, "text/html");
+	want = crlf(m.html);
+	ok(dec != NULL && strcmp(dec, want) == 0,
+	    "html body decodes back to the input with crlf line ends");
+	free(dec);
+	free(want);
+	dec = raw_part(msg, "text/plain");
+	ok(dec != NULL && strstr(dec, "\r\n.") == NULL &&
+	    strstr(dec, "\r\nFrom ") == NULL,
+	    "no encoded line starts with a dot or \"From \"");
+	free(dec);
+	judge(msg, "--basic", "mailcheck --basic passes long body lines");
+	free(msg);
+out:
+	buf_free(&text);
+	buf_free(&html);
+}
+
+static void
+test_text_only(void)
+{
+	struct outgoing m = sample();
+	char *err, *msg, *v;
+
+	m.html = NULL;
+	msg = build(&m, &err);
+	v = msg ? header(msg, "Content-Type") : NULL;
+	is_str(v, "text/plain; charset=\"utf-8\"",
+	    "without html the message is a single text/plain part");
+	free(v);
+	free(msg);
+}
+
+static void
+test_list_headers(void)
+{
+	struct outgoing m = sample();
+	char *err, *msg, *v;
+
+	m.list_id = "Tägliche Nachrichten <daily.list.example.org>";
+	m.list_unsubscribe = "<https://example.org/u?t=0a1b2c3d4e5f>, "
+	    "<mailto:unsubscribe@example.org?subject=0a1b2c3d4e5f>";
+	m.one_click = 1;
+	m.reply_to = "editor@example.org";
+	msg = build(&m, &err);
+	if (!ok(msg != NULL, "message with list headers builds")) {
+		free(err);
+		return;
+	}
+	ok(has_header_line(msg,
+	    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+	    "one_click adds List-Unsubscribe-Post");
+	v = header(msg, "List-Unsubscribe");
+	is_str(v, m.list_unsubscribe, "list-unsubscribe value kept (unfolded)");
+	free(v);
+	v = header(msg, "List-Id");
+	ok(v != NULL && strstr(v, "=?UTF-8?") == v &&
+	    strstr(v, " <daily.list.example.org>") != NULL,
+	    "non-ascii list name is encoded, the id kept");
+	free(v);
+	ok(has_header_line(msg, "Reply-To: editor@example.org\r\n"),
+	    "reply-to is written when given");
+	/* The only finding left is the missing DKIM signature: a warning. */
+	judge(msg, "", "mailcheck with list checks passes");
+	free(msg);
+
+	m.list_id = "no angle brackets";
+	msg = build(&m, &err);
+	ok(msg == NULL && err != NULL, "list-id without <id> is refused");
+	free(msg);
+	free(err);
+}
+
+static void
+test_message_id(void)
+{
+	char *a = mime_message_id("example.org"), *b = mime_message_id("example.org");
+	size_t n = strspn(a, "0123456789ABCDEF");
+
+	ok(strcmp(a, b) != 0, "two message ids differ");
+	ok(n == 32 && a[n] == '.' && strspn(a + n + 1, "0123456789") >= 10,
+	    "message id is random hex, a dot and the time");
+	ok(strlen(a) > 12 && strcmp(a + strlen(a) - 12, "@example.org") == 0,
+	    "message id ends with @domain");
+	free(a);
+	free(b);
+}
+
+int
+main(void)
+{
+	if ((tmpdir = getenv("TMPDIR")) == NULL)
+		tmpdir = "/tmp";
+	mailcheck = find_mailcheck();
+	if (mailcheck == NULL)
+		tap_diag("mailcheck.py or /usr/bin/python3 absent: "
+		    "its checks are skipped");
+	test_ascii_message();
+	test_subjects();
+	test_long_subject();
+	test_names();
+	test_injection();
+	test_bad_input();
+	test_body_round_trip();
+	test_text_only();
+	test_list_headers();
+	test_message_id();
+	free(mailcheck);
+	return done_testing();
+}

@@ -1,0 +1,150 @@
+/*
+ * test-store.c - the store: schema, items stored once, marks and outbox
+ * moving together.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compose.h"
+#include "date.h"
+#include "digest.h"
+#include "feed.h"
+#include "store.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/gazette-store.XXXXXX";
+
+static struct feed_item
+item(char *id, char *title, char *link)
+{
+	struct feed_item it = { 0 };
+
+	it.id = id;
+	it.title = title;
+	it.link = link;
+	it.published = DATE_NONE;
+	it.updated = DATE_NONE;
+	return it;
+}
+
+static int
+store_items(struct store *st, int64_t feed_id, struct feed_item *items,
+    size_t n, int64_t now)
+{
+	struct feed f = { 0 };
+	struct fetch_outcome o = { 0 };
+	char *err = NULL;
+	int nnew = -1;
+
+	f.items = items;
+	f.nitems = n;
+	o.when = now;
+	o.status = 200;
+	if (store_feed_update(st, feed_id, &o, &f, &nnew, &err) == -1) {
+		printf("# %s\n", err);
+		free(err);
+	}
+	return nnew;
+}
+
+int
+main(void)
+{
+	char path[300], *err = NULL;
+	struct store *st;
+	int64_t topic, other, sub, *ids = NULL, count;
+	struct feed_item a[3];
+	struct digest *d;
+	size_t n = 0;
+
+	if (mkdtemp(dir) == NULL)
+		tap_skip_all("no temporary folder");
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	st = store_open(path, &err);
+	ok(st != NULL, "a new database opens and migrates");
+	if (st == NULL) {
+		printf("# %s\n", err);
+		return done_testing();
+	}
+	ok(store_topic_add(st, "net", "Networking", &err) == 0, "topic added");
+	is_int(store_topic_add(st, "net", NULL, &err), STORE_EXISTS,
+	    "the same slug twice is refused");
+	store_topic_add(st, "sec", NULL, &err);
+	store_topic_id(st, "net", &topic, &err);
+	store_topic_id(st, "sec", &other, &err);
+	is_int(store_topic_id(st, "nope", &other, &err), STORE_NOTFOUND,
+	    "an unknown slug is not found");
+	store_topic_id(st, "sec", &other, &err);
+	ok(store_feed_add(st, "https://a.example/feed", &topic, 1, 1000,
+	    &err) == 0, "feed added");
+	is_int(store_feed_add(st, "https://a.example/feed", &topic, 1, 1000,
+	    &err), STORE_EXISTS, "the same feed URL twice is refused");
+	ok(store_subscriber_add(st, "Ann@example.org", "Ann", "weekly", &topic,
+	    1, 1000, &err) == 0, "subscriber added");
+	is_int(store_subscriber_add(st, "ann@EXAMPLE.org", NULL, "weekly",
+	    &topic, 1, 1000, &err), STORE_EXISTS,
+	    "addresses are unique regardless of case");
+	store_subscriber_id(st, "ann@example.org", &sub, &err);
+
+	a[0] = item("id-1", "One", "https://a.example/1");
+	a[1] = item(NULL, "Two", "https://a.example/2");
+	a[2] = item(NULL, "Three", NULL);
+	is_int(store_items(st, 1, a, 3, 2000), 3, "three new items are new");
+	a[0].title = "One, edited";
+	is_int(store_items(st, 1, a, 3, 3000), 0,
+	    "the same items again are updates, not new");
+
+	d = compose_pick(st, sub, 10, &err);
+	is_int((long long)digest_count(d), 3, "the subscriber sees three unseen items");
+	ok(d->ntopics == 1 && d->topics[0].entries[0].title != NULL,
+	    "entries carry their titles");
+	ok(d->topics[0].new_mark >= 3, "the new mark covers what was considered");
+	d->message_id = strdup("m1@example.org");
+	ok(store_digest_queue(st, d, 4000, &err) == 0 && d->id > 0,
+	    "the digest is queued");
+	digest_free(d);
+	d = compose_pick(st, sub, 10, &err);
+	is_int((long long)digest_count(d), 0, "after queueing nothing is unseen");
+	digest_free(d);
+
+	store_outbox_due(st, 4000, &ids, &n, &err);
+	is_int((long long)n, 1, "one digest is due");
+	d = n ? store_digest_load(st, ids[0], &err) : NULL;
+	ok(d && digest_count(d) == 3 && !strcmp(d->email, "Ann@example.org"),
+	    "the queued digest loads with its entries and address");
+	ok(d && !strcmp(d->topics[0].entries[0].title, "One, edited") +
+	    !strcmp(d->topics[0].entries[1].title, "One, edited") +
+	    !strcmp(d->topics[0].entries[2].title, "One, edited") == 1,
+	    "an updated item shows its new title");
+	digest_free(d);
+	store_digest_attempt_failed(st, ids[0], "451 try later", 5000, &err);
+	free(ids);
+	store_outbox_due(st, 4500, &ids, &n, &err);
+	is_int((long long)n, 0, "a deferred digest waits for its retry time");
+	free(ids);
+	store_outbox_due(st, 5000, &ids, &n, &err);
+	is_int((long long)n, 1, "and is due again then");
+	store_digest_sent(st, ids[0], 5001, &err);
+	free(ids);
+	store_digest_count(st, "sent", &count, &err);
+	is_int(count, 1, "a sent digest is counted as sent");
+
+	a[0] = item("id-4", "Four", "https://a.example/4");
+	is_int(store_items(st, 1, a, 1, 6000), 1, "a later item is new");
+	d = compose_pick(st, sub, 10, &err);
+	ok(digest_count(d) == 1 &&
+	    !strcmp(d->topics[0].entries[0].title, "Four"),
+	    "only the later item is unseen");
+	digest_free(d);
+
+	store_close(st);
+	st = store_open(path, &err);
+	ok(st != NULL, "an existing database opens again");
+	store_close(st);
+	snprintf(path, sizeof path, "rm -rf %s", dir);
+	if (system(path) != 0)
+		tap_diag("could not remove the temporary folder");
+	return done_testing();
+}

@@ -1,29 +1,83 @@
 /*
- * cmd-collect.c - gazette collect: fetch every feed, store new items.
+ * cmd-collect.c - gazette collect: fetch the feeds that are due, store new
+ * items, and say how it went (a line, or JSON with --json).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "collect.h"
+#include "feed-json.h"
 #include "log.h"
+#include "store.h"
+#include "xmalloc.h"
 
 static int	cmd_collect(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_collect_entry = {
-	NULL, "collect", "",
-	"Fetch every active feed and store the new items.",
-	NULL, GZ_NEEDS_DB, cmd_collect
+	NULL, "collect", "[--all] [--feed URL]... [--concurrency N] [--json]",
+	"Fetch the active feeds that are due and store the new items.",
+	"  -a, --all          fetch every active feed, even those waiting out "
+	"a\n"
+	"                     Retry-After or a backoff after errors\n"
+	"  -f, --feed URL     fetch only this feed, whatever its state "
+	"(repeatable)\n"
+	"  -c, --concurrency N  fetches at once (1-256; default "
+	"[collect] concurrency)\n"
+	"  -j, --json         print the summary as JSON on stdout\n",
+	GZ_NEEDS_DB, cmd_collect
+};
+
+#define CONCURRENCY_MAX 256
+
+/* Progress goes to a terminal only; cron logs get the summary alone. */
+struct progress {
+	int	 tty;
 };
 
 static void
-report(const char *url, const char *error, int new_items, void *ctx)
+report(const struct collect_feed *f, const struct collect_summary *s,
+    void *ctx)
 {
-	(void)ctx;
-	if (error)
-		gz_warn("%s: %s", url, error);
+	struct progress *p = ctx;
+
+	if (p->tty)
+		fputs("\r\033[K", stderr);
+	if (f->error)
+		gz_warn("%s: %s", f->url, f->error);
 	else
-		gz_debug("%s: %d new item(s)", url, new_items);
+		gz_debug("%s: %d new item(s)", f->url, f->new_items);
+	if (p->tty && s->nfeeds < s->total)
+		fprintf(stderr, "collect: %zu/%zu feeds", s->nfeeds, s->total);
+}
+
+static int
+collect_with(struct cmd_ctx *ctx, const struct collect_options *opt,
+    int as_json)
+{
+	struct collect_summary sum;
+	struct progress p = { isatty(STDERR_FILENO) &&
+	    log_get_level() != LOG_QUIET };
+	char *err = NULL, *json;
+	int rc;
+
+	if (collect_all(ctx->st, ctx->cfg, ctx->now, opt, &sum, report, &p,
+	    &err) == -1) {
+		collect_summary_free(&sum);
+		return gz_fail_err(EX_IOERR, err);
+	}
+	if (as_json) {
+		json = collect_summary_to_json(&sum);
+		puts(json);
+		free(json);
+	}
+	gz_info("collect: %d fetched, %d not modified, %d failed, %d new "
+	    "item(s)", sum.fetched, sum.not_modified, sum.failed,
+	    sum.new_items);
+	rc = sum.failed ? EX_FAILURE : EX_OK;
+	collect_summary_free(&sum);
+	return rc;
 }
 
 /* Shared with gazette run.  Returns EX_OK, or EX_FAILURE when a feed
@@ -31,23 +85,73 @@ report(const char *url, const char *error, int new_items, void *ctx)
 int
 cmd_collect_run(struct cmd_ctx *ctx)
 {
-	struct collect_summary sum;
-	char *err = NULL;
+	return collect_with(ctx, NULL, 0);
+}
 
-	if (collect_all(ctx->st, ctx->cfg, ctx->now, &sum, report, NULL,
-	    &err) == -1)
-		return gz_fail_err(EX_IOERR, err);
-	gz_info("collect: %d fetched, %d not modified, %d failed, %d new "
-	    "item(s)", sum.fetched, sum.not_modified, sum.failed,
-	    sum.new_items);
-	return sum.failed ? EX_FAILURE : EX_OK;
+/* Every --feed must name a known feed: a typo is not an empty run. */
+static int
+check_urls(struct cmd_ctx *ctx, char *const *urls, size_t n)
+{
+	int64_t id;
+	char *err = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		rc = store_feed_id(ctx->st, urls[i], &id, &err);
+		if (rc == -1)
+			return gz_fail_err(EX_IOERR, err);
+		if (rc == STORE_NOTFOUND)
+			return gz_fail(EX_DATAERR, "no feed '%s' (see gazette "
+			    "feed list)", urls[i]);
+	}
+	return EX_OK;
+}
+
+static int
+parse_concurrency(const char *s, int *out)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || n < 1 || n > CONCURRENCY_MAX)
+		return cmd_usage(&cmd_collect_entry, "--concurrency wants a "
+		    "number from 1 to %d, not '%s'", CONCURRENCY_MAX, s);
+	*out = (int)n;
+	return EX_OK;
 }
 
 static int
 cmd_collect(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1)
-		return cmd_usage(&cmd_collect_entry, "takes no arguments");
-	return cmd_collect_run(ctx);
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "feed", required_argument, NULL, 'f' },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct collect_options opt = { 0, NULL, 0, 0 };
+	char **urls = xcalloc((size_t)argc, sizeof *urls);
+	int c, as_json = 0, rc = EX_OK;
+
+	while (rc == EX_OK && (c = cmd_getopt(&cmd_collect_entry, argc, argv,
+	    "af:c:j", opts)) != -1) {
+		switch (c) {
+		case 'a': opt.all = 1; break;
+		case 'f': urls[opt.nurls++] = optarg; break;
+		case 'c': rc = parse_concurrency(optarg, &opt.concurrency); break;
+		case 'j': as_json = 1; break;
+		default: rc = EX_USAGE; break;
+		}
+	}
+	opt.urls = urls;
+	if (rc == EX_OK && argc > optind)
+		rc = cmd_usage(&cmd_collect_entry, "takes no arguments");
+	if (rc == EX_OK)
+		rc = check_urls(ctx, urls, opt.nurls);
+	if (rc == EX_OK)
+		rc = collect_with(ctx, &opt, as_json);
+	free(urls);
+	return rc;
 }

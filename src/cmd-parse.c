@@ -30,36 +30,16 @@ const struct cmd_entry cmd_parse_entry = {
 struct got {
 	char	*body;
 	size_t	 len;
-	char	*error;
 	char	*url;
 };
-
-static void
-on_fetched(const struct fetch_request *req, const struct fetch_result *res,
-    void *ctx)
-{
-	struct got *g = ctx;
-
-	(void)req;
-	if (res->error)
-		g->error = xstrdup(res->error);
-	else if (res->status != 200)
-		g->error = xasprintf("HTTP status %ld", res->status);
-	else {
-		g->body = xmalloc(res->len + 1);
-		memcpy(g->body, res->body, res->len + 1);
-		g->len = res->len;
-		g->url = xstrdup_or_null(res->effective_url);
-	}
-}
 
 static int
 load(struct cmd_ctx *ctx, const char *src, struct got *g)
 {
 	struct fetch_options opt = { 1, ctx->cfg->collect_timeout,
 	    ctx->cfg->collect_max_size, 0 };
-	struct fetch_request req = { src, NULL, NULL, NULL };
 	char *err = NULL;
+	int rc;
 
 	if (!url_is_http(src)) {
 		if ((g->body = file_read(src, ctx->cfg->collect_max_size,
@@ -67,10 +47,11 @@ load(struct cmd_ctx *ctx, const char *src, struct got *g)
 			return gz_fail_err(EX_NOINPUT, err);
 		return EX_OK;
 	}
-	if (fetch_all(&req, 1, &opt, on_fetched, g, &err) == -1)
-		return gz_fail_err(EX_UNAVAILABLE, err);
-	if (g->error)
-		return gz_fail(EX_UNAVAILABLE, "%s: %s", src, g->error);
+	if ((g->body = fetch_one(src, &opt, &g->len, &g->url, &err)) == NULL) {
+		rc = gz_fail(EX_UNAVAILABLE, "%s: %s", src, err);
+		free(err);
+		return rc;
+	}
 	return EX_OK;
 }
 
@@ -119,7 +100,6 @@ cmd_parse(struct cmd_ctx *ctx, int argc, char **argv)
 	feed_free(f);
 	free(err);
 	free(g.body);
-	free(g.error);
 	free(g.url);
 	return rc;
 }

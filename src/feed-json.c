@@ -1,14 +1,17 @@
 /*
- * feed-json.c - struct feed as JSON (jansson), in the shape the shared
- * corpus oracle uses so the parser can be compared with feedparser.
+ * feed-json.c - gazette's JSON output (jansson): struct feed in the shape
+ * the shared corpus oracle uses, so the parser can be compared with
+ * feedparser, and the summary of a collect run.
  *
- * Reads the struct only; never prints.
+ * Reads the structs only; never prints.  The one file that includes
+ * jansson.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "collect.h"
 #include "date.h"
 #include "feed.h"
 #include "feed-json.h"
@@ -98,11 +101,23 @@ item_json(const struct feed_item *it)
 	return o;
 }
 
+/* The dump of root (which it releases) as a new string. */
+static char *
+dump_json(json_t *root)
+{
+	char *dump, *out;
+
+	dump = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	out = xstrdup(dump ? dump : "{}");
+	free(dump);
+	return out;
+}
+
 char *
 feed_to_json(const struct feed *f)
 {
 	json_t *root = json_object(), *feed = json_object(), *items = json_array();
-	char *dump, *out;
 	size_t i;
 
 	json_object_set_new(feed, "title", str_or_null(f->title));
@@ -114,9 +129,30 @@ feed_to_json(const struct feed *f)
 		json_array_append_new(items, item_json(&f->items[i]));
 	json_object_set_new(root, "feed", feed);
 	json_object_set_new(root, "items", items);
-	dump = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	out = xstrdup(dump ? dump : "{}");
-	free(dump);
-	return out;
+	return dump_json(root);
+}
+
+char *
+collect_summary_to_json(const struct collect_summary *s)
+{
+	json_t *root = json_object(), *feeds = json_array(), *o;
+	size_t i;
+
+	json_object_set_new(root, "fetched", json_integer(s->fetched));
+	json_object_set_new(root, "not_modified",
+	    json_integer(s->not_modified));
+	json_object_set_new(root, "failed", json_integer(s->failed));
+	json_object_set_new(root, "new_items", json_integer(s->new_items));
+	for (i = 0; i < s->nfeeds; i++) {
+		o = json_object();
+		json_object_set_new(o, "url", str_or_null(s->feeds[i].url));
+		json_object_set_new(o, "status",
+		    json_integer(s->feeds[i].status));
+		json_object_set_new(o, "error", str_or_null(s->feeds[i].error));
+		json_object_set_new(o, "new_items",
+		    json_integer(s->feeds[i].new_items));
+		json_array_append_new(feeds, o);
+	}
+	json_object_set_new(root, "feeds", feeds);
+	return dump_json(root);
 }

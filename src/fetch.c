@@ -50,6 +50,7 @@ struct transfer {
 	char		*etag;		/* of the current hop */
 	char		*last_modified;
 	char		*content_type;
+	char		*retry_after;
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -121,6 +122,7 @@ on_header(char *line, size_t size, size_t n, void *arg)
 		xstrset(&t->etag, NULL);
 		xstrset(&t->last_modified, NULL);
 		xstrset(&t->content_type, NULL);
+		xstrset(&t->retry_after, NULL);
 	} else if (header_is(line, len, "etag:")) {
 		free(t->etag);
 		t->etag = header_value(line, len, 5);
@@ -130,6 +132,9 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	} else if (header_is(line, len, "content-type:")) {
 		free(t->content_type);
 		t->content_type = header_value(line, len, 13);
+	} else if (header_is(line, len, "retry-after:")) {
+		free(t->retry_after);
+		t->retry_after = header_value(line, len, 12);
 	}
 	return len;
 }
@@ -182,6 +187,9 @@ transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, opt->timeout);
+	/* A declared length past the cap is refused before any byte. */
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)opt->max_size);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
 	    opt->timeout < LOW_SPEED_TIME ? opt->timeout : LOW_SPEED_TIME);
@@ -203,14 +211,16 @@ transfer_free(struct transfer *t)
 	free(t->etag);
 	free(t->last_modified);
 	free(t->content_type);
+	free(t->retry_after);
 	free(t);
 }
 
 static char *
 error_text(struct transfer *t, CURLcode rc)
 {
-	if (t->too_big)
-		return xasprintf("body exceeds %zu bytes", t->max_size);
+	if (t->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+		return xasprintf("refused: the body exceeds max_size (%zu bytes"
+		    " after decompression)", t->max_size);
 	if (t->errbuf[0] != '\0')
 		return xstrdup(t->errbuf);
 	return xstrdup(curl_easy_strerror(rc));
@@ -231,6 +241,7 @@ finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
 	res.etag = t->etag;
 	res.last_modified = t->last_modified;
 	res.content_type = t->content_type;
+	res.retry_after = t->retry_after;
 	if (rc == CURLE_OK) {
 		res.len = t->body.len;
 		res.body = buf_detach(&t->body);
@@ -366,4 +377,51 @@ fetch_all(const struct fetch_request *reqs, size_t n,
 		return -1;
 	}
 	return 0;
+}
+
+struct one {
+	char	*body;
+	size_t	 len;
+	char	*url;
+	char	*error;
+};
+
+static void
+on_one(const struct fetch_request *req, const struct fetch_result *res,
+    void *ctx)
+{
+	struct one *o = ctx;
+
+	(void)req;
+	if (res->error)
+		o->error = xstrdup(res->error);
+	else if (res->status != 200)
+		o->error = xasprintf("HTTP status %ld", res->status);
+	else {
+		o->body = xmalloc(res->len + 1);
+		memcpy(o->body, res->body, res->len + 1);
+		o->len = res->len;
+		o->url = xstrdup_or_null(res->effective_url);
+	}
+}
+
+char *
+fetch_one(const char *url, const struct fetch_options *opt, size_t *len,
+    char **final_url, char **err)
+{
+	struct fetch_request req = { url, NULL, NULL, NULL };
+	struct one o = { NULL, 0, NULL, NULL };
+
+	if (fetch_all(&req, 1, opt, on_one, &o, err) == -1)
+		return NULL;
+	if (o.error) {
+		*err = o.error;
+		return NULL;
+	}
+	*len = o.len;
+	if (final_url != NULL)
+		*final_url = o.url;
+	else
+		free(o.url);
+	return o.body;
 }

@@ -30,6 +30,7 @@ struct fetch_result {
 	char	*etag;		/* response validators, or NULL */
 	char	*last_modified;
 	char	*content_type;
+	char	*retry_after;	/* Retry-After of the final response, or NULL */
 	char	*effective_url;	/* after redirects */
 	int	 moved_permanently; /* a 301/308 was followed */
 	char	*error;		/* transport error text, or NULL */
@@ -50,5 +51,13 @@ void	 fetch_global_cleanup(void);
 int	 fetch_all(const struct fetch_request *reqs, size_t n,
 	    const struct fetch_options *opt, fetch_done_fn done, void *ctx,
 	    char **err);
+
+/*
+ * GET one URL and return the body of a 200 response (NUL-terminated, *len
+ * set, caller frees) and, when final_url is not NULL, the URL it came from
+ * after redirects.  NULL with *err on any failure, "HTTP status N" included.
+ */
+char	*fetch_one(const char *url, const struct fetch_options *opt,
+	    size_t *len, char **final_url, char **err);
 
 #endif

@@ -153,8 +153,9 @@ fail:
 	return -1;
 }
 
-int
-store_feed_each(struct store *st, int active_only, store_feed_fn fn,
+/* Feeds, all or active only, and only those due at due_at when >= 0. */
+static int
+feed_rows(struct store *st, int active_only, int64_t due_at, store_feed_fn fn,
     void *ctx, char **err)
 {
 	static const char sql[] = "SELECT f.id, f.url, f.title, f.site_link,"
@@ -164,8 +165,10 @@ store_feed_each(struct store *st, int active_only, store_feed_fn fn,
 	    "   WHERE ft.feed_id = f.id ORDER BY t.slug)),"
 	    " f.last_fetch, f.last_status, f.last_error,"
 	    " f.consecutive_errors,"
-	    " (SELECT count(*) FROM items WHERE feed_id = f.id)"
-	    " FROM feeds f WHERE (? = 0 OR f.state = 'active') ORDER BY f.id";
+	    " (SELECT count(*) FROM items WHERE feed_id = f.id),"
+	    " f.next_fetch"
+	    " FROM feeds f WHERE (?1 = 0 OR f.state = 'active')"
+	    " AND (?2 < 0 OR coalesce(f.next_fetch, 0) <= ?2) ORDER BY f.id";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
 	struct feed_row r;
 	int rc;
@@ -173,6 +176,7 @@ store_feed_each(struct store *st, int active_only, store_feed_fn fn,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int(s, 1, active_only);
+	sqlite3_bind_int64(s, 2, due_at);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(s, 0);
 		r.url = col_text(s, 1);
@@ -187,12 +191,35 @@ store_feed_each(struct store *st, int active_only, store_feed_fn fn,
 		r.last_error = col_text(s, 10);
 		r.consecutive_errors = sqlite3_column_int(s, 11);
 		r.nitems = sqlite3_column_int64(s, 12);
+		r.next_fetch = sqlite3_column_int64(s, 13);
 		if (fn(&r, ctx) != 0)
 			break;
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
 	    : store_fail(st, "listing feeds", err);
+}
+
+int
+store_feed_each(struct store *st, int active_only, store_feed_fn fn,
+    void *ctx, char **err)
+{
+	return feed_rows(st, active_only, -1, fn, ctx, err);
+}
+
+int
+store_feed_due(struct store *st, int64_t now, store_feed_fn fn, void *ctx,
+    char **err)
+{
+	return feed_rows(st, 1, now, fn, ctx, err);
+}
+
+int
+store_feed_id(struct store *st, const char *url, int64_t *id, char **err)
+{
+	static const char sql[] = "SELECT id FROM feeds WHERE url = ?";
+
+	return lookup_id(st, sql, url, id, "finding a feed", err);
 }
 
 /* ------------------------------------------------------------ subscribers */

@@ -15,6 +15,10 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
+/*
+ * A moved feed takes its new URL only when no other feed has it already;
+ * the caller checks first and reports, the guard keeps UNIQUE from failing.
+ */
 static int
 record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
     char **err)
@@ -27,7 +31,11 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	    " last_modified = CASE WHEN ?4 IS NULL AND ?3 <> 304 THEN ?6"
 	    "   ELSE last_modified END,"
 	    " title = coalesce(?7, title), site_link = coalesce(?8, site_link),"
-	    " url = coalesce(?9, url)"
+	    " url = CASE WHEN ?9 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+	    "   feeds WHERE url = ?9) THEN ?9 ELSE url END,"
+	    " next_fetch = ?10,"
+	    " state = CASE WHEN ?11 IS NOT NULL THEN ?11"
+	    "   WHEN ?4 IS NULL AND state = 'gone' THEN 'active' ELSE state END"
 	    " WHERE id = ?1";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
 
@@ -42,6 +50,11 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	bind_text(s, 7, o->title);
 	bind_text(s, 8, o->site_link);
 	bind_text(s, 9, o->new_url);
+	if (o->next_fetch > 0)
+		sqlite3_bind_int64(s, 10, o->next_fetch);
+	else
+		sqlite3_bind_null(s, 10);
+	bind_text(s, 11, o->state);
 	return step_done(st, s, "recording a fetch", err);
 }
 

@@ -64,6 +64,7 @@ struct feed_row {
 	const char *last_error;
 	int	 consecutive_errors;
 	int64_t	 nitems;
+	int64_t	 next_fetch;		/* not before this time; 0 due */
 };
 typedef int (*store_feed_fn)(const struct feed_row *f, void *ctx);
 
@@ -73,6 +74,12 @@ int	 store_feed_add(struct store *st, const char *url,
 /* Every feed, or only active ones. */
 int	 store_feed_each(struct store *st, int active_only, store_feed_fn fn,
 	    void *ctx, char **err);
+/* Active feeds due at now (no next_fetch, or next_fetch <= now). */
+int	 store_feed_due(struct store *st, int64_t now, store_feed_fn fn,
+	    void *ctx, char **err);
+/* 0 with *id of the feed with this exact url, STORE_NOTFOUND, or -1. */
+int	 store_feed_id(struct store *st, const char *url, int64_t *id,
+	    char **err);
 
 /* What one fetch of a feed found out. */
 struct fetch_outcome {
@@ -84,6 +91,9 @@ struct fetch_outcome {
 	const char *new_url;		/* after a permanent redirect, or NULL */
 	const char *title;		/* feed title and site link, or NULL */
 	const char *site_link;
+	int64_t	 next_fetch;		/* not before this time; 0 due */
+	const char *state;		/* new state ("gone"), or NULL: keep,
+					 * but a success revives a gone feed */
 };
 
 /*

@@ -141,7 +141,10 @@ markup_of(struct capture *c, char *text, char *xml)
 	char *s, *t;
 
 	if (c->base64 && (s = feed_base64(text)) != NULL) {
-		/* Decoded bytes are shown as they are, markup included. */
+		/* Decoded HTML is markup like any other (sanitized with it);
+		 * other decoded bytes are shown as they are. */
+		if (c->kind == K_HTML || c->kind == K_XHTML)
+			return s;
 		t = html_escape(s);
 		free(s);
 		return t;

@@ -19,7 +19,12 @@ parse_tree() {
 	    awk '{ f = substr($0, 3); n = substr(f, 1, length(f) - 4)
 		gsub("/", "_", n); print f "\t" n }' |
 	while IFS='	' read -r f n; do
-		"$GAZETTE" parse --json "$1/$f" >"$2/$n.json" 2>/dev/null
+		"$GAZETTE" parse --json "$1/$f" >"$2/$n.json" 2>"$T/parse.err"
+		# 65 is "not a feed"; a signal or a sanitizer report is a bug.
+		if [ $? -gt 65 ] || grep -q "Sanitizer\|runtime error" \
+		    "$T/parse.err"; then
+			echo "$f" >>"$T/crashes"
+		fi
 	done
 }
 
@@ -37,6 +42,9 @@ parse_tree "$CORPUS/realworld" "$T/realworld"
 score realworld "$CORPUS/oracle/realworld" "$T/realworld" 98
 parse_tree "$CORPUS/feedparser" "$T/feedparser"
 score feedparser "$CORPUS/oracle/feedparser" "$T/feedparser" 95
+[ ! -s "$T/crashes" ]
+ok $? "no_corpus_file_crashes_the_parser"
+[ -s "$T/crashes" ] && sed 's/^/#   crashed: /' "$T/crashes" | head -n 20
 
 # No field of any sanitize file's reading may hold an element or attribute
 # that runs code, loads things or takes input, nor a dangerous URL.

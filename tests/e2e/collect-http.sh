@@ -103,6 +103,16 @@ case $last in
 *) ok 1 "stored_etag_and_last_modified_are_sent_back"; diag "$last" ;;
 esac
 is "$(sql "SELECT count(*) FROM items")" 2 "304_keeps_the_items_stored_once"
+! grep -q "$(printf '\r')" "$T/cond1.err"
+ok $? "no_progress_line_when_stderr_is_not_a_terminal"
+if command -v script >/dev/null 2>&1; then
+	gz topic add tty >/dev/null 2>&1
+	gz feed add "$base/feed.xml" --topic tty --no-check >/dev/null 2>&1
+	script -qec "\"$GAZETTE\" --config \"$T/gazette.conf\" collect --all" \
+	    /dev/null >"$T/tty.out" 2>&1
+	grep -q "collect: 1/2 feeds" "$T/tty.out"
+	ok $? "progress_line_on_a_terminal"
+fi
 
 # ---------------------------------------------------- permanent redirects
 fresh /moved "/moved?to=/good.xml&code=308"
@@ -143,6 +153,9 @@ d=$(sql "SELECT next_fetch - last_fetch FROM feeds WHERE url LIKE '%/throttled'"
 ok $? "429_retry_after_http_date_sets_next_fetch"
 is "$(sql "SELECT next_fetch - last_fetch FROM feeds WHERE url LIKE '%missing.xml'")" \
     1800 "first_failure_backs_off_half_an_hour"
+gz feed list >"$T/busy.list" 2>&1
+grep -A5 "/busy" "$T/busy.list" | grep -q "next fetch: not before"
+ok $? "feed_list_shows_when_a_waiting_feed_is_next_fetched"
 collect_json busy2
 is "$(requests /busy)$(requests /throttled)$(requests /missing.xml)" 111 \
     "collect_leaves_feeds_that_are_not_due_alone"

@@ -68,4 +68,13 @@ int	 cmd_collect_run(struct cmd_ctx *ctx);
 int	 cmd_compose_run(struct cmd_ctx *ctx);
 int	 cmd_send_run(struct cmd_ctx *ctx);
 
+/*
+ * The one-run-at-a-time lock on DATABASE.lock (cmd-run.c), taken without
+ * waiting: EX_OK with *fd open (close it to release), else reported.
+ */
+int	 cmd_take_lock(const char *db, int *fd);
+
+/* t as "2026-11-23 10:00 UTC" in out, or "-" for 0 (cmd-outbox.c). */
+const char *cmd_when(int64_t t, char *out, size_t len);
+
 #endif

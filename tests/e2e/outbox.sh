@@ -15,6 +15,14 @@ gz subscriber add bo@example.org --topic news >/dev/null 2>&1
 gz collect >/dev/null 2>&1
 gz compose >/dev/null 2>&1
 
+"$GAZETTE" --help >"$T/help" 2>&1
+for c in "outbox list" "outbox show" "outbox retry" "outbox drop"; do
+	grep -q "  $c " "$T/help" || { echo "# --help lacks $c"; false; } || break
+done
+ok $? "help_lists_the_outbox_commands"
+"$GAZETTE" send --help 2>&1 | grep -q -- "--dry-run"
+ok $? "send_help_shows_dry_run"
+
 gz outbox list >"$T/list" 2>&1
 ok $? "outbox_list_exits_zero"
 grep -q '^1 *queued *ann@example.org' "$T/list" &&

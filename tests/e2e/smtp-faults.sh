@@ -135,8 +135,10 @@ next=$(sql "select next_attempt - $before from digests where id = 1")
 ok $? "second_deferral_backs_off_to_thirty_minutes"
 g outbox retry 1 2>/dev/null
 point "$OK_PORT"
-g send >/dev/null 2>&1
+g -q send >/dev/null 2>"$T/quiet.err"
 ok $? "retried_digest_is_delivered_once_the_server_takes_it"
+[ ! -s "$T/quiet.err" ]
+ok $? "quiet_send_that_succeeds_prints_nothing"
 is "$(field state)" "sent" "retried_digest_is_marked_sent"
 
 # ------------------------------------------------------ 5xx on RCPT

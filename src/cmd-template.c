@@ -24,8 +24,8 @@ static int	cmd_template_check(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_template_check_entry = {
 	"template", "check", "DIR",
-	"Compile the templates in DIR (digest.html, digest.txt, subject.txt "
-	"and *.mustache partials) and report syntax errors.",
+	"Compile the templates and partials in DIR; report errors as "
+	"FILE:LINE:COL.",
 	NULL, 0, cmd_template_check
 };
 

@@ -132,6 +132,35 @@ template_dir = $top_srcdir/templates
 CONF
 }
 
+# write_local_config FILE: a gazette.conf that needs no server: file://
+# feeds and a Maildir (FILE's folder/maildir) as the transport.
+write_local_config() {
+	cat >"$1" <<CONF
+[general]
+database = gazette.db
+title = Test Weekly
+base_url = https://news.example.org
+
+[mail]
+from = Test Weekly <digest@news.example.org>
+transport = maildir
+maildir = maildir
+
+[collect]
+allow_file = yes
+
+[digest]
+max_items_per_topic = 3
+template_dir = $top_srcdir/templates
+CONF
+}
+
+# db_dump: the test database as SQL, to show a command changed nothing.
+db_dump() {
+	"$PY" -c 'import sqlite3, sys
+print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$T/gazette.db"
+}
+
 # gz ARGS...: run gazette with the test config.
 gz() {
 	"$GAZETTE" --config "$T/gazette.conf" "$@"

@@ -132,17 +132,14 @@ template_dir = $top_srcdir/templates
 CONF
 }
 
-# write_local_config FILE: a gazette.conf that needs no server: file://
-# feeds and a Maildir (FILE's folder/maildir) as the transport.
+# write_local_config FILE: write_config's, but needing no server: file://
+# feeds, and a Maildir (FILE's folder/maildir) as the transport.  Later
+# sections override the keys they repeat.
 write_local_config() {
-	cat >"$1" <<CONF
-[general]
-database = gazette.db
-title = Test Weekly
-base_url = https://news.example.org
+	write_config "$1" 25
+	cat >>"$1" <<CONF
 
 [mail]
-from = Test Weekly <digest@news.example.org>
 transport = maildir
 maildir = maildir
 
@@ -151,7 +148,6 @@ allow_file = yes
 
 [digest]
 max_items_per_topic = 3
-template_dir = $top_srcdir/templates
 CONF
 }
 

@@ -39,6 +39,13 @@ assert types == ["text/plain", "text/html"], types
 PYEOF
 ok $? "preview_eml_is_the_whole_multipart_message"
 sed 's/^/#   /' "$T/eml.check"
+MAILCHECK=$GAZETTE_SHARED/tools/mailcheck.py
+if [ -f "$MAILCHECK" ]; then
+	check "preview_eml_passes_mailcheck_basic" \
+	    "$PY" "$MAILCHECK" --basic "$T/ada.eml"
+else
+	diag "mailcheck.py not found at $MAILCHECK: check skipped"
+fi
 
 # The text part: wrapped, links as numbered references after each topic.
 "$PY" - "$T/ada.eml" >"$T/ada.txt" <<'PYEOF'

@@ -5,7 +5,8 @@ set -eu
 
 packages="build-essential autoconf automake pkg-config
 libcurl4-gnutls-dev libxml2-dev libsqlite3-dev libetpan-dev libinih-dev
-libjansson-dev ca-certificates python3 python3-aiosmtpd postfix"
+libjansson-dev ca-certificates python3 python3-aiosmtpd
+chromium postfix"
 
 missing=""
 for p in $packages; do

@@ -19,6 +19,7 @@ extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
 extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
 extern const struct cmd_entry cmd_outbox_list_entry, cmd_outbox_show_entry;
 extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
+extern const struct cmd_entry cmd_template_check_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -35,6 +36,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_outbox_retry_entry,
 	&cmd_outbox_drop_entry,
 	&cmd_preview_entry,
+	&cmd_template_check_entry,
 	&cmd_run_entry,
 	&cmd_parse_entry,
 	NULL

@@ -143,6 +143,9 @@ typedef int (*store_unseen_fn)(const struct unseen_row *r, void *ctx);
 /* The entries of subscriber_id's topics above each subscription's mark. */
 int	 store_unseen_each(struct store *st, int64_t subscriber_id,
 	    store_unseen_fn fn, void *ctx, char **err);
+/* Every entry of topic_id's feeds, newest first (preview --topic). */
+int	 store_topic_entries_each(struct store *st, int64_t topic_id,
+	    store_unseen_fn fn, void *ctx, char **err);
 /* Fill d's email, name and token from the subscriber row. */
 int	 store_subscriber_fill(struct store *st, struct digest *d, char **err);
 

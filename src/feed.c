@@ -642,8 +642,9 @@ reparse_as_tree(struct parser *p, const char *data, size_t len,
 	xmlDocPtr doc;
 
 	p->first_error = NULL;
-	feed_free(p->f);
+	/* The parser's open item points into the feed: release it first. */
 	parser_free(p);
+	feed_free(p->f);
 	parser_init(p, utf8, base);
 	free(base);
 	p->first_error = first;

@@ -17,8 +17,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	clean = html_sanitize(s, "https://example.org/a/b.html");
 	text = html_to_text(clean);
 	ex = text_excerpt(text, 12);
-	if (strstr(clean, "<script") || strstr(clean, "javascript:"))
-		abort();	/* the sanitizer let code through */
+	/* Code in the output is a sanitizer bug; the word "javascript:" in
+	 * plain text is not. */
+	if (strcasestr(clean, "<script") || strcasestr(clean, "=\"javascript:") ||
+	    strcasestr(clean, "=\"vbscript:") || strcasestr(clean, " onerror="))
+		abort();
 	free(ex);
 	free(text);
 	free(clean);

@@ -17,6 +17,7 @@ extern const struct cmd_entry cmd_subscriber_list_entry;
 extern const struct cmd_entry cmd_collect_entry, cmd_compose_entry;
 extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
 extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
+extern const struct cmd_entry cmd_bounces_parse_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -31,6 +32,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_preview_entry,
 	&cmd_run_entry,
 	&cmd_parse_entry,
+	&cmd_bounces_parse_entry,
 	NULL
 };
 

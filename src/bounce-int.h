@@ -60,6 +60,9 @@ void	 text_scan(const char *text, const char *skip1, const char *skip2,
 /* An explanation for recipients a DSN left without one. */
 char	*text_near(const char *text, const char *rcpt);
 
+/* Amazon SES notifications (JSON, in bounce-json.c); 1 when one was read. */
+int	 ses_read(const char *text, struct recs *out);
+
 /* Reason, status, reply code and class of a reading. */
 void	 reason_decide(const struct rec *, struct bounce *);
 /* The first enhanced status code in text (the most specific), or NULL. */

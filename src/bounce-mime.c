@@ -334,8 +334,8 @@ addr_find(const char *s)
 	for (at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
 		for (a = at; a > s && addr_char((unsigned char)a[-1]); a--)
 			;
-		for (e = at + 1; addr_char((unsigned char)*e) && *e != '/' &&
-		    *e != '=' && *e != '\''; e++)
+		for (e = at + 1; isalnum((unsigned char)*e) || *e == '-' ||
+		    *e == '.' || *e == '_'; e++)
 			;
 		while (e > at + 1 && (e[-1] == '.' || e[-1] == '-'))
 			e--;

@@ -105,29 +105,68 @@ original_headers(const struct mparts *mp)
 
 /* ------------------------------------------------------------ RFC 5965 */
 
+/* Every Original-Rcpt-To of a feedback report. */
 static void
-read_arf(const struct mparts *mp, const struct mpart *fb, struct recs *out)
+arf_rcpts(const char *report, struct recs *out)
+{
+	const char *p;
+	char *a;
+
+	for (p = report; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p ? p + 1 : p) {
+		if (strncasecmp(p, "Original-Rcpt-To:", 17) != 0 &&
+		    strncasecmp(p, "Removal-Recipient:", 18) != 0)
+			continue;
+		a = addr_find(strchr(p, ':') + 1);
+		if (a != NULL && strchr(a, '\n') == NULL)
+			recs_add(out, a)->reason = "feedback";
+		free(a);
+	}
+}
+
+static void
+read_arf(const struct mparts *mp, const char *report, struct recs *out)
 {
 	const char *orig = original_headers(mp);
-	char *ftype = hdr_get(fb->body, "Feedback-Type"), *a = NULL, *t;
-	struct rec *r;
+	char *ftype = hdr_get(report, "Feedback-Type"), *a = NULL, *t;
+	size_t i;
 
-	if ((a = hdr_addr(fb->body, "Original-Rcpt-To")) == NULL &&
-	    (a = hdr_addr(fb->body, "Removal-Recipient")) == NULL &&
-	    orig != NULL)
-		a = hdr_addr(orig, "To");
-	if (a == NULL)
-		a = xstrdup("undisclosed-recipient-in-headers@"
-		    "libsisimai.org.invalid");
-	r = recs_add(out, a);
-	r->reason = "feedback";
-	if (ftype != NULL) {
-		for (t = ftype; *t; t++)
-			*t = (char)tolower((unsigned char)*t);
-		ftype[strcspn(ftype, " ;\r")] = '\0';
+	arf_rcpts(report, out);
+	if (out->n == 0) {
+		if (orig != NULL)
+			a = hdr_addr(orig, "To");
+		/* The report names nobody: say so as the Sisimai oracle does. */
+		recs_add(out, a ? a : "undisclosed-recipient-in-headers@"
+		    "libsisimai.org.invalid")->reason = "feedback";
+		free(a);
 	}
-	r->ftype = ftype;
+	if (ftype == NULL)
+		ftype = xstrdup("abuse");
+	for (t = ftype; *t; t++)
+		*t = (char)tolower((unsigned char)*t);
+	ftype[strcspn(ftype, " ;\r")] = '\0';
+	for (i = 0; i < out->n; i++)
+		out->v[i].ftype = xstrdup(ftype);
+	free(ftype);
+}
+
+/*
+ * Hotmail's junk-mail reports forward the message with the complaining
+ * recipient in X-HmXmrOriginalRecipient, and no report part.
+ */
+static int
+read_forwarded_complaint(const struct mparts *mp, struct recs *out)
+{
+	const char *orig = original_headers(mp);
+	char *a;
+
+	if (orig == NULL || (a = hdr_addr(orig, "X-HmXmrOriginalRecipient"))
+	    == NULL)
+		return 0;
+	recs_add(out, a)->reason = "feedback";
+	out->v[out->n - 1].ftype = xstrdup("abuse");
 	free(a);
+	return 1;
 }
 
 /* ------------------------------------------------------------ RFC 3464 */
@@ -258,6 +297,52 @@ looks_bounced(const char *hdr, const char *prose)
 	return yes;
 }
 
+static int
+has_rcpt(const struct recs *rs, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i].rcpt, a) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Exim and Gmail name the failed addresses in X-Failed-Recipients: trust
+ * that list over addresses found in the prose.
+ */
+static void
+keep_failed(const char *list, const char *prose, struct recs *out)
+{
+	struct recs kept = { NULL, 0 };
+	struct rec *r;
+	const char *p;
+	char *a;
+	size_t i, match;
+
+	for (p = list; p != NULL && (a = addr_find(p)) != NULL;
+	    p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		r = recs_add(&kept, a);
+		for (i = 0; i < out->n; i++)
+			if (strcmp(out->v[i].rcpt, a) == 0) {
+				r->diag = out->v[i].diag;
+				out->v[i].diag = NULL;
+			}
+		if (r->diag == NULL)
+			r->diag = text_near(prose, a);
+		free(a);
+	}
+	for (i = 0, match = 0; i < out->n; i++)
+		match += has_rcpt(&kept, out->v[i].rcpt);
+	if (kept.n == 0 || (out->n > 0 && match == 0)) {
+		recs_free(&kept);
+		return;
+	}
+	recs_free(out);
+	*out = kept;
+}
+
 static void
 read_prose(const struct mparts *mp, const char *prose, struct recs *out)
 {
@@ -267,13 +352,8 @@ read_prose(const struct mparts *mp, const char *prose, struct recs *out)
 	struct rec *r;
 
 	text_scan(prose, me, robot, out);
-	if (out->n == 0 && (failed = hdr_get(mp->hdr,
-	    "X-Failed-Recipients")) != NULL) {
-		if ((a = addr_find(failed)) != NULL) {
-			r = recs_add(out, a);
-			r->diag = text_near(prose, a);
-			free(a);
-		}
+	if ((failed = hdr_get(mp->hdr, "X-Failed-Recipients")) != NULL) {
+		keep_failed(failed, prose, out);
 		free(failed);
 	}
 	if (out->n == 0 && (orig = original_headers(mp)) != NULL &&
@@ -314,9 +394,11 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 	size_t i;
 
 	if ((fb = part_of(mp, "message/feedback-report")) != NULL) {
-		read_arf(mp, fb, rs);
+		read_arf(mp, fb->body, rs);
 		return;
 	}
+	if (read_forwarded_complaint(mp, rs) || ses_read(prose, rs))
+		return;
 	for (i = 0; i < mp->n; i++)
 		if (is_type(&mp->v[i], "message/delivery-status") ||
 		    is_type(&mp->v[i], "message/global-delivery-status"))

@@ -44,6 +44,7 @@ struct rec {
 	char		*action;
 	char		*ftype;
 	const char	*reason;	/* fixed by the format (feedback...) */
+	int		 at_data;	/* refused after DATA, not at RCPT */
 };
 
 struct recs {
@@ -62,6 +63,11 @@ char	*text_near(const char *text, const char *rcpt);
 
 /* Amazon SES notifications (JSON, in bounce-json.c); 1 when one was read. */
 int	 ses_read(const char *text, struct recs *out);
+
+/* Does the text say the server refused the message at DATA? */
+int	 says_data(const char *text);
+/* The reason the words of a diagnostic suggest, or NULL. */
+const char *reason_from_text(const char *text);
 
 /* Reason, status, reply code and class of a reading. */
 void	 reason_decide(const struct rec *, struct bounce *);

@@ -219,7 +219,7 @@ any_phrase(const char *text, const char *words)
 	return 0;
 }
 
-static const char *
+const char *
 reason_from_text(const char *text)
 {
 	size_t i;
@@ -317,6 +317,16 @@ reply_find(const char *text)
 	return NULL;
 }
 
+int
+says_data(const char *text)
+{
+	return text != NULL && (ci_find(text, ">>> DATA") != NULL ||
+	    ci_find(text, "end of DATA") != NULL ||
+	    ci_find(text, "after DATA") != NULL ||
+	    ci_find(text, "reply to DATA") != NULL ||
+	    ci_find(text, "after end of data") != NULL);
+}
+
 static int
 is_generic(const char *status)
 {
@@ -396,6 +406,11 @@ reason_decide(const struct rec *r, struct bounce *b)
 	if (reply == NULL)
 		reply = reply_find(r->diag);
 	why = pick_reason(r, status);
+	/* An address the server accepted at RCPT exists: a filter said no. */
+	if (strcmp(why, "userunknown") == 0 && (r->at_data ||
+	    says_data(r->diag)) && (status == NULL ||
+	    code_lookup(precise, status) == NULL))
+		why = "filtered";
 	temporary = is_temporary(r, status, reply);
 	b->reason = xstrdup(why);
 	b->class = class_of(why, temporary);

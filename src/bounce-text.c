@@ -17,7 +17,7 @@
 #include "xmalloc.h"
 
 #define MAX_PROMPT	40	/* characters allowed before an address */
-#define MAX_DIAG_LINES	8
+#define MAX_DIAG_LINES	10
 #define MAX_RECIPIENTS	32
 
 /* Where the returned message begins in a bounce's prose. */
@@ -129,9 +129,21 @@ find_rec(struct recs *out, const char *rcpt)
 	return NULL;
 }
 
+/* Does a diagnostic explain anything yet (a code or known words)? */
+static int
+says_why(const char *s)
+{
+	char *code = status_find(s), *reply = reply_find(s);
+	int yes = code != NULL || reply != NULL || reason_from_text(s) != NULL;
+
+	free(code);
+	free(reply);
+	return yes;
+}
+
 /*
  * The line holding the address and those after it, up to end (the next
- * address line) or a blank line, once there are words besides the address.
+ * address line) or a blank line once they explain something.
  */
 static char *
 diag_after(const char *p, const char *end)
@@ -146,7 +158,7 @@ diag_after(const char *p, const char *end)
 		if (e == NULL)
 			e = end;
 		if (strspn(p, " \t\r") >= (size_t)(e - p)) {
-			if (lines >= 2)
+			if (lines >= 2 && says_why(buf_str(&b)))
 				break;
 		} else {
 			if (b.len > 0)

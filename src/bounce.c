@@ -82,8 +82,9 @@ prose_of(const struct mparts *mp)
 
 	buf_init(&b, 0);
 	for (i = 0; i < mp->n; i++)
-		if (strncmp(mp->v[i].type, "text/plain", 10) == 0 ||
-		    (strncmp(mp->v[i].type, "text/", 5) == 0 &&
+		if (is_type(&mp->v[i], "text/plain") ||
+		    (part_of(mp, "text/plain") == NULL &&
+		    strncmp(mp->v[i].type, "text/", 5) == 0 &&
 		    !is_type(&mp->v[i], "text/rfc822-headers"))) {
 			buf_append(&b, mp->v[i].body, mp->v[i].len);
 			buf_putc(&b, '\n');
@@ -219,6 +220,7 @@ read_group(const char *group, const char *prose, struct recs *out)
 		free(r->diag);
 		r->diag = text_near(prose, a);
 	}
+	r->at_data = says_data(prose);
 	free(a);
 }
 

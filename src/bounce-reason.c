@@ -23,6 +23,8 @@ struct phrase {
 
 /* Checked in order: the first reason with a matching phrase wins. */
 static const struct phrase phrases[] = {
+	/* A Google Group that refuses a post exists: its words say otherwise. */
+	{ "rejected", "groups.google.com/support|google groups" },
 	{ "mailboxfull", "mailbox full|mailbox is full|mailbox_full|"
 	    "quota exceeded|over quota|overquota|exceeded storage|"
 	    "exceeds quota|exceed quota|mailbox size limit|"
@@ -30,7 +32,7 @@ static const struct phrase phrases[] = {
 	    "full mailbox|mailfolder is full|not enough storage|"
 	    "mailbox has exceeded|mail box full|is over quota|"
 	    "quota full|account is full|inbox is full|would exceed|"
-	    "too much mail data|mailbox is too full" },
+	    "too much mail data|mailbox is too full|mailbox exceeds" },
 	{ "mesgtoobig", "message too big|message too large|"
 	    "message is too large|message size exceeds|size limit|"
 	    "exceeds the maximum size|message length exceeds|"
@@ -103,7 +105,8 @@ static const struct phrase phrases[] = {
 	    "reverse dns|rdns|ptr record|not allowed to send|"
 	    "poor reputation|bad reputation|connection refused|"
 	    "refused|please use the smtp server|banned" },
-	{ "expired", "retry timeout exceeded|retry time not reached|"
+	{ "expired", "will be retried|failing for a long time|"
+	    "retry timeout exceeded|retry time not reached|"
 	    "delivery time expired|has been delayed|giving up|"
 	    "message expired|expired|timed out|timeout|"
 	    "could not be delivered within|too long|has not yet been delivered|"

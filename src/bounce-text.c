@@ -44,7 +44,8 @@ static const char *const copy_marks[] = {
 static const char *const not_rcpt[] = {
 	"from:", "message-id", "return-path", "reply-to", "sender",
 	"envelope-from", "mail from", "by ", "received", "x-", "for <",
-	"smtp.mailfrom", "dkim", "(envelope-from", NULL
+	"smtp.mailfrom", "dkim", "(envelope-from", "(ultimately",
+	"(generated", "generated from", NULL
 };
 
 /* The end of the prose: the first line that starts the copy. */
@@ -76,7 +77,7 @@ is_robot(const char *addr)
 
 /* Is the text before the address short and free of header prompts? */
 static int
-prompt_ok(const char *line, const char *at_addr)
+prompt_ok(const char *line, const char *at_addr, int strict)
 {
 	char pre[MAX_PROMPT + 1];
 	size_t n = at_addr - line, i;
@@ -92,12 +93,14 @@ prompt_ok(const char *line, const char *at_addr)
 	for (i = 0; not_rcpt[i] != NULL; i++)
 		if (ci_find(pre, not_rcpt[i]) == pre)
 			return 0;
-	return 1;
+	/* "To:" often quotes the returned message; trust it only alone. */
+	return !strict || ci_find(pre, "to:") != pre;
 }
 
 /* The address on a line, if the line presents it as a recipient. */
 static char *
-line_rcpt(const char *line, size_t len, const char *skip1, const char *skip2)
+line_rcpt(const char *line, size_t len, const char *skip1, const char *skip2,
+    int strict)
 {
 	char *l = xstrndup(line, len), *a;
 	const char *pos;
@@ -107,7 +110,7 @@ line_rcpt(const char *line, size_t len, const char *skip1, const char *skip2)
 		return NULL;
 	}
 	pos = ci_find(l, a);
-	if (pos == NULL || !prompt_ok(l, pos) ||
+	if (pos == NULL || !prompt_ok(l, pos, strict) ||
 	    (pos > l && pos[-1] == '<' && pos - 1 > l && pos[-2] == '=') ||
 	    is_robot(a) || (skip1 != NULL && strcmp(a, skip1) == 0) ||
 	    (skip2 != NULL && strcmp(a, skip2) == 0)) {
@@ -129,12 +132,16 @@ find_rec(struct recs *out, const char *rcpt)
 	return NULL;
 }
 
-/* Does a diagnostic explain anything yet (a code or known words)? */
+/*
+ * Does a diagnostic explain anything yet: a code, or known words past the
+ * first lines (which often only announce a delay or a retry)?
+ */
 static int
-says_why(const char *s)
+says_why(const char *s, int lines)
 {
 	char *code = status_find(s), *reply = reply_find(s);
-	int yes = code != NULL || reply != NULL || reason_from_text(s) != NULL;
+	int yes = code != NULL || reply != NULL ||
+	    (lines > 2 && reason_from_text(s) != NULL);
 
 	free(code);
 	free(reply);
@@ -158,7 +165,7 @@ diag_after(const char *p, const char *end)
 		if (e == NULL)
 			e = end;
 		if (strspn(p, " \t\r") >= (size_t)(e - p)) {
-			if (lines >= 2 && says_why(buf_str(&b)))
+			if (lines >= 2 && says_why(buf_str(&b), lines))
 				break;
 		} else {
 			if (b.len > 0)
@@ -172,8 +179,8 @@ diag_after(const char *p, const char *end)
 	return buf_detach(&b);
 }
 
-void
-text_scan(const char *text, const char *skip1, const char *skip2,
+static void
+scan(const char *text, const char *skip1, const char *skip2, int strict,
     struct recs *out)
 {
 	const char *p, *e, *end = text + prose_len(text), *from = NULL;
@@ -184,7 +191,7 @@ text_scan(const char *text, const char *skip1, const char *skip2,
 		e = memchr(p, '\n', end - p);
 		if (e == NULL)
 			e = end;
-		if ((a = line_rcpt(p, e - p, skip1, skip2)) != NULL &&
+		if ((a = line_rcpt(p, e - p, skip1, skip2, strict)) != NULL &&
 		    (last == NULL || strcmp(last->rcpt, a) != 0)) {
 			if (last != NULL && last->diag == NULL)
 				last->diag = diag_after(from, p);
@@ -200,6 +207,17 @@ text_scan(const char *text, const char *skip1, const char *skip2,
 	}
 	if (last != NULL && last->diag == NULL)
 		last->diag = diag_after(from, end);
+}
+
+void
+text_scan(const char *text, const char *skip1, const char *skip2,
+    struct recs *out)
+{
+	size_t n0 = out->n;
+
+	scan(text, skip1, skip2, 1, out);
+	if (out->n == n0)
+		scan(text, skip1, skip2, 0, out);
 }
 
 char *

@@ -411,6 +411,12 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 		read_prose(mp, prose, rs);
 	if (rs->n == 0 && is_autoreply(mp->hdr) &&
 	    (from = hdr_addr(mp->hdr, "From")) != NULL) {
+		/* A mail robot's message is a failed bounce, not a vacation. */
+		if (strncmp(from, "mailer-daemon@", 14) == 0 ||
+		    strncmp(from, "postmaster@", 11) == 0) {
+			free(from);
+			return;
+		}
 		r = recs_add(rs, from);
 		r->reason = "vacation";
 		free(from);

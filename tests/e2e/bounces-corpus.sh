@@ -11,11 +11,13 @@ compare=$GAZETTE_SHARED/tools/bounce_compare.py
 [ -f "$compare" ] || skip_all "bounce_compare.py is absent"
 [ -x "$PY" ] || skip_all "no /usr/bin/python3"
 
-# Floors: what the reader reaches today, minus a point (see the README's
-# bounces section; the targets are 95 / 85 / 85).
-MIN_RECIPIENT=87
+# Floors: what the reader reached (89.7 / 84.5 / 80.3 %), minus a point.
+# The targets are 95 / 85 / 85; 19 DragonFly Mail Agent bounces, which the
+# oracle (Sisimai 4.25) cannot read and gazette does, cost 3.5 points of
+# recipient agreement on their own.
+MIN_RECIPIENT=88
 MIN_CLASS=83
-MIN_STATUS=76
+MIN_STATUS=79
 
 mkdir "$T/out"
 fails=0

@@ -20,6 +20,7 @@ extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
 extern const struct cmd_entry cmd_outbox_list_entry, cmd_outbox_show_entry;
 extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
 extern const struct cmd_entry cmd_template_check_entry;
+extern const struct cmd_entry cmd_bounces_parse_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -39,6 +40,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_template_check_entry,
 	&cmd_run_entry,
 	&cmd_parse_entry,
+	&cmd_bounces_parse_entry,
 	NULL
 };
 

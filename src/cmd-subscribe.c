@@ -54,69 +54,73 @@ mark_unsubscribed(struct cmd_ctx *ctx, const struct cmd_subscriber *sub)
 	return EX_OK;
 }
 
+typedef int (*topic_fn)(struct cmd_ctx *, const struct cmd_subscriber *,
+    int64_t, const char *);
+
+/* Check every slug first, then change one topic at a time until an error. */
 static int
-add_topics(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
-    char *const *slugs, size_t n)
+each_topic(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
+    char *const *slugs, size_t n, topic_fn fn)
 {
 	int64_t *ids = xcalloc(n, sizeof *ids);
-	char *err = NULL;
 	size_t i;
 	int rc;
 
-	if ((rc = cmd_topic_ids(ctx, slugs, n, ids)) != EX_OK)
-		goto out;
-	for (i = 0; i < n && rc == EX_OK; i++) {
-		switch (store_subscription_add(ctx->st, sub->id, sub->frequency,
-		    ids[i], ctx->now, &err)) {
-		case STORE_EXISTS:
-			gz_info("%s is already subscribed to '%s'", sub->email,
-			    slugs[i]);
-			break;
-		case 0:
-			gz_info("subscribed %s to '%s'", sub->email, slugs[i]);
-			break;
-		default:
-			rc = gz_fail_err(EX_IOERR, err);
-		}
-	}
-	if (rc == EX_OK && strcmp(sub->status, "active") != 0)
-		gz_warn("%s is %s and gets no digest until 'gazette subscriber "
-		    "set %s --status active'", sub->email, sub->status,
-		    sub->email);
-out:
+	rc = cmd_topic_ids(ctx, slugs, n, ids);
+	for (i = 0; i < n && rc == EX_OK; i++)
+		rc = fn(ctx, sub, ids[i], slugs[i]);
 	free(ids);
 	return rc;
 }
 
 static int
-remove_topics(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
+add_topic(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
+    int64_t topic_id, const char *slug)
+{
+	char *err = NULL;
+
+	switch (store_subscription_add(ctx->st, sub->id, sub->frequency,
+	    topic_id, ctx->now, &err)) {
+	case STORE_EXISTS:
+		gz_info("%s is already subscribed to '%s'", sub->email, slug);
+		return EX_OK;
+	case 0:
+		gz_info("subscribed %s to '%s'", sub->email, slug);
+		return EX_OK;
+	default:
+		return gz_fail_err(EX_IOERR, err);
+	}
+}
+
+static int
+add_topics(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
     char *const *slugs, size_t n)
 {
-	int64_t *ids = xcalloc(n, sizeof *ids);
-	char *err = NULL;
-	size_t i;
-	int rc;
+	int rc = each_topic(ctx, sub, slugs, n, add_topic);
 
-	if ((rc = cmd_topic_ids(ctx, slugs, n, ids)) != EX_OK)
-		goto out;
-	for (i = 0; i < n && rc == EX_OK; i++) {
-		switch (store_subscription_remove(ctx->st, sub->id, ids[i],
-		    &err)) {
-		case STORE_NOTFOUND:
-			rc = gz_fail(EX_DATAERR, "%s is not subscribed to "
-			    "'%s'", sub->email, slugs[i]);
-			break;
-		case 0:
-			gz_info("unsubscribed %s from '%s'", sub->email,
-			    slugs[i]);
-			break;
-		default:
-			rc = gz_fail_err(EX_IOERR, err);
-		}
-	}
-out:
-	free(ids);
+	if (rc == EX_OK && strcmp(sub->status, "active") != 0)
+		gz_warn("%s is %s and gets no digest until 'gazette subscriber "
+		    "set %s --status active'", sub->email, sub->status,
+		    sub->email);
 	return rc;
+}
+
+static int
+remove_topic(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
+    int64_t topic_id, const char *slug)
+{
+	char *err = NULL;
+
+	switch (store_subscription_remove(ctx->st, sub->id, topic_id, &err)) {
+	case STORE_NOTFOUND:
+		return gz_fail(EX_DATAERR, "%s is not subscribed to '%s'",
+		    sub->email, slug);
+	case 0:
+		gz_info("unsubscribed %s from '%s'", sub->email, slug);
+		return EX_OK;
+	default:
+		return gz_fail_err(EX_IOERR, err);
+	}
 }
 
 typedef int (*change_fn)(struct cmd_ctx *, const struct cmd_subscriber *,
@@ -154,7 +158,7 @@ static int
 unsubscribe(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
     char *const *slugs, size_t n)
 {
-	return n ? remove_topics(ctx, sub, slugs, n)
+	return n ? each_topic(ctx, sub, slugs, n, remove_topic)
 	    : mark_unsubscribed(ctx, sub);
 }
 

@@ -139,7 +139,7 @@ check_utf8(const char *s)
 char *
 address_normalize(const char *addr, const char **why)
 {
-	const char *start = addr, *at;
+	const char *start = addr, *at = NULL;
 	size_t n, local;
 	char *out, *p;
 

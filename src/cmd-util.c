@@ -7,7 +7,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "cmd.h"
 #include "json-out.h"
@@ -17,13 +16,11 @@
 const char *
 cmd_time(int64_t t, char *out, size_t len)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%d %H:%M", &tm) == 0)
+	if (t == 0) {
 		snprintf(out, len, "never");
-	return out;
+		return out;
+	}
+	return cmd_when(t, out, len);
 }
 
 int

@@ -25,6 +25,9 @@ extern const struct cmd_entry cmd_subscribe_entry, cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_collect_entry, cmd_compose_entry;
 extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
 extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
+extern const struct cmd_entry cmd_outbox_list_entry, cmd_outbox_show_entry;
+extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
+extern const struct cmd_entry cmd_template_check_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -48,7 +51,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_collect_entry,
 	&cmd_compose_entry,
 	&cmd_send_entry,
+	&cmd_outbox_list_entry,
+	&cmd_outbox_show_entry,
+	&cmd_outbox_retry_entry,
+	&cmd_outbox_drop_entry,
 	&cmd_preview_entry,
+	&cmd_template_check_entry,
 	&cmd_run_entry,
 	&cmd_parse_entry,
 	NULL

@@ -76,7 +76,7 @@ int	 cmd_subscriber_find(struct cmd_ctx *ctx, const char *addr,
 /* Look up a feed by its URL; reports an unknown one (65). */
 int	 cmd_feed_find(struct cmd_ctx *ctx, const char *url, int64_t *id);
 
-/* cmd-util.c: "2026-11-25 10:00" UTC, or "never" for 0. */
+/* cmd-util.c: cmd_when's "2026-11-25 10:00 UTC", or "never" for 0. */
 const char *cmd_time(int64_t t, char *out, size_t len);
 struct json_out;
 /* Parse a command whose only option is --json: 1 with it, 0 without,
@@ -95,5 +95,14 @@ int	 cmd_end(struct cmd_ctx *ctx, int rc);
 int	 cmd_collect_run(struct cmd_ctx *ctx);
 int	 cmd_compose_run(struct cmd_ctx *ctx);
 int	 cmd_send_run(struct cmd_ctx *ctx);
+
+/*
+ * The one-run-at-a-time lock on DATABASE.lock (cmd-run.c), taken without
+ * waiting: EX_OK with *fd open (close it to release), else reported.
+ */
+int	 cmd_take_lock(const char *db, int *fd);
+
+/* t as "2026-11-23 10:00 UTC" in out, or "-" for 0 (cmd-outbox.c). */
+const char *cmd_when(int64_t t, char *out, size_t len);
 
 #endif

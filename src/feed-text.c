@@ -2,13 +2,16 @@
  * feed-text.c - the byte and string chores of feed.c.
  *
  * Charset sniffing and windows-1252 repair before libxml2 sees the bytes,
- * whitespace folding, RSS author strings and link clean-up after.  Never
- * includes libxml2, never returns invalid UTF-8 from valid input.
+ * whitespace folding, RSS author strings and link clean-up after.  Uses
+ * libxml2 only for its table of HTML entity names; never returns invalid
+ * UTF-8 from valid input.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <libxml/HTMLparser.h>
 
 #include "buf.h"
 #include "feed.h"
@@ -582,5 +585,151 @@ feed_map_c1(const char *s)
 		} else
 			buf_putc(&b, p[i]);
 	}
+	return buf_detach(&b);
+}
+
+/* The first of chars in [p, end), or NULL. */
+static const char *
+strpbrk_n(const char *p, const char *end, const char *chars)
+{
+	for (; p < end; p++) {
+		if (strchr(chars, *p) != NULL && *p != '\0')
+			return p;
+	}
+	return NULL;
+}
+
+/* Where needle starts in [p, end), or NULL. */
+static const char *
+find_n(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; (size_t)(end - p) >= n; p++) {
+		if (*p == *needle && memcmp(p, needle, n) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static int
+xml_predefined(const char *name, size_t n)
+{
+	static const char *names[] = { "amp", "lt", "gt", "quot", "apos" };
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Length of a well-formed character reference at p ("&#38;", "&#x26;"). */
+static size_t
+char_ref_len(const char *p, const char *end)
+{
+	const char *q = p + 2;
+
+	if (end - p < 4 || p[1] != '#')
+		return 0;
+	if (*q == 'x' || *q == 'X') {
+		for (q++; q < end && isxdigit((unsigned char)*q); q++)
+			;
+		if (q == p + 3)
+			return 0;
+	} else {
+		for (; q < end && isdigit((unsigned char)*q); q++)
+			;
+		if (q == p + 2)
+			return 0;
+	}
+	return q < end && *q == ';' ? (size_t)(q - p + 1) : 0;
+}
+
+/* One "&..." at amp into b; returns the bytes consumed. */
+static size_t
+fix_reference(struct buf *b, const char *amp, const char *end, int *changed)
+{
+	const htmlEntityDesc *e;
+	const char *q;
+	char name[32];
+	size_t n;
+
+	if ((n = char_ref_len(amp, end)) != 0) {
+		buf_append(b, amp, n);
+		if (amp[2] == 'X') {	/* XML wants a lower-case x */
+			b->data[b->len - n + 2] = 'x';
+			*changed = 1;
+		}
+		return n;
+	}
+	for (q = amp + 1; q < end && isalnum((unsigned char)*q); q++)
+		;
+	n = (size_t)(q - amp - 1);
+	if (q < end && *q == ';' && n > 0 && n < sizeof name) {
+		memcpy(name, amp + 1, n);
+		name[n] = '\0';
+		if (xml_predefined(name, n)) {
+			buf_append(b, amp, n + 2);
+			return n + 2;
+		}
+		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL) {
+			buf_printf(b, "&#%u;", e->value);
+			*changed = 1;
+			return n + 2;
+		}
+	}
+	/* A bare ampersand or an unknown name: the author meant the text. */
+	buf_puts(b, "&amp;");
+	*changed = 1;
+	return 1;
+}
+
+/*
+ * HTML named references (&nbsp;, &copy;), bare ampersands ("Q&A") and
+ * "&#X41;" are errors in XML, and one error makes libxml2's reader give up
+ * on the rest of the document.  Feeds are full of them, so rewrite them
+ * first: names as numeric references, the rest as "&amp;".  CDATA sections
+ * are copied untouched, and documents that declare entities of their own
+ * are left alone.  Returns NULL when nothing changed.
+ */
+char *
+feed_fix_references(const char *data, size_t len, size_t *outlen)
+{
+	const char *p = data, *end = data + len, *q, *cdend;
+	struct buf b;
+	int changed = 0;
+
+	for (q = data; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++) {
+		if ((size_t)(end - q) >= 8 && memcmp(q, "<!ENTITY", 8) == 0)
+			return NULL;
+	}
+	buf_init(&b, len * 2 + 16);
+	while ((q = strpbrk_n(p, end, "&<")) != NULL) {
+		buf_append(&b, p, (size_t)(q - p));
+		if (*q == '&') {
+			p = q + fix_reference(&b, q, end, &changed);
+			continue;
+		}
+		cdend = NULL;
+		if ((size_t)(end - q) >= 9 && memcmp(q, "<![CDATA[", 9) == 0)
+			cdend = find_n(q, end, "]]>");
+		else if ((size_t)(end - q) >= 4 && memcmp(q, "<!--", 4) == 0)
+			cdend = find_n(q, end, "-->");
+		if (cdend == NULL) {
+			buf_putc(&b, '<');
+			p = q + 1;
+			continue;
+		}
+		buf_append(&b, q, (size_t)(cdend + 3 - q));
+		p = cdend + 3;
+	}
+	if (!changed) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_append(&b, p, (size_t)(end - p));
+	*outlen = b.len;
 	return buf_detach(&b);
 }

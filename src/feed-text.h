@@ -2,7 +2,7 @@
  * feed-text.h - byte and string chores of the feed parser (feed-text.c).
  *
  * Private to feed.c: charset sniffing and repair, whitespace, author
- * strings, link resolution.  No libxml2 here.
+ * strings, link resolution.
  */
 #ifndef GZ_FEED_TEXT_H
 #define GZ_FEED_TEXT_H
@@ -34,6 +34,11 @@ void	 feed_unmojibake(char *s);
  * or NULL when there are none.  Only for ASCII-compatible encodings.
  */
 char	*feed_strip_controls(const char *data, size_t len, size_t *outlen);
+/*
+ * HTML entity names, bare ampersands and "&#X41;" rewritten so libxml2
+ * reads on; NULL when nothing changed (see feed-text.c).
+ */
+char	*feed_fix_references(const char *data, size_t len, size_t *outlen);
 /* Invalid UTF-8 bytes re-read as windows-1252; new buffer, *outlen set. */
 char	*feed_repair_utf8(const char *data, size_t len, size_t *outlen);
 

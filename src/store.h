@@ -213,6 +213,9 @@ typedef int (*store_unseen_fn)(const struct unseen_row *r, void *ctx);
 /* The entries of subscriber_id's topics above each subscription's mark. */
 int	 store_unseen_each(struct store *st, int64_t subscriber_id,
 	    store_unseen_fn fn, void *ctx, char **err);
+/* Every entry of topic_id's feeds, newest first (preview --topic). */
+int	 store_topic_entries_each(struct store *st, int64_t topic_id,
+	    store_unseen_fn fn, void *ctx, char **err);
 /* Fill d's email, name and token from the subscriber row. */
 int	 store_subscriber_fill(struct store *st, struct digest *d, char **err);
 
@@ -237,5 +240,47 @@ int	 store_digest_attempt_failed(struct store *st, int64_t id,
 /* Count digests by state ("queued", "sent", ...). */
 int	 store_digest_count(struct store *st, const char *state, int64_t *n,
 	    char **err);
+
+/* ------------------------------------ outbox administration (store-admin.c) */
+/* Also returned: the row is in a state that does not allow the change. */
+#define STORE_WRONGSTATE 3
+
+struct outbox_row {
+	int64_t	 id;
+	int64_t	 subscriber_id;
+	const char *email;
+	const char *name;
+	const char *subscriber_status;
+	int	 bounces;		/* the subscriber's hard bounces */
+	const char *state;		/* queued|sent|deferred|failed|dropped */
+	const char *message_id;
+	int64_t	 created;
+	int	 attempts;
+	int64_t	 next_attempt;		/* 0 none */
+	const char *last_error;
+	int64_t	 sent;			/* 0 not sent */
+	int64_t	 nitems;
+};
+typedef int (*store_outbox_fn)(const struct outbox_row *r, void *ctx);
+
+/* Every digest, or those in state (NULL: all), oldest first. */
+int	 store_outbox_each(struct store *st, const char *state,
+	    store_outbox_fn fn, void *ctx, char **err);
+/* One digest through fn: 0, STORE_NOTFOUND, or -1. */
+int	 store_outbox_get(struct store *st, int64_t id, store_outbox_fn fn,
+	    void *ctx, char **err);
+/* A failed, deferred or dropped digest back to queued, due now.
+ * 0, STORE_NOTFOUND, STORE_WRONGSTATE (queued or sent), or -1. */
+int	 store_outbox_retry(struct store *st, int64_t id, char **err);
+/* A queued, deferred or failed digest to 'dropped' (kept, never sent).
+ * 0, STORE_NOTFOUND, STORE_WRONGSTATE (sent or dropped), or -1. */
+int	 store_outbox_drop(struct store *st, int64_t id, char **err);
+/*
+ * Count a hard bounce for subscriber_id.  At max_bounces (0: never) the
+ * subscriber becomes 'bounced' and their other unsent digests 'dropped',
+ * in the same transaction; *now_bounced tells whether this call did it.
+ */
+int	 store_subscriber_bounce(struct store *st, int64_t subscriber_id,
+	    int max_bounces, int *now_bounced, char **err);
 
 #endif

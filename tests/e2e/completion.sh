@@ -50,6 +50,16 @@ is "$(complete_line 'gazette subscriber show a')" "ada@example.org " \
     "subscriber_show_completes_addresses"
 is "$(complete_line 'gazette feed pause https://blog')" \
     "//blog.example.org/feed.xml " "feed_commands_complete_urls_after_the_colon"
+is "$(complete_line 'gazette outbox ')" "drop list retry show " \
+    "every_family_completes_its_subcommands"
+is "$(complete_line 'gazette outbox list --state f')" "failed " \
+    "option_values_are_completed"
+is "$(complete_line 'gazette preview -t n')" "networking " \
+    "short_options_taking_a_value_are_known_from_the_help"
+is "$(complete_line 'gazette subscriber set ada@example.org --name Ada --frequency ')" \
+    "daily weekly " "values_of_earlier_options_are_skipped"
+is "$(complete_line 'gazette -q su')" "subscribe subscriber " \
+    "global_options_before_the_command_are_skipped"
 gazette --db "$T/other.db" topic add elsewhere >/dev/null 2>&1
 is "$(complete_line "gazette --db $T/other.db topic remove ")" "elsewhere " \
     "db_option_on_the_line_chooses_the_database"

@@ -11,9 +11,17 @@
 #include "log.h"
 
 extern const struct cmd_entry cmd_topic_add_entry, cmd_topic_list_entry;
+extern const struct cmd_entry cmd_topic_rename_entry, cmd_topic_remove_entry;
 extern const struct cmd_entry cmd_feed_add_entry, cmd_feed_list_entry;
+extern const struct cmd_entry cmd_feed_show_entry, cmd_feed_set_entry;
+extern const struct cmd_entry cmd_feed_pause_entry, cmd_feed_resume_entry;
+extern const struct cmd_entry cmd_feed_remove_entry;
 extern const struct cmd_entry cmd_subscriber_add_entry;
 extern const struct cmd_entry cmd_subscriber_list_entry;
+extern const struct cmd_entry cmd_subscriber_show_entry;
+extern const struct cmd_entry cmd_subscriber_set_entry;
+extern const struct cmd_entry cmd_subscriber_remove_entry;
+extern const struct cmd_entry cmd_subscribe_entry, cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_collect_entry, cmd_compose_entry;
 extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
 extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
@@ -25,10 +33,22 @@ extern const struct cmd_entry cmd_bounces_parse_entry;
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
 	&cmd_topic_list_entry,
+	&cmd_topic_rename_entry,
+	&cmd_topic_remove_entry,
 	&cmd_feed_add_entry,
 	&cmd_feed_list_entry,
+	&cmd_feed_show_entry,
+	&cmd_feed_set_entry,
+	&cmd_feed_pause_entry,
+	&cmd_feed_resume_entry,
+	&cmd_feed_remove_entry,
 	&cmd_subscriber_add_entry,
 	&cmd_subscriber_list_entry,
+	&cmd_subscriber_show_entry,
+	&cmd_subscriber_set_entry,
+	&cmd_subscriber_remove_entry,
+	&cmd_subscribe_entry,
+	&cmd_unsubscribe_entry,
 	&cmd_collect_entry,
 	&cmd_compose_entry,
 	&cmd_send_entry,

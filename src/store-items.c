@@ -26,7 +26,9 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	    " etag = CASE WHEN ?4 IS NULL AND ?3 <> 304 THEN ?5 ELSE etag END,"
 	    " last_modified = CASE WHEN ?4 IS NULL AND ?3 <> 304 THEN ?6"
 	    "   ELSE last_modified END,"
-	    " title = coalesce(?7, title), site_link = coalesce(?8, site_link),"
+	    " title = CASE WHEN title_set THEN title"
+	    "   ELSE coalesce(?7, title) END,"
+	    " site_link = coalesce(?8, site_link),"
 	    " url = coalesce(?9, url)"
 	    " WHERE id = ?1";
 	sqlite3_stmt *s = stmt_get(st, sql, err);

@@ -139,6 +139,9 @@ static const char *const migrations[] = {
 	"DROP TABLE digests;"
 	"ALTER TABLE digests_new RENAME TO digests;"
 	"CREATE INDEX digests_state ON digests(state, next_attempt);",
+	/* 3: a title the operator set (gazette feed set --title) survives
+	 * collect, which otherwise takes the feed's own title */
+	"ALTER TABLE feeds ADD COLUMN title_set INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -196,6 +199,14 @@ step_done(struct store *st, sqlite3_stmt *s, const char *what, char **err)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return store_fail(st, what, err);
 	return 0;
+}
+
+int
+step_changes(struct store *st, sqlite3_stmt *s, const char *what, char **err)
+{
+	if (step_done(st, s, what, err) == -1)
+		return -1;
+	return sqlite3_changes(st->db);
 }
 
 const char *

@@ -8,36 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 
 #include "bounce-int.h"
 #include "bounce-json.h"
+#include "json-int.h"
 #include "xmalloc.h"
-
-static json_t *
-str_or_null(const char *s)
-{
-	json_t *j;
-
-	if (s == NULL || (j = json_string(s)) == NULL)
-		return json_null();
-	return j;
-}
 
 static json_t *
 bounce_json(const struct bounce *b)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "recipient", str_or_null(b->recipient));
+	json_object_set_new(o, "recipient", json_str_or_null(b->recipient));
 	json_object_set_new(o, "class",
 	    json_string(bounce_class_name(b->class)));
-	json_object_set_new(o, "reason", str_or_null(b->reason));
-	json_object_set_new(o, "status", str_or_null(b->status));
-	json_object_set_new(o, "reply_code", str_or_null(b->reply_code));
-	json_object_set_new(o, "action", str_or_null(b->action));
-	json_object_set_new(o, "feedback_type", str_or_null(b->feedback_type));
-	json_object_set_new(o, "diagnostic", str_or_null(b->diagnostic));
+	json_object_set_new(o, "reason", json_str_or_null(b->reason));
+	json_object_set_new(o, "status", json_str_or_null(b->status));
+	json_object_set_new(o, "reply_code", json_str_or_null(b->reply_code));
+	json_object_set_new(o, "action", json_str_or_null(b->action));
+	json_object_set_new(o, "feedback_type", json_str_or_null(b->feedback_type));
+	json_object_set_new(o, "diagnostic", json_str_or_null(b->diagnostic));
 	return o;
 }
 

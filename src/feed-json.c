@@ -7,25 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 
 #include "date.h"
 #include "feed.h"
 #include "feed-json.h"
 #include "html.h"
+#include "json-int.h"
 #include "xmalloc.h"
 
 #define SUMMARY_CHARS 200
-
-static json_t *
-str_or_null(const char *s)
-{
-	json_t *j;
-
-	if (s == NULL || (j = json_string(s)) == NULL)
-		return json_null();
-	return j;
-}
 
 static json_t *
 date_or_null(int64_t t)
@@ -67,7 +57,7 @@ summary_text(const struct feed_item *it)
 		t = html_to_text(srcs[i]);
 		if (*t != '\0') {
 			cut_chars(t, SUMMARY_CHARS);
-			j = str_or_null(t);
+			j = json_str_or_null(t);
 			free(t);
 			return j;
 		}
@@ -83,18 +73,18 @@ item_json(const struct feed_item *it)
 	size_t i;
 
 	for (i = 0; i < it->ncategories; i++)
-		json_array_append_new(cats, str_or_null(it->categories[i]));
-	json_object_set_new(o, "id", str_or_null(it->id));
-	json_object_set_new(o, "title", str_or_null(it->title));
-	json_object_set_new(o, "link", str_or_null(it->link));
+		json_array_append_new(cats, json_str_or_null(it->categories[i]));
+	json_object_set_new(o, "id", json_str_or_null(it->id));
+	json_object_set_new(o, "title", json_str_or_null(it->title));
+	json_object_set_new(o, "link", json_str_or_null(it->link));
 	json_object_set_new(o, "published", date_or_null(it->published));
 	json_object_set_new(o, "updated", date_or_null(it->updated));
-	json_object_set_new(o, "author", str_or_null(it->author));
-	json_object_set_new(o, "author_email", str_or_null(it->author_email));
+	json_object_set_new(o, "author", json_str_or_null(it->author));
+	json_object_set_new(o, "author_email", json_str_or_null(it->author_email));
 	json_object_set_new(o, "categories", cats);
 	json_object_set_new(o, "summary_text", summary_text(it));
-	json_object_set_new(o, "summary_html", str_or_null(it->summary_html));
-	json_object_set_new(o, "content_html", str_or_null(it->content_html));
+	json_object_set_new(o, "summary_html", json_str_or_null(it->summary_html));
+	json_object_set_new(o, "content_html", json_str_or_null(it->content_html));
 	return o;
 }
 
@@ -105,11 +95,11 @@ feed_to_json(const struct feed *f)
 	char *dump, *out;
 	size_t i;
 
-	json_object_set_new(feed, "title", str_or_null(f->title));
-	json_object_set_new(feed, "link", str_or_null(f->link));
-	json_object_set_new(feed, "self_link", str_or_null(f->self_link));
-	json_object_set_new(feed, "format", str_or_null(f->format));
-	json_object_set_new(feed, "warning", str_or_null(f->warning));
+	json_object_set_new(feed, "title", json_str_or_null(f->title));
+	json_object_set_new(feed, "link", json_str_or_null(f->link));
+	json_object_set_new(feed, "self_link", json_str_or_null(f->self_link));
+	json_object_set_new(feed, "format", json_str_or_null(f->format));
+	json_object_set_new(feed, "warning", json_str_or_null(f->warning));
 	for (i = 0; i < f->nitems; i++)
 		json_array_append_new(items, item_json(&f->items[i]));
 	json_object_set_new(root, "feed", feed);

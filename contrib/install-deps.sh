@@ -5,7 +5,8 @@ set -eu
 
 packages="build-essential autoconf automake pkg-config
 libcurl4-gnutls-dev libxml2-dev libsqlite3-dev libetpan-dev libinih-dev
-libjansson-dev ca-certificates python3 python3-aiosmtpd"
+libjansson-dev ca-certificates python3 python3-aiosmtpd
+chromium postfix"
 
 missing=""
 for p in $packages; do
@@ -19,5 +20,10 @@ fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# postfix is here for its smtp-sink (the SMTP fault tests).  "No
+# configuration" leaves it without a main.cf, so it never starts a mail
+# server on port 25; the tests run smtp-sink on ports of their own.
+echo "postfix postfix/main_mailer_type select No configuration" |
+    debconf-set-selections
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

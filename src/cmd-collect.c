@@ -8,7 +8,7 @@
 
 #include "cmd.h"
 #include "collect.h"
-#include "feed-json.h"
+#include "json-out.h"
 #include "log.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -52,6 +52,30 @@ report(const struct collect_feed *f, const struct collect_summary *s,
 		fprintf(stderr, "collect: %zu/%zu feeds", s->nfeeds, s->total);
 }
 
+/* {fetched, not_modified, failed, new_items, feeds: [{url, status, error,
+ * new_items}]} */
+static char *
+summary_json(const struct collect_summary *s)
+{
+	struct json_out *o = json_out_object(), *feeds = json_out_array(), *f;
+	size_t i;
+
+	json_out_int(o, "fetched", s->fetched);
+	json_out_int(o, "not_modified", s->not_modified);
+	json_out_int(o, "failed", s->failed);
+	json_out_int(o, "new_items", s->new_items);
+	for (i = 0; i < s->nfeeds; i++) {
+		f = json_out_object();
+		json_out_str(f, "url", s->feeds[i].url);
+		json_out_int(f, "status", s->feeds[i].status);
+		json_out_str(f, "error", s->feeds[i].error);
+		json_out_int(f, "new_items", s->feeds[i].new_items);
+		json_out_put(feeds, NULL, f);
+	}
+	json_out_put(o, "feeds", feeds);
+	return json_out_text(o);
+}
+
 static int
 collect_with(struct cmd_ctx *ctx, const struct collect_options *opt,
     int as_json)
@@ -68,8 +92,8 @@ collect_with(struct cmd_ctx *ctx, const struct collect_options *opt,
 		return gz_fail_err(EX_IOERR, err);
 	}
 	if (as_json) {
-		json = collect_summary_to_json(&sum);
-		puts(json);
+		json = summary_json(&sum);
+		fputs(json, stdout);
 		free(json);
 	}
 	gz_info("collect: %d fetched, %d not modified, %d failed, %d new "

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "cmd-feed-view.h"
 #include "config.h"
 #include "feed.h"
 #include "fetch.h"
@@ -19,6 +20,11 @@
 
 static int	cmd_feed_add(struct cmd_ctx *, int, char **);
 static int	cmd_feed_list(struct cmd_ctx *, int, char **);
+static int	cmd_feed_show(struct cmd_ctx *, int, char **);
+static int	cmd_feed_remove(struct cmd_ctx *, int, char **);
+static int	cmd_feed_pause(struct cmd_ctx *, int, char **);
+static int	cmd_feed_resume(struct cmd_ctx *, int, char **);
+static int	cmd_feed_set(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_feed_add_entry = {
 	"feed", "add", "URL --topic SLUG... [--no-check]",
@@ -35,9 +41,48 @@ const struct cmd_entry cmd_feed_add_entry = {
 };
 
 const struct cmd_entry cmd_feed_list_entry = {
-	"feed", "list", "",
-	"List feeds with their topics, last fetch, status and item count.",
-	NULL, GZ_NEEDS_DB, cmd_feed_list
+	"feed", "list", "[--json]",
+	"List feeds: a table on a terminal, labelled blocks otherwise.",
+	"  -j, --json         one JSON array of feeds (keys as feed show "
+	"--json)\n",
+	GZ_NEEDS_DB, cmd_feed_list
+};
+
+const struct cmd_entry cmd_feed_show_entry = {
+	"feed", "show", "URL [--json]",
+	"Show one feed: title, topics, state, last fetch and error, items.",
+	"  -j, --json         one JSON object: url, title, site_link, topics, "
+	"state,\n                     last_fetch, last_status, last_error, "
+	"errors_in_a_row,\n                     items, last_new_item, "
+	"next_fetch\n",
+	GZ_NEEDS_DB, cmd_feed_show
+};
+
+const struct cmd_entry cmd_feed_remove_entry = {
+	"feed", "remove", "URL",
+	"Remove a feed with its items (they leave digests not yet sent).",
+	NULL, GZ_NEEDS_DB, cmd_feed_remove
+};
+
+const struct cmd_entry cmd_feed_pause_entry = {
+	"feed", "pause", "URL",
+	"Stop collecting a feed; its items stay.",
+	NULL, GZ_NEEDS_DB, cmd_feed_pause
+};
+
+const struct cmd_entry cmd_feed_resume_entry = {
+	"feed", "resume", "URL",
+	"Collect a paused (or gone) feed again, from the next collect on.",
+	NULL, GZ_NEEDS_DB, cmd_feed_resume
+};
+
+const struct cmd_entry cmd_feed_set_entry = {
+	"feed", "set", "URL [--topic SLUG...] [--title TEXT]",
+	"Change a feed's topics (the given ones replace them) or its title.",
+	"  -t, --topic SLUG   a topic the feed belongs to (repeatable)\n"
+	"  -T, --title TEXT   the source name in digests, kept by collect "
+	"(\"\" gives\n                     the title back to the feed)\n",
+	GZ_NEEDS_DB, cmd_feed_set
 };
 
 /* file:// only where the operator allows it ([collect] allow_file). */
@@ -149,38 +194,172 @@ out:
 	return rc;
 }
 
-static int
-print_feed(const struct feed_row *f, void *ctx)
+int
+cmd_feed_find(struct cmd_ctx *ctx, const char *url, int64_t *id)
 {
-	char when[32] = "never";
-	time_t t = (time_t)f->last_fetch;
-	struct tm tm;
+	char *err = NULL;
+	int rc = store_feed_id(ctx->st, url, id, &err);
 
-	(void)ctx;
-	if (f->last_fetch && gmtime_r(&t, &tm))
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-	printf("%s\n  title: %s\n  topics: %s\n  state: %s, last fetch: %s,"
-	    " status: %d, errors in a row: %d, items: %lld\n", f->url,
-	    f->title ? f->title : "-", f->topics ? f->topics : "-", f->state,
-	    when, f->last_status, f->consecutive_errors, (long long)f->nitems);
-	if (f->last_error)
-		printf("  last error: %s\n", f->last_error);
-	t = (time_t)f->next_fetch;
-	if (f->next_fetch && gmtime_r(&t, &tm) &&
-	    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
-		printf("  next fetch: not before %s\n", when);
-	return 0;
+	if (rc == STORE_NOTFOUND)
+		return gz_fail(EX_DATAERR, "unknown feed '%s' (see 'gazette "
+		    "feed list')", url);
+	if (rc == -1)
+		return gz_fail_err(EX_IOERR, err);
+	return EX_OK;
 }
 
 static int
 cmd_feed_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	char *err = NULL;
+	int json;
 
-	(void)argv;
-	if (argc > 1)
+	if ((json = cmd_json_flag(&cmd_feed_list_entry, argc, argv)) == -1)
+		return EX_USAGE;
+	if (argc - optind > 0)
 		return cmd_usage(&cmd_feed_list_entry, "takes no arguments");
-	if (store_feed_each(ctx->st, 0, print_feed, NULL, &err) == -1)
+	return feed_view_print(ctx, 0, json ? FEED_VIEW_JSON
+	    : isatty(STDOUT_FILENO) ? FEED_VIEW_TABLE : FEED_VIEW_BLOCK);
+}
+
+/* The URL argument of show, remove, pause and resume. */
+static int
+one_url(const struct cmd_entry *e, struct cmd_ctx *ctx, int argc, char **argv,
+    int64_t *id)
+{
+	if (argc - optind != 1)
+		return cmd_usage(e, "expected one URL");
+	return cmd_feed_find(ctx, argv[optind], id);
+}
+
+static int
+cmd_feed_show(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	int64_t id;
+	int json, rc;
+
+	if ((json = cmd_json_flag(&cmd_feed_show_entry, argc, argv)) == -1)
+		return EX_USAGE;
+	if ((rc = one_url(&cmd_feed_show_entry, ctx, argc, argv, &id)) != EX_OK)
+		return rc;
+	return feed_view_print(ctx, id, json ? FEED_VIEW_JSON
+	    : FEED_VIEW_BLOCK);
+}
+
+static int
+cmd_feed_remove(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	char *err = NULL;
+	int64_t id;
+	int rc;
+
+	if (cmd_no_options(&cmd_feed_remove_entry, argc, argv) == -1)
+		return EX_USAGE;
+	if ((rc = one_url(&cmd_feed_remove_entry, ctx, argc, argv, &id)) !=
+	    EX_OK)
+		return rc;
+	if (store_feed_remove(ctx->st, id, &err) == -1)
 		return gz_fail_err(EX_IOERR, err);
+	gz_info("removed feed %s", argv[optind]);
 	return EX_OK;
+}
+
+static int
+set_state(const struct cmd_entry *e, struct cmd_ctx *ctx, int argc,
+    char **argv, const char *state)
+{
+	char *err = NULL;
+	int64_t id;
+	int rc;
+
+	if (cmd_no_options(e, argc, argv) == -1)
+		return EX_USAGE;
+	if ((rc = one_url(e, ctx, argc, argv, &id)) != EX_OK)
+		return rc;
+	rc = store_feed_set_state(ctx->st, id, state, &err);
+	if (rc == -1)
+		return gz_fail_err(EX_IOERR, err);
+	gz_info(rc == STORE_EXISTS ? "feed %s was already %s" : "feed %s is "
+	    "now %s", argv[optind], state);
+	return EX_OK;
+}
+
+static int
+cmd_feed_pause(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return set_state(&cmd_feed_pause_entry, ctx, argc, argv, "paused");
+}
+
+static int
+cmd_feed_resume(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return set_state(&cmd_feed_resume_entry, ctx, argc, argv, "active");
+}
+
+struct set_args {
+	char	**slugs;
+	size_t	 nslugs;
+	const char *title;
+	int	 has_title;
+};
+
+static int
+parse_set(int argc, char **argv, struct set_args *a)
+{
+	static const struct option opts[] = {
+		{ "topic", required_argument, NULL, 't' },
+		{ "title", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = cmd_getopt(&cmd_feed_set_entry, argc, argv, "t:T:",
+	    opts)) != -1) {
+		switch (c) {
+		case 't': a->slugs[a->nslugs++] = optarg; break;
+		case 'T': a->title = optarg; a->has_title = 1; break;
+		default: return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage(&cmd_feed_set_entry, "expected one URL");
+	if (a->nslugs == 0 && !a->has_title)
+		return cmd_usage(&cmd_feed_set_entry, "give --topic or "
+		    "--title");
+	return EX_OK;
+}
+
+/* Every topic is checked before anything changes. */
+static int
+set_feed(struct cmd_ctx *ctx, const char *url, const struct set_args *a)
+{
+	int64_t id, *ids = xcalloc(a->nslugs + 1, sizeof *ids);
+	char *err = NULL;
+	int rc;
+
+	if ((rc = cmd_feed_find(ctx, url, &id)) != EX_OK ||
+	    (rc = cmd_topic_ids(ctx, a->slugs, a->nslugs, ids)) != EX_OK)
+		goto out;
+	if ((a->nslugs && store_feed_set_topics(ctx->st, id, ids, a->nslugs,
+	    &err) == -1) || (a->has_title && store_feed_set_title(ctx->st, id,
+	    *a->title ? a->title : NULL, &err) == -1))
+		rc = gz_fail_err(EX_IOERR, err);
+	else
+		gz_info("changed feed %s", url);
+out:
+	free(ids);
+	return rc;
+}
+
+static int
+cmd_feed_set(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct set_args a = { xcalloc((size_t)argc, sizeof(char *)), 0, NULL,
+	    0 };
+	int rc;
+
+	if ((rc = parse_set(argc, argv, &a)) == EX_OK &&
+	    (rc = cmd_begin(ctx)) == EX_OK)
+		rc = cmd_end(ctx, set_feed(ctx, argv[optind], &a));
+	free(a.slugs);
+	return rc;
 }

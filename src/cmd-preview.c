@@ -1,29 +1,45 @@
 /*
- * cmd-preview.c - gazette preview: the HTML a subscriber would get now,
- * without queueing or marking anything.
+ * cmd-preview.c - gazette preview: the HTML (or the whole message) a
+ * subscriber would get now, or a sample digest of one topic, without
+ * queueing or marking anything.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "address.h"
+#include "buf.h"
 #include "cmd.h"
 #include "compose.h"
 #include "config.h"
+#include "deliver.h"
 #include "digest.h"
 #include "fileio.h"
 #include "log.h"
+#include "mime.h"
 #include "render.h"
 #include "store.h"
 
 static int	cmd_preview(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_preview_entry = {
-	NULL, "preview", "EMAIL [-o FILE.html]",
-	"Write the HTML digest EMAIL would receive now; changes nothing.",
+	NULL, "preview",
+	"EMAIL [-o FILE.html] [--eml FILE] | --topic SLUG [-o FILE.html]",
+	"Write the digest EMAIL would receive now, or a sample of a topic's "
+	"newest entries; changes nothing.",
 	"  -o, --output FILE  write the HTML to FILE (default: standard "
-	"output)\n",
+	"output)\n"
+	"  -e, --eml FILE     write the whole MIME message that would be "
+	"sent now\n"
+	"  -t, --topic SLUG   preview SLUG's newest entries without a "
+	"subscriber\n",
 	GZ_NEEDS_DB, cmd_preview
+};
+
+struct preview_args {
+	const char *out;	/* HTML file, "-" or NULL */
+	const char *eml;	/* message file, "-" or NULL */
+	const char *topic;
 };
 
 static int
@@ -45,44 +61,102 @@ find_subscriber(struct cmd_ctx *ctx, const char *arg, int64_t *id)
 }
 
 static int
-write_html(const char *out, const char *html)
+write_out(const char *out, const char *data, size_t len, const char *what)
 {
 	char *err = NULL;
 
 	if (out == NULL || strcmp(out, "-") == 0) {
-		fputs(html, stdout);
+		fwrite(data, 1, len, stdout);
 		return EX_OK;
 	}
-	if (file_write_atomic(out, html, strlen(html), &err) == -1)
+	if (file_write_atomic(out, data, len, &err) == -1)
 		return gz_fail_err(EX_CANTCREAT, err);
-	gz_info("preview written to %s", out);
+	gz_info("%s written to %s", what, out);
 	return EX_OK;
 }
 
+/* The message as send would build it, with a fresh Message-ID. */
 static int
-preview(struct cmd_ctx *ctx, int64_t id, const char *out)
+write_eml(struct cmd_ctx *ctx, struct digest *d, const struct rendered *r,
+    const char *out)
 {
-	struct rendered r = { 0 };
-	struct renderer *rn = NULL;
-	struct digest *d;
+	struct buf msg;
 	char *err = NULL;
 	int rc;
 
-	d = compose_pick(ctx->st, id, ctx->cfg->max_items_per_topic, &err);
-	if (d == NULL)
-		return gz_fail_err(EX_IOERR, err);
-	if (digest_count(d) == 0) {
-		gz_info("nothing new for %s: no digest would be sent", d->email);
-		digest_free(d);
-		return EX_OK;
-	}
+	buf_init(&msg, 0);
+	if (d->message_id == NULL)
+		d->message_id = mime_message_id(compose_domain(ctx->cfg));
+	if (deliver_build(ctx->cfg, d, r, ctx->now, &msg, &err) == -1)
+		rc = gz_fail_err(EX_CONFIG, err);
+	else
+		rc = write_out(out, msg.data, msg.len, "message");
+	buf_free(&msg);
+	return rc;
+}
+
+static int
+write_preview(struct cmd_ctx *ctx, struct digest *d,
+    const struct preview_args *a)
+{
+	struct rendered r = { 0 };
+	struct renderer *rn = NULL;
+	char *err = NULL;
+	int rc = EX_OK;
+
 	if ((rn = renderer_open(ctx->cfg, &err)) == NULL ||
 	    render_digest(rn, d, &r, &err) == -1)
 		rc = gz_fail_err(EX_CONFIG, err);
-	else
-		rc = write_html(out, r.html);
+	if (rc == EX_OK && (a->out != NULL || a->eml == NULL))
+		rc = write_out(a->out, r.html, strlen(r.html), "preview");
+	if (rc == EX_OK && a->eml != NULL)
+		rc = write_eml(ctx, d, &r, a->eml);
 	rendered_free(&r);
 	renderer_free(rn);
+	return rc;
+}
+
+static int
+preview_subscriber(struct cmd_ctx *ctx, const char *email,
+    const struct preview_args *a)
+{
+	struct digest *d;
+	char *err = NULL;
+	int64_t id;
+	int rc;
+
+	if ((rc = find_subscriber(ctx, email, &id)) != EX_OK)
+		return rc;
+	d = compose_pick(ctx->st, id, ctx->cfg->max_items_per_topic, &err);
+	if (d == NULL)
+		return gz_fail_err(EX_IOERR, err);
+	if (digest_count(d) == 0)
+		gz_info("nothing new for %s: no digest would be sent", d->email);
+	else
+		rc = write_preview(ctx, d, a);
+	digest_free(d);
+	return rc;
+}
+
+static int
+preview_topic(struct cmd_ctx *ctx, const struct preview_args *a)
+{
+	struct digest *d;
+	char *slug = (char *)a->topic, *err = NULL;
+	int64_t id;
+	int rc;
+
+	if ((rc = cmd_topic_ids(ctx, &slug, 1, &id)) != EX_OK)
+		return rc;
+	d = compose_topic_preview(ctx->st, id, ctx->cfg->max_items_per_topic,
+	    &err);
+	if (d == NULL)
+		return gz_fail_err(EX_IOERR, err);
+	if (digest_count(d) == 0)
+		gz_info("topic %s has no entries yet: nothing to preview",
+		    a->topic);
+	else
+		rc = write_preview(ctx, d, a);
 	digest_free(d);
 	return rc;
 }
@@ -92,21 +166,33 @@ cmd_preview(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "eml", required_argument, NULL, 'e' },
+		{ "topic", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *out = NULL;
-	int64_t id;
-	int c, rc;
+	struct preview_args a = { NULL, NULL, NULL };
+	int c;
 
-	while ((c = cmd_getopt(&cmd_preview_entry, argc, argv, "o:",
+	while ((c = cmd_getopt(&cmd_preview_entry, argc, argv, "o:e:t:",
 	    opts)) != -1) {
-		if (c == '?')
-			return EX_USAGE;
-		out = optarg;
+		switch (c) {
+		case 'o': a.out = optarg; break;
+		case 'e': a.eml = optarg; break;
+		case 't': a.topic = optarg; break;
+		default: return EX_USAGE;
+		}
+	}
+	if (a.topic != NULL) {
+		if (argc - optind != 0)
+			return cmd_usage(&cmd_preview_entry, "--topic takes "
+			    "no EMAIL");
+		if (a.eml != NULL)
+			return cmd_usage(&cmd_preview_entry, "--eml needs a "
+			    "subscriber, not --topic");
+		return preview_topic(ctx, &a);
 	}
 	if (argc - optind != 1)
-		return cmd_usage(&cmd_preview_entry, "expected one EMAIL");
-	if ((rc = find_subscriber(ctx, argv[optind], &id)) != EX_OK)
-		return rc;
-	return preview(ctx, id, out);
+		return cmd_usage(&cmd_preview_entry, "expected one EMAIL or "
+		    "--topic SLUG");
+	return preview_subscriber(ctx, argv[optind], &a);
 }

@@ -25,8 +25,8 @@ const struct cmd_entry cmd_run_entry = {
 	NULL, GZ_NEEDS_DB, cmd_run
 };
 
-static int
-take_lock(const char *db, int *fd)
+int
+cmd_take_lock(const char *db, int *fd)
 {
 	char *path = xasprintf("%s.lock", db);
 	int rc = EX_OK;
@@ -49,7 +49,7 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return cmd_usage(&cmd_run_entry, "takes no arguments");
-	if ((rc = take_lock(ctx->db_path, &fd)) != EX_OK) {
+	if ((rc = cmd_take_lock(ctx->db_path, &fd)) != EX_OK) {
 		if (fd != -1)
 			close(fd);
 		return rc;

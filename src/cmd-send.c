@@ -1,33 +1,66 @@
 /*
- * cmd-send.c - gazette send: deliver the outbox.
+ * cmd-send.c - gazette send: deliver the outbox, or show what would go.
+ *
+ * One line per digest on stderr: sent and deferred ones are progress
+ * (silenced by -q), failed ones are warnings (always shown); -v adds the
+ * size, the attempt and the next retry time.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "deliver.h"
 #include "digest.h"
 #include "log.h"
+#include "transport.h"
 
 static int	cmd_send(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_send_entry = {
-	NULL, "send", "",
+	NULL, "send", "[--dry-run]",
 	"Deliver every queued digest through the configured transport.",
-	NULL, GZ_NEEDS_DB, cmd_send
+	"  -n, --dry-run   list what would be sent (id, recipient, size,\n"
+	"                  transport, subject); send and change nothing\n",
+	GZ_NEEDS_DB, cmd_send
 };
 
 static void
-report(const struct digest *d, const char *outcome, const char *error,
-    void *ctx)
+report_detail(const struct digest *d, const struct deliver_event *ev)
+{
+	char when[32];
+
+	if (ev->size)
+		gz_debug("digest %lld: %zu bytes", (long long)d->id, ev->size);
+	if (ev->attempts)
+		gz_debug("digest %lld: attempt %d", (long long)d->id,
+		    ev->attempts);
+	if (ev->retry_at)
+		gz_debug("digest %lld: next try %s (in %lld min)",
+		    (long long)d->id, cmd_when(ev->retry_at, when, sizeof when),
+		    (long long)(deliver_retry_delay(ev->attempts) / 60));
+}
+
+static void
+report(const struct digest *d, const struct deliver_event *ev, void *ctx)
 {
 	(void)ctx;
-	if (error)
-		gz_warn("digest %lld to %s %s: %s", (long long)d->id, d->email,
-		    outcome, error);
-	else
+	if (ev->error == NULL)
 		gz_info("digest %lld to %s %s", (long long)d->id, d->email,
-		    outcome);
+		    ev->outcome);
+	else if (ev->outcome[0] == 'f' || ev->outcome[0] == 'u')
+		gz_warn("digest %lld to %s %s: %s", (long long)d->id, d->email,
+		    ev->outcome, ev->error);
+	else
+		gz_info("digest %lld to %s %s: %s", (long long)d->id, d->email,
+		    ev->outcome, ev->error);
+	if (ev->retired)
+		gz_warn("subscriber %s reached [mail] max_bounces; marked "
+		    "'bounced', no more digests", d->email);
+	else if (ev->bounce)
+		gz_info("subscriber %s: hard bounce counted", d->email);
+	report_detail(d, ev);
 }
 
 /* Exit status: 0 all sent, 75 some deferred or left queued, 1 failed. */
@@ -50,11 +83,68 @@ cmd_send_run(struct cmd_ctx *ctx)
 	return rc;
 }
 
+struct plan {
+	const char *target;
+	int	 n;
+	int	 bad;
+};
+
+static void
+print_plan(const struct digest *d, const char *subject, size_t size,
+    const char *error, void *ctx)
+{
+	struct plan *p = ctx;
+
+	if (subject == NULL) {
+		gz_warn("digest %lld to %s cannot be rendered: %s",
+		    (long long)d->id, d->email, error);
+		p->bad++;
+		return;
+	}
+	printf("%lld\t%s\t%zu\t%s\t%s\n", (long long)d->id, d->email, size,
+	    p->target, subject);
+	p->n++;
+}
+
+static int
+dry_run(struct cmd_ctx *ctx)
+{
+	char *target = transport_describe(ctx->cfg), *err = NULL;
+	struct plan p = { target, 0, 0 };
+	int rc = EX_OK;
+
+	if (deliver_plan(ctx->st, ctx->cfg, ctx->now, print_plan, &p,
+	    &err) == -1)
+		rc = gz_fail_err(EX_CONFIG, err);
+	else
+		gz_info("send --dry-run: %d digest(s) would go to %s; nothing "
+		    "was sent", p.n, target);
+	free(target);
+	return rc == EX_OK && p.bad ? EX_FAILURE : rc;
+}
+
 static int
 cmd_send(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1)
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, dry = 0, fd = -1, rc;
+
+	while ((c = cmd_getopt(&cmd_send_entry, argc, argv, "n", opts)) != -1)
+		if (c == 'n')
+			dry = 1;
+		else
+			return EX_USAGE;
+	if (optind < argc)
 		return cmd_usage(&cmd_send_entry, "takes no arguments");
-	return cmd_send_run(ctx);
+	if (dry)
+		return dry_run(ctx);
+	/* Two sends at once would both deliver every queued digest. */
+	if ((rc = cmd_take_lock(ctx->db_path, &fd)) == EX_OK)
+		rc = cmd_send_run(ctx);
+	if (fd != -1)
+		close(fd);
+	return rc;
 }

@@ -13,7 +13,7 @@
 #include "xmalloc.h"
 
 static int	cmd_subscriber_add(struct cmd_ctx *, int, char **);
-static int	cmd_subscriber_list(struct cmd_ctx *, int, char **);
+static int	cmd_subscriber_set(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_subscriber_add_entry = {
 	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG...",
@@ -26,10 +26,14 @@ const struct cmd_entry cmd_subscriber_add_entry = {
 	GZ_NEEDS_DB, cmd_subscriber_add
 };
 
-const struct cmd_entry cmd_subscriber_list_entry = {
-	"subscriber", "list", "",
-	"List subscribers with their status and topics.",
-	NULL, GZ_NEEDS_DB, cmd_subscriber_list
+const struct cmd_entry cmd_subscriber_set_entry = {
+	"subscriber", "set", "EMAIL [--name TEXT] [--frequency weekly|daily] "
+	"[--status active|unsubscribed]",
+	"Change a subscriber's name, frequency or status.",
+	"  -n, --name TEXT        the name (\"\" removes it)\n"
+	"  -f, --frequency FREQ   weekly or daily\n"
+	"  -s, --status STATUS    active or unsubscribed\n",
+	GZ_NEEDS_DB, cmd_subscriber_set
 };
 
 #define NAME_MAX_LEN 200
@@ -46,6 +50,15 @@ name_problem(const char *name)
 		if (*p < 0x20 || *p == 0x7f)
 			return "contains a control character";
 	return NULL;
+}
+
+static int
+check_frequency(const char *email, const char *frequency)
+{
+	if (strcmp(frequency, "weekly") && strcmp(frequency, "daily"))
+		return gz_fail(EX_DATAERR, "subscriber %s: frequency must be "
+		    "weekly or daily, not '%s'", email, frequency);
+	return EX_OK;
 }
 
 struct add_args {
@@ -123,10 +136,7 @@ cmd_subscriber_add(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (a.name && (why = name_problem(a.name)) != NULL)
 		rc = gz_fail(EX_DATAERR, "subscriber %s: the name %s", email,
 		    why);
-	else if (strcmp(a.frequency, "weekly") && strcmp(a.frequency, "daily"))
-		rc = gz_fail(EX_DATAERR, "subscriber %s: frequency must be "
-		    "weekly or daily, not '%s'", email, a.frequency);
-	else
+	else if ((rc = check_frequency(email, a.frequency)) == EX_OK)
 		rc = add(ctx, email, &a);
 out:
 	free(email);
@@ -134,26 +144,120 @@ out:
 	return rc;
 }
 
+
+struct found {
+	struct cmd_subscriber *out;
+	int	 seen;
+};
+
 static int
-print_subscriber(const struct subscriber_row *s, void *ctx)
+copy_found(const struct subscriber_row *s, void *ctx)
 {
-	(void)ctx;
-	printf("%-36s %-13s %-7s %-24s %s\n", s->email, s->status, s->frequency,
-	    s->topics ? s->topics : "-", s->name ? s->name : "");
-	return 0;
+	struct found *f = ctx;
+
+	f->seen = 1;
+	f->out->id = s->id;
+	f->out->email = xstrdup(s->email);
+	snprintf(f->out->status, sizeof f->out->status, "%s", s->status);
+	snprintf(f->out->frequency, sizeof f->out->frequency, "%s",
+	    s->frequency);
+	return 1;
+}
+
+int
+cmd_subscriber_find(struct cmd_ctx *ctx, const char *addr,
+    struct cmd_subscriber *out)
+{
+	struct subscriber_filter filter = { NULL, 0, NULL };
+	struct found f = { out, 0 };
+	const char *why;
+	char *email, *err = NULL;
+	int rc;
+
+	if ((email = address_normalize(addr, &why)) == NULL)
+		return gz_fail(EX_DATAERR, "invalid address '%s': %s", addr,
+		    why);
+	filter.email = email;
+	rc = store_subscriber_select(ctx->st, &filter, copy_found, &f, &err);
+	free(email);
+	if (rc == -1)
+		return gz_fail_err(EX_IOERR, err);
+	if (!f.seen)
+		return gz_fail(EX_DATAERR, "no subscriber '%s' (see 'gazette "
+		    "subscriber list')", addr);
+	return EX_OK;
+}
+
+struct set_args {
+	const char *name;
+	const char *frequency;
+	const char *status;
+};
+
+static int
+parse_set(int argc, char **argv, struct set_args *a)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "frequency", required_argument, NULL, 'f' },
+		{ "status", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = cmd_getopt(&cmd_subscriber_set_entry, argc, argv,
+	    "n:f:s:", opts)) != -1) {
+		switch (c) {
+		case 'n': a->name = optarg; break;
+		case 'f': a->frequency = optarg; break;
+		case 's': a->status = optarg; break;
+		default: return EX_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage(&cmd_subscriber_set_entry, "expected one EMAIL");
+	if (!a->name && !a->frequency && !a->status)
+		return cmd_usage(&cmd_subscriber_set_entry, "give --name, "
+		    "--frequency or --status");
+	return EX_OK;
 }
 
 static int
-cmd_subscriber_list(struct cmd_ctx *ctx, int argc, char **argv)
+check_set(const char *email, const struct set_args *a)
 {
-	char *err = NULL;
+	const char *why;
+	int rc;
 
-	(void)argv;
-	if (argc > 1)
-		return cmd_usage(&cmd_subscriber_list_entry,
-		    "takes no arguments");
-	if (store_subscriber_each(ctx->st, 0, print_subscriber, NULL,
-	    &err) == -1)
-		return gz_fail_err(EX_IOERR, err);
+	if (a->name && (why = name_problem(a->name)) != NULL)
+		return gz_fail(EX_DATAERR, "subscriber %s: the name %s", email,
+		    why);
+	if (a->frequency && (rc = check_frequency(email, a->frequency)) != 0)
+		return rc;
+	if (a->status && strcmp(a->status, "active") &&
+	    strcmp(a->status, "unsubscribed"))
+		return gz_fail(EX_DATAERR, "subscriber %s: status must be "
+		    "active or unsubscribed, not '%s'", email, a->status);
 	return EX_OK;
+}
+
+static int
+cmd_subscriber_set(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct set_args a = { NULL, NULL, NULL };
+	struct cmd_subscriber sub = { 0, NULL, "", "" };
+	char *err = NULL;
+	int rc;
+
+	if ((rc = parse_set(argc, argv, &a)) != EX_OK ||
+	    (rc = cmd_subscriber_find(ctx, argv[optind], &sub)) != EX_OK ||
+	    (rc = check_set(sub.email, &a)) != EX_OK)
+		goto out;
+	if (store_subscriber_update(ctx->st, sub.id, a.name, a.frequency,
+	    a.status, &err) == -1)
+		rc = gz_fail_err(EX_IOERR, err);
+	else
+		gz_info("changed subscriber %s", sub.email);
+out:
+	free(sub.email);
+	return rc;
 }

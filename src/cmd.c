@@ -11,26 +11,56 @@
 #include "log.h"
 
 extern const struct cmd_entry cmd_topic_add_entry, cmd_topic_list_entry;
+extern const struct cmd_entry cmd_topic_rename_entry, cmd_topic_remove_entry;
 extern const struct cmd_entry cmd_feed_add_entry, cmd_feed_list_entry;
+extern const struct cmd_entry cmd_feed_show_entry, cmd_feed_set_entry;
+extern const struct cmd_entry cmd_feed_pause_entry, cmd_feed_resume_entry;
+extern const struct cmd_entry cmd_feed_remove_entry;
 extern const struct cmd_entry cmd_subscriber_add_entry;
 extern const struct cmd_entry cmd_subscriber_list_entry;
+extern const struct cmd_entry cmd_subscriber_show_entry;
+extern const struct cmd_entry cmd_subscriber_set_entry;
+extern const struct cmd_entry cmd_subscriber_remove_entry;
+extern const struct cmd_entry cmd_subscribe_entry, cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_collect_entry, cmd_compose_entry;
 extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
 extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
+extern const struct cmd_entry cmd_outbox_list_entry, cmd_outbox_show_entry;
+extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
+extern const struct cmd_entry cmd_template_check_entry;
+extern const struct cmd_entry cmd_bounces_parse_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
 	&cmd_topic_list_entry,
+	&cmd_topic_rename_entry,
+	&cmd_topic_remove_entry,
 	&cmd_feed_add_entry,
 	&cmd_feed_list_entry,
+	&cmd_feed_show_entry,
+	&cmd_feed_set_entry,
+	&cmd_feed_pause_entry,
+	&cmd_feed_resume_entry,
+	&cmd_feed_remove_entry,
 	&cmd_subscriber_add_entry,
 	&cmd_subscriber_list_entry,
+	&cmd_subscriber_show_entry,
+	&cmd_subscriber_set_entry,
+	&cmd_subscriber_remove_entry,
+	&cmd_subscribe_entry,
+	&cmd_unsubscribe_entry,
 	&cmd_collect_entry,
 	&cmd_compose_entry,
 	&cmd_send_entry,
+	&cmd_outbox_list_entry,
+	&cmd_outbox_show_entry,
+	&cmd_outbox_retry_entry,
+	&cmd_outbox_drop_entry,
 	&cmd_preview_entry,
+	&cmd_template_check_entry,
 	&cmd_run_entry,
 	&cmd_parse_entry,
+	&cmd_bounces_parse_entry,
 	NULL
 };
 

@@ -63,9 +63,46 @@ int	 cmd_getopt(const struct cmd_entry *e, int argc, char **argv,
 int	 cmd_topic_ids(struct cmd_ctx *ctx, char *const *slugs, size_t n,
 	    int64_t *ids);
 
+/* A subscriber looked up by address (cmd-subscriber.c). */
+struct cmd_subscriber {
+	int64_t	 id;
+	char	*email;			/* as stored */
+	char	 status[16];
+	char	 frequency[16];
+};
+/* Normalize and find addr; reports an invalid or unknown address (65). */
+int	 cmd_subscriber_find(struct cmd_ctx *ctx, const char *addr,
+	    struct cmd_subscriber *out);
+/* Look up a feed by its URL; reports an unknown one (65). */
+int	 cmd_feed_find(struct cmd_ctx *ctx, const char *url, int64_t *id);
+
+/* cmd-util.c: cmd_when's "2026-11-25 10:00 UTC", or "never" for 0. */
+const char *cmd_time(int64_t t, char *out, size_t len);
+struct json_out;
+/* Parse a command whose only option is --json: 1 with it, 0 without,
+ * -1 after a usage error.  optind points at the arguments. */
+int	 cmd_json_flag(const struct cmd_entry *e, int argc, char **argv);
+/* Parse a command without options: 0, or -1 after a usage error. */
+int	 cmd_no_options(const struct cmd_entry *e, int argc, char **argv);
+/* Print j (and free it) on stdout: EX_OK or EX_IOERR. */
+int	 cmd_print_json(struct json_out *j);
+/* One transaction per command: begin, then end with the command's code
+ * (commit on EX_OK, roll back otherwise).  Both return an exit code. */
+int	 cmd_begin(struct cmd_ctx *ctx);
+int	 cmd_end(struct cmd_ctx *ctx, int rc);
+
 /* The stages, shared by their commands and gazette run. */
 int	 cmd_collect_run(struct cmd_ctx *ctx);
 int	 cmd_compose_run(struct cmd_ctx *ctx);
 int	 cmd_send_run(struct cmd_ctx *ctx);
+
+/*
+ * The one-run-at-a-time lock on DATABASE.lock (cmd-run.c), taken without
+ * waiting: EX_OK with *fd open (close it to release), else reported.
+ */
+int	 cmd_take_lock(const char *db, int *fd);
+
+/* t as "2026-11-23 10:00 UTC" in out, or "-" for 0 (cmd-outbox.c). */
+const char *cmd_when(int64_t t, char *out, size_t len);
 
 #endif

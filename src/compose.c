@@ -18,6 +18,7 @@
 struct pick {
 	struct digest *d;
 	int	 max;
+	int	 newest_only;	/* stop at the cap: no "more", no marks */
 	char   **links;		/* links already taken, for dedup */
 	size_t	 nlinks;
 };
@@ -61,6 +62,8 @@ take_row(const struct unseen_row *r, void *ctx)
 	if (seen_link(p, r->link))
 		return 0;
 	if ((int)t->nentries >= p->max) {
+		if (p->newest_only)
+			return 1;
 		t->more++;
 		return 0;
 	}
@@ -75,26 +78,43 @@ take_row(const struct unseen_row *r, void *ctx)
 	return 0;
 }
 
+static struct digest *
+pick_done(struct pick *p, int rc)
+{
+	size_t i;
+
+	for (i = 0; i < p->nlinks; i++)
+		free(p->links[i]);
+	free(p->links);
+	if (rc == -1) {
+		digest_free(p->d);
+		return NULL;
+	}
+	return p->d;
+}
+
 struct digest *
 compose_pick(struct store *st, int64_t subscriber_id, int max_per_topic,
     char **err)
 {
-	struct pick p = { digest_new(), max_per_topic, NULL, 0 };
-	size_t i;
+	struct pick p = { digest_new(), max_per_topic, 0, NULL, 0 };
 	int rc;
 
 	p.d->subscriber_id = subscriber_id;
 	rc = store_subscriber_fill(st, p.d, err);
 	if (rc == 0)
 		rc = store_unseen_each(st, subscriber_id, take_row, &p, err);
-	for (i = 0; i < p.nlinks; i++)
-		free(p.links[i]);
-	free(p.links);
-	if (rc == -1) {
-		digest_free(p.d);
-		return NULL;
-	}
-	return p.d;
+	return pick_done(&p, rc);
+}
+
+struct digest *
+compose_topic_preview(struct store *st, int64_t topic_id, int max_per_topic,
+    char **err)
+{
+	struct pick p = { digest_new(), max_per_topic, 1, NULL, 0 };
+
+	return pick_done(&p, store_topic_entries_each(st, topic_id, take_row,
+	    &p, err));
 }
 
 const char *
@@ -114,9 +134,30 @@ compose_domain(const struct config *cfg)
 	return domain;
 }
 
+/*
+ * Slack on the period, so a weekly cron job that starts a little earlier
+ * than last week's (or whose collect stage ran shorter) does not skip a
+ * whole week.
+ */
+#define SCHEDULE_SLACK	(60 * 60)
+
+int
+compose_is_due(const char *frequency, int64_t last_digest, int64_t now)
+{
+	int64_t period = frequency && strcmp(frequency, "daily") == 0 ?
+	    86400 : 7 * 86400;
+
+	if (last_digest <= 0)
+		return 1;
+	return now - last_digest >= period - SCHEDULE_SLACK;
+}
+
 struct id_list {
 	int64_t	*ids;
 	size_t	 n;
+	int	 due_only;
+	int64_t	 now;
+	int	 waiting;	/* left out: not due yet */
 };
 
 static int
@@ -124,6 +165,11 @@ collect_id(const struct subscriber_row *s, void *ctx)
 {
 	struct id_list *list = ctx;
 
+	if (list->due_only &&
+	    !compose_is_due(s->frequency, s->last_digest, list->now)) {
+		list->waiting++;
+		return 0;
+	}
 	list->ids = xreallocarray(list->ids, list->n + 1, sizeof *list->ids);
 	list->ids[list->n++] = s->id;
 	return 0;
@@ -147,11 +193,11 @@ compose_one(struct store *st, const struct config *cfg, int64_t id,
 	return rc;
 }
 
-int
-compose_all(struct store *st, const struct config *cfg, int64_t now,
-    int *queued, char **err)
+static int
+compose_some(struct store *st, const struct config *cfg, int64_t now,
+    int due_only, int *queued, int *waiting, char **err)
 {
-	struct id_list list = { NULL, 0 };
+	struct id_list list = { NULL, 0, due_only, now, 0 };
 	size_t i;
 	int rc;
 
@@ -161,5 +207,21 @@ compose_all(struct store *st, const struct config *cfg, int64_t now,
 	for (i = 0; rc == 0 && i < list.n; i++)
 		rc = compose_one(st, cfg, list.ids[i], now, queued, err);
 	free(list.ids);
+	if (waiting != NULL)
+		*waiting = list.waiting;
 	return rc;
+}
+
+int
+compose_all(struct store *st, const struct config *cfg, int64_t now,
+    int *queued, char **err)
+{
+	return compose_some(st, cfg, now, 0, queued, NULL, err);
+}
+
+int
+compose_due(struct store *st, const struct config *cfg, int64_t now,
+    int *queued, int *waiting, char **err)
+{
+	return compose_some(st, cfg, now, 1, queued, waiting, err);
 }

@@ -22,11 +22,30 @@ struct digest *compose_pick(struct store *st, int64_t subscriber_id,
 	    int max_per_topic, char **err);
 
 /*
+ * A digest with no subscriber: the newest entries of one topic, at most
+ * max_per_topic (preview --topic).  Changes nothing.
+ */
+struct digest *compose_topic_preview(struct store *st, int64_t topic_id,
+	    int max_per_topic, char **err);
+
+/*
  * Queue a digest for every active subscriber with something new, each in
- * one transaction with its advanced marks.  *queued counts them.
+ * one transaction with its advanced marks, whatever their schedule.
+ * *queued counts them.
  */
 int	 compose_all(struct store *st, const struct config *cfg, int64_t now,
 	    int *queued, char **err);
+
+/*
+ * Like compose_all, but only for subscribers who are due: their frequency
+ * (weekly 7 days, daily 1 day, less an hour's slack) has passed since their
+ * last digest, or they never had one.  *waiting counts those not due.
+ */
+int	 compose_due(struct store *st, const struct config *cfg, int64_t now,
+	    int *queued, int *waiting, char **err);
+/* Whether a subscriber with this frequency and last digest is due. */
+int	 compose_is_due(const char *frequency, int64_t last_digest,
+	    int64_t now);
 
 /* The domain of [mail] from, for Message-IDs. */
 const char *compose_domain(const struct config *cfg);

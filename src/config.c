@@ -34,6 +34,7 @@ static const struct key keys[] = {
 	{ "mail", "transport", K_STR, S(transport), 0, 0 },
 	{ "mail", "maildir", K_PATH, S(maildir), 0, 0 },
 	{ "mail", "sendmail", K_STR, S(sendmail), 0, 0 },
+	{ "mail", "max_bounces", K_INT, S(max_bounces), 0, 1000 },
 	{ "smtp", "host", K_STR, S(smtp_host), 0, 0 },
 	{ "smtp", "port", K_INT, S(smtp_port), 1, 65535 },
 	{ "smtp", "tls", K_STR, S(smtp_tls), 0, 0 },
@@ -77,6 +78,7 @@ config_defaults(void)
 	c->transport = xstrdup("smtp");
 	c->maildir = xstrdup("outbox");
 	c->sendmail = xstrdup("/usr/sbin/sendmail -oi -t");
+	c->max_bounces = 3;
 	c->smtp_host = xstrdup("127.0.0.1");
 	c->smtp_port = 25;
 	c->smtp_tls = xstrdup("none");

@@ -25,6 +25,7 @@ struct config {
 	char	*transport;	/* smtp | sendmail | maildir */
 	char	*maildir;
 	char	*sendmail;
+	int	 max_bounces;	/* hard bounces before 'bounced'; 0 never */
 
 	/* [smtp] */
 	char	*smtp_host;

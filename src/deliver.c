@@ -20,7 +20,8 @@
 #include "transport.h"
 #include "xmalloc.h"
 
-#define RETRY_DELAY	(15 * 60)	/* seconds before a deferred retry */
+#define RETRY_FIRST	(15 * 60)	/* seconds before the first retry */
+#define RETRY_MAX	(24 * 3600)	/* the longest wait between tries */
 
 struct sender {
 	struct store *st;
@@ -82,37 +83,97 @@ deliver_build(const struct config *cfg, const struct digest *d,
 	return rc;
 }
 
+int64_t
+deliver_retry_delay(int attempts)
+{
+	int64_t delay = RETRY_FIRST;
+
+	while (--attempts > 0 && delay < RETRY_MAX)
+		delay *= 2;
+	return delay < RETRY_MAX ? delay : RETRY_MAX;
+}
+
+static int
+read_attempts(const struct outbox_row *r, void *ctx)
+{
+	*(int *)ctx = r->attempts;
+	return 0;
+}
+
+/* Count the bounce; a failure to count it is reported, the digest stays
+ * failed either way. */
 static void
-record(struct sender *s, const struct digest *d, enum transport_status st,
-    const char *error)
+bounce(struct sender *s, const struct digest *d, struct deliver_event *ev)
 {
 	char *err = NULL;
-	int rc;
+
+	if (store_subscriber_bounce(s->st, d->subscriber_id,
+	    s->cfg->max_bounces, &ev->retired, &err) == -1) {
+		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0 };
+
+		s->report(d, &bad, s->ctx);
+		free(err);
+		return;
+	}
+	ev->bounce = 1;
+}
+
+static void
+record(struct sender *s, const struct digest *d, enum transport_status st,
+    struct deliver_event *ev)
+{
+	char *err = NULL;
+	int rc, attempts = 0;
 
 	if (st == TRANSPORT_OK) {
 		rc = store_digest_sent(s->st, d->id, s->now, &err);
 		s->sum->sent++;
-		s->report(d, "sent", NULL, s->ctx);
+		ev->outcome = "sent";
+		ev->error = NULL;
 	} else {
-		rc = store_digest_attempt_failed(s->st, d->id, error,
-		    st == TRANSPORT_TEMPFAIL ? s->now + RETRY_DELAY : 0, &err);
+		if (store_outbox_get(s->st, d->id, read_attempts, &attempts,
+		    &err) == -1) {
+			free(err);
+			err = NULL;
+		}
+		ev->attempts = attempts + 1;
+		if (st == TRANSPORT_TEMPFAIL)
+			ev->retry_at = s->now +
+			    deliver_retry_delay(ev->attempts);
+		rc = store_digest_attempt_failed(s->st, d->id, ev->error,
+		    ev->retry_at, &err);
 		if (st == TRANSPORT_TEMPFAIL)
 			s->sum->deferred++;
 		else
 			s->sum->failed++;
-		s->report(d, st == TRANSPORT_TEMPFAIL ? "deferred" : "failed",
-		    error, s->ctx);
+		ev->outcome = st == TRANSPORT_TEMPFAIL ? "deferred" : "failed";
+		if (rc == 0 && st == TRANSPORT_BOUNCE)
+			bounce(s, d, ev);
 	}
+	s->report(d, ev, s->ctx);
 	if (rc == -1) {
-		s->report(d, "unrecorded", err, s->ctx);
+		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0 };
+
+		s->report(d, &bad, s->ctx);
 		free(err);
 	}
+}
+
+/* Render and build d's message into msg.  -1 with *err. */
+static int
+build_one(struct sender *s, const struct digest *d, struct rendered *r,
+    struct buf *msg, char **err)
+{
+	if (render_digest(s->r, d, r, err) == -1)
+		return -1;
+	return deliver_build(s->cfg, d, r, s->now, msg, err);
 }
 
 /* Returns TRANSPORT_DOWN when the run must stop. */
 static enum transport_status
 send_one(struct sender *s, int64_t id)
 {
+	struct deliver_event ev = { NULL, NULL, 0, 0, 0, 0, 0 };
 	struct rendered r = { 0 };
 	struct digest *d;
 	struct buf msg;
@@ -124,17 +185,17 @@ send_one(struct sender *s, int64_t id)
 		free(err);
 		return TRANSPORT_DOWN;
 	}
-	if (render_digest(s->r, d, &r, &err) == 0 &&
-	    deliver_build(s->cfg, d, &r, s->now, &msg, &err) == 0) {
-		free(err);
-		err = NULL;
+	if (build_one(s, d, &r, &msg, &err) == 0) {
+		ev.size = msg.len;
 		st = transport_send(s->t, s->from_addr, d->email, msg.data,
 		    msg.len, &err);
 	}
-	if (st == TRANSPORT_DOWN)
-		s->report(d, "left queued", err, s->ctx);
-	else
-		record(s, d, st, err);
+	ev.error = err;
+	if (st == TRANSPORT_DOWN) {
+		ev.outcome = "left queued";
+		s->report(d, &ev, s->ctx);
+	} else
+		record(s, d, st, &ev);
 	free(err);
 	digest_free(d);
 	rendered_free(&r);
@@ -185,6 +246,53 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 		    "queued for the next run", cfg->transport, sum->left);
 out:
 	transport_close(s.t);
+	renderer_free(s.r);
+	free(s.from_name);
+	free(s.from_addr);
+	free(ids);
+	return rc;
+}
+
+static void
+plan_one(struct sender *s, int64_t id, deliver_plan_fn fn, void *ctx)
+{
+	struct rendered r = { 0 };
+	struct digest *d;
+	struct buf msg;
+	char *err = NULL;
+
+	buf_init(&msg, 0);
+	if ((d = store_digest_load(s->st, id, &err)) != NULL) {
+		if (build_one(s, d, &r, &msg, &err) == 0)
+			fn(d, r.subject, msg.len, NULL, ctx);
+		else
+			fn(d, NULL, 0, err, ctx);
+	}
+	free(err);
+	digest_free(d);
+	rendered_free(&r);
+	buf_free(&msg);
+}
+
+int
+deliver_plan(struct store *st, const struct config *cfg, int64_t now,
+    deliver_plan_fn fn, void *ctx, char **err)
+{
+	struct sender s = { st, cfg, NULL, NULL, NULL, NULL, now, NULL,
+	    NULL, NULL };
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (sender_of(cfg, &s.from_name, &s.from_addr, err) == -1)
+		return -1;
+	if (store_outbox_due(st, now, &ids, &n, err) == -1 ||
+	    (n > 0 && (s.r = renderer_open(cfg, err)) == NULL))
+		goto out;
+	for (i = 0; i < n; i++)
+		plan_one(&s, ids[i], fn, ctx);
+	rc = 0;
+out:
 	renderer_free(s.r);
 	free(s.from_name);
 	free(s.from_addr);

@@ -20,9 +20,19 @@ struct deliver_summary {
 	int	 left;		/* still queued: the transport went away */
 };
 
-/* outcome is "sent", "deferred" or "failed"; error NULL when sent. */
-typedef void (*deliver_report_fn)(const struct digest *d, const char *outcome,
-	    const char *error, void *ctx);
+/* What happened to one digest, for the per-digest log line. */
+struct deliver_event {
+	const char *outcome;	/* sent, deferred, failed, left queued,
+				   or unrecorded (the store failed) */
+	const char *error;	/* NULL when sent */
+	size_t	 size;		/* bytes of the message, 0 if not built */
+	int	 attempts;	/* counting this one; 0 when unknown */
+	int64_t	 retry_at;	/* deferred: when it is due again */
+	int	 bounce;	/* a hard bounce was counted */
+	int	 retired;	/* ... and it made the subscriber 'bounced' */
+};
+typedef void (*deliver_report_fn)(const struct digest *d,
+	    const struct deliver_event *ev, void *ctx);
 
 /*
  * Deliver every due digest.  A digest is marked sent only after the
@@ -33,6 +43,24 @@ typedef void (*deliver_report_fn)(const struct digest *d, const char *outcome,
 int	 deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 	    struct deliver_summary *sum, deliver_report_fn report, void *ctx,
 	    char **err);
+
+/*
+ * Seconds a digest waits after its attempts-th failed try: 15 minutes,
+ * doubling with each try, at most a day.
+ */
+int64_t	 deliver_retry_delay(int attempts);
+
+/* For send --dry-run: one call per due digest.  subject is NULL and error
+ * set when it could not be rendered. */
+typedef void (*deliver_plan_fn)(const struct digest *d, const char *subject,
+	    size_t size, const char *error, void *ctx);
+/*
+ * Render and build every due digest as deliver_outbox would, and hand each
+ * to fn.  Sends nothing, connects nowhere, changes nothing.  0, or -1 with
+ * *err when the outbox or the templates cannot be read.
+ */
+int	 deliver_plan(struct store *st, const struct config *cfg, int64_t now,
+	    deliver_plan_fn fn, void *ctx, char **err);
 
 /* The whole message for d as it would be sent (preview --eml, tests). */
 int	 deliver_build(const struct config *cfg, const struct digest *d,

@@ -1,34 +1,21 @@
 /*
- * feed-json.c - gazette's JSON output (jansson): struct feed in the shape
- * the shared corpus oracle uses, so the parser can be compared with
- * feedparser, and the summary of a collect run.
+ * feed-json.c - struct feed as JSON (jansson), in the shape the shared
+ * corpus oracle uses so the parser can be compared with feedparser.
  *
- * Reads the structs only; never prints.  The one file that includes
- * jansson.h.
+ * Reads the struct only; never prints.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 
-#include "collect.h"
 #include "date.h"
 #include "feed.h"
 #include "feed-json.h"
 #include "html.h"
+#include "json-int.h"
 #include "xmalloc.h"
 
 #define SUMMARY_CHARS 200
-
-static json_t *
-str_or_null(const char *s)
-{
-	json_t *j;
-
-	if (s == NULL || (j = json_string(s)) == NULL)
-		return json_null();
-	return j;
-}
 
 static json_t *
 date_or_null(int64_t t)
@@ -70,7 +57,7 @@ summary_text(const struct feed_item *it)
 		t = html_to_text(srcs[i]);
 		if (*t != '\0') {
 			cut_chars(t, SUMMARY_CHARS);
-			j = str_or_null(t);
+			j = json_str_or_null(t);
 			free(t);
 			return j;
 		}
@@ -86,73 +73,40 @@ item_json(const struct feed_item *it)
 	size_t i;
 
 	for (i = 0; i < it->ncategories; i++)
-		json_array_append_new(cats, str_or_null(it->categories[i]));
-	json_object_set_new(o, "id", str_or_null(it->id));
-	json_object_set_new(o, "title", str_or_null(it->title));
-	json_object_set_new(o, "link", str_or_null(it->link));
+		json_array_append_new(cats, json_str_or_null(it->categories[i]));
+	json_object_set_new(o, "id", json_str_or_null(it->id));
+	json_object_set_new(o, "title", json_str_or_null(it->title));
+	json_object_set_new(o, "link", json_str_or_null(it->link));
 	json_object_set_new(o, "published", date_or_null(it->published));
 	json_object_set_new(o, "updated", date_or_null(it->updated));
-	json_object_set_new(o, "author", str_or_null(it->author));
-	json_object_set_new(o, "author_email", str_or_null(it->author_email));
+	json_object_set_new(o, "author", json_str_or_null(it->author));
+	json_object_set_new(o, "author_email", json_str_or_null(it->author_email));
 	json_object_set_new(o, "categories", cats);
 	json_object_set_new(o, "summary_text", summary_text(it));
-	json_object_set_new(o, "summary_html", str_or_null(it->summary_html));
-	json_object_set_new(o, "content_html", str_or_null(it->content_html));
+	json_object_set_new(o, "summary_html", json_str_or_null(it->summary_html));
+	json_object_set_new(o, "content_html", json_str_or_null(it->content_html));
 	return o;
-}
-
-/* The dump of root (which it releases) as a new string. */
-static char *
-dump_json(json_t *root)
-{
-	char *dump, *out;
-
-	dump = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	out = xstrdup(dump ? dump : "{}");
-	free(dump);
-	return out;
 }
 
 char *
 feed_to_json(const struct feed *f)
 {
 	json_t *root = json_object(), *feed = json_object(), *items = json_array();
+	char *dump, *out;
 	size_t i;
 
-	json_object_set_new(feed, "title", str_or_null(f->title));
-	json_object_set_new(feed, "link", str_or_null(f->link));
-	json_object_set_new(feed, "self_link", str_or_null(f->self_link));
-	json_object_set_new(feed, "format", str_or_null(f->format));
-	json_object_set_new(feed, "warning", str_or_null(f->warning));
+	json_object_set_new(feed, "title", json_str_or_null(f->title));
+	json_object_set_new(feed, "link", json_str_or_null(f->link));
+	json_object_set_new(feed, "self_link", json_str_or_null(f->self_link));
+	json_object_set_new(feed, "format", json_str_or_null(f->format));
+	json_object_set_new(feed, "warning", json_str_or_null(f->warning));
 	for (i = 0; i < f->nitems; i++)
 		json_array_append_new(items, item_json(&f->items[i]));
 	json_object_set_new(root, "feed", feed);
 	json_object_set_new(root, "items", items);
-	return dump_json(root);
-}
-
-char *
-collect_summary_to_json(const struct collect_summary *s)
-{
-	json_t *root = json_object(), *feeds = json_array(), *o;
-	size_t i;
-
-	json_object_set_new(root, "fetched", json_integer(s->fetched));
-	json_object_set_new(root, "not_modified",
-	    json_integer(s->not_modified));
-	json_object_set_new(root, "failed", json_integer(s->failed));
-	json_object_set_new(root, "new_items", json_integer(s->new_items));
-	for (i = 0; i < s->nfeeds; i++) {
-		o = json_object();
-		json_object_set_new(o, "url", str_or_null(s->feeds[i].url));
-		json_object_set_new(o, "status",
-		    json_integer(s->feeds[i].status));
-		json_object_set_new(o, "error", str_or_null(s->feeds[i].error));
-		json_object_set_new(o, "new_items",
-		    json_integer(s->feeds[i].new_items));
-		json_array_append_new(feeds, o);
-	}
-	json_object_set_new(root, "feeds", feeds);
-	return dump_json(root);
+	dump = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	out = xstrdup(dump ? dump : "{}");
+	free(dump);
+	return out;
 }

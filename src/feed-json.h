@@ -1,11 +1,9 @@
 /*
- * feed-json.h - gazette's JSON output: a parsed feed for `gazette parse
- * --json`, a collect summary for `gazette collect --json`.
+ * feed-json.h - a parsed feed as JSON, for `gazette parse --json`.
  */
 #ifndef GZ_FEED_JSON_H
 #define GZ_FEED_JSON_H
 
-struct collect_summary;
 struct feed;
 
 /*
@@ -15,10 +13,5 @@ struct feed;
  * of the shared corpus oracle plus the HTML fields.  New string.
  */
 char	*feed_to_json(const struct feed *f);
-/*
- * {"fetched", "not_modified", "failed", "new_items", "feeds": [{"url",
- * "status", "error", "new_items"}]}.  New string.
- */
-char	*collect_summary_to_json(const struct collect_summary *s);
 
 #endif

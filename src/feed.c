@@ -639,13 +639,12 @@ reparse_as_tree(struct parser *p, const char *data, size_t len,
 	char *first = p->first_error;
 	int line = p->error_line, utf8 = p->utf8;
 	char *base = xstrdup_or_null(p->doc_base);
-	struct feed *partial = p->f;
 	xmlDocPtr doc;
 
-	/* The parser first: an item left open still points into the feed. */
 	p->first_error = NULL;
+	/* The parser's open item points into the feed: release it first. */
 	parser_free(p);
-	feed_free(partial);
+	feed_free(p->f);
 	parser_init(p, utf8, base);
 	free(base);
 	p->first_error = first;

@@ -30,13 +30,21 @@
 #define WRAP		72
 
 enum { T_HTML, T_TEXT, T_SUBJECT, T_COUNT };
-static const char *const template_files[T_COUNT] = {
-	"digest.html", "digest.txt", "subject.txt"
+const char *const render_template_files[T_COUNT + 1] = {
+	"digest.html", "digest.txt", "subject.txt", NULL
+};
+
+/* A partial's source, read from NAME.mustache on first use. */
+struct partial {
+	char	*name;
+	char	*src;		/* NULL: no such file */
 };
 
 struct renderer {
 	const struct config *cfg;
 	struct tmpl *t[T_COUNT];
+	struct partial *partials;
+	size_t	 npartials;
 };
 
 static const char *
@@ -49,21 +57,30 @@ template_dir(const struct config *cfg)
 	return env && *env ? env : GZ_TEMPLATE_DIR;
 }
 
+struct tmpl *
+render_template_load(const char *dir, const char *file, char **err)
+{
+	char *path = xasprintf("%s/%s", dir, file), *src;
+	struct tmpl *t = NULL;
+
+	src = file_read(path, TEMPLATE_MAX, NULL, err);
+	if (src != NULL)
+		t = tmpl_compile(src, path, err);
+	free(src);
+	free(path);
+	return t;
+}
+
 struct renderer *
 renderer_open(const struct config *cfg, char **err)
 {
 	struct renderer *r = xcalloc(1, sizeof *r);
-	char *path, *src;
 	int i;
 
 	r->cfg = cfg;
 	for (i = 0; i < T_COUNT; i++) {
-		path = xasprintf("%s/%s", template_dir(cfg), template_files[i]);
-		src = file_read(path, TEMPLATE_MAX, NULL, err);
-		if (src != NULL)
-			r->t[i] = tmpl_compile(src, path, err);
-		free(src);
-		free(path);
+		r->t[i] = render_template_load(template_dir(cfg),
+		    render_template_files[i], err);
 		if (r->t[i] == NULL) {
 			renderer_free(r);
 			return NULL;
@@ -75,13 +92,48 @@ renderer_open(const struct config *cfg, char **err)
 void
 renderer_free(struct renderer *r)
 {
-	int i;
+	size_t i;
 
 	if (r == NULL)
 		return;
 	for (i = 0; i < T_COUNT; i++)
 		tmpl_free(r->t[i]);
+	for (i = 0; i < r->npartials; i++) {
+		free(r->partials[i].name);
+		free(r->partials[i].src);
+	}
+	free(r->partials);
 	free(r);
+}
+
+/*
+ * {{>name}} reads name.mustache beside the templates.  Names are plain
+ * words, so a template cannot reach files outside its folder; an unknown
+ * or unreadable partial renders as nothing, as the spec says.
+ */
+static const char *
+partial_source(const char *name, void *ctx)
+{
+	struct renderer *r = ctx;
+	struct partial *p;
+	char *path, *err = NULL;
+	size_t i;
+
+	if (*name == '\0' || name[strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] != '\0')
+		return NULL;
+	for (i = 0; i < r->npartials; i++)
+		if (strcmp(r->partials[i].name, name) == 0)
+			return r->partials[i].src;
+	r->partials = xreallocarray(r->partials, r->npartials + 1,
+	    sizeof *r->partials);
+	p = &r->partials[r->npartials++];
+	p->name = xstrdup(name);
+	path = xasprintf("%s/%s.mustache", template_dir(r->cfg), name);
+	p->src = file_read(path, TEMPLATE_MAX, NULL, &err);
+	free(err);
+	free(path);
+	return p->src;
 }
 
 /* Word-wrap plain text at WRAP columns (counting UTF-8 characters). */
@@ -115,6 +167,19 @@ wrap_text(const char *text)
 	return buf_detach(&b);
 }
 
+/* "Source - date" for the text part, wrapped, the date kept whole. */
+static char *
+wrap_byline(const char *source, const char *date)
+{
+	char *src = wrap_text(source ? source : ""), *line;
+	const char *last = strrchr(src, '\n');
+	size_t room = strlen(last ? last + 1 : src) + 3 + strlen(date);
+
+	line = xasprintf("%s%s%s", src, room <= WRAP ? " - " : "\n", date);
+	free(src);
+	return line;
+}
+
 static char *
 entry_excerpt(const struct digest_entry *e, int words)
 {
@@ -142,6 +207,9 @@ entry_value(const struct renderer *r, const struct digest_entry *e, int ref)
 	tv_set(v, "link", tv_str(e->link));
 	tv_set(v, "source", tv_str(e->source));
 	tv_set(v, "date", tv_str(date));
+	tv_set(v, "byline_wrapped", tv_str_own(wrap_byline(e->source, date)));
+	tv_set(v, "title_wrapped", tv_str_own(wrap_text(e->title &&
+	    *e->title ? e->title : "(untitled)")));
 	tv_set(v, "excerpt_wrapped", tv_str_own(wrap_text(ex)));
 	tv_set(v, "excerpt", tv_str_own(ex));
 	tv_set(v, "ref", tv_num(ref));
@@ -278,12 +346,13 @@ one_line(const char *s)
 }
 
 static char *
-render_one(const struct tmpl *t, const struct tval *ctx, char **err)
+render_one(struct renderer *r, const struct tmpl *t, const struct tval *ctx,
+    char **err)
 {
 	struct buf b;
 
 	buf_init(&b, MESSAGE_MAX);
-	if (tmpl_render(t, ctx, NULL, NULL, &b, err) == -1) {
+	if (tmpl_render(t, ctx, partial_source, r, &b, err) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -298,10 +367,10 @@ render_digest(struct renderer *r, const struct digest *d,
 	char *subject;
 
 	memset(out, 0, sizeof *out);
-	out->html = render_one(r->t[T_HTML], ctx, err);
+	out->html = render_one(r, r->t[T_HTML], ctx, err);
 	if (out->html)
-		out->text = render_one(r->t[T_TEXT], ctx, err);
-	if (out->text && (subject = render_one(r->t[T_SUBJECT], ctx,
+		out->text = render_one(r, r->t[T_TEXT], ctx, err);
+	if (out->text && (subject = render_one(r, r->t[T_SUBJECT], ctx,
 	    err)) != NULL) {
 		out->subject = one_line(subject);
 		free(subject);

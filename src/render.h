@@ -7,6 +7,7 @@
 struct config;
 struct digest;
 struct renderer;
+struct tmpl;
 
 struct rendered {
 	char	*subject;
@@ -21,6 +22,16 @@ struct rendered {
  */
 struct renderer *renderer_open(const struct config *cfg, char **err);
 void	 renderer_free(struct renderer *r);
+
+/* The files renderer_open needs, NULL-terminated. */
+extern const char *const render_template_files[];
+/*
+ * Read and compile DIR/FILE (also for partials, NAME.mustache, which the
+ * renderer reads from the same folder).  NULL with *err: "PATH: reason" or
+ * "PATH:LINE:COL: what is wrong".
+ */
+struct tmpl *render_template_load(const char *dir, const char *file,
+	    char **err);
 
 /* Render d.  0, or -1 with *err. */
 int	 render_digest(struct renderer *r, const struct digest *d,

@@ -346,6 +346,14 @@ smtp_open(const struct smtp_options *opt, char **err)
 	return c;
 }
 
+/* A permanent refusal of the recipient or of the message is a bounce;
+ * one of MAIL FROM or DATA says nothing about the recipient. */
+static enum smtp_status
+of_recipient(enum smtp_status st)
+{
+	return st == SMTP_PERMFAIL ? SMTP_BOUNCE : st;
+}
+
 static enum smtp_status
 envelope(struct smtp_conn *c, const char *from, const char *to, size_t len,
     char **err)
@@ -364,7 +372,7 @@ envelope(struct smtp_conn *c, const char *from, const char *to, size_t len,
 	else
 		r = mailsmtp_rcpt(c->s, to);
 	if ((st = outcome(c, "RCPT TO", r, err)) != SMTP_OK)
-		return st;
+		return of_recipient(st);
 	return outcome(c, "DATA", mailsmtp_data(c->s), err);
 }
 
@@ -387,8 +395,8 @@ transaction(struct smtp_conn *c, const char *from, const char *to,
 	 */
 	if (len >= 2 && msg[len - 2] == '\r' && msg[len - 1] == '\n')
 		len -= 2;
-	return outcome(c, "end of DATA", mailsmtp_data_message(c->s, msg,
-	    len), err);
+	return of_recipient(outcome(c, "end of DATA",
+	    mailsmtp_data_message(c->s, msg, len), err));
 }
 
 enum smtp_status
@@ -410,7 +418,7 @@ smtp_send(struct smtp_conn *c, const char *from, const char *to,
 	if (to == NULL || *to == '\0' || !command_safe(to, ADDR_MAX)) {
 		*err = xstrdup("RCPT TO: recipient address is empty or has "
 		    "spaces, control characters or brackets");
-		return SMTP_PERMFAIL;
+		return SMTP_BOUNCE;
 	}
 	nopipe_begin(&np);
 	st = transaction(c, from, to, msg, len, err);

@@ -22,7 +22,9 @@ struct smtp_options {
 enum smtp_status {
 	SMTP_OK = 0,
 	SMTP_TEMPFAIL,		/* 4xx, network error, timeout: retry later */
-	SMTP_PERMFAIL		/* 5xx: do not retry this recipient */
+	SMTP_PERMFAIL,		/* 5xx: do not retry this message */
+	SMTP_BOUNCE		/* 5xx to RCPT or to the message: a hard
+				   bounce of this recipient */
 };
 
 struct smtp_conn;

@@ -91,7 +91,83 @@ store_topic_each(struct store *st, store_topic_fn fn, void *ctx, char **err)
 	    : store_fail(st, "listing topics", err);
 }
 
+int
+store_topic_rename(struct store *st, const char *slug, const char *new_slug,
+    const char *name, char **err)
+{
+	static const char sql[] = "UPDATE topics SET slug = ?2,"
+	    " name = CASE WHEN ?3 IS NOT NULL THEN ?3"
+	    "   WHEN name = slug THEN ?2 ELSE name END"
+	    " WHERE slug = ?1";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, slug);
+	bind_text(s, 2, new_slug);
+	bind_text(s, 3, name);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_CONSTRAINT)
+		return STORE_EXISTS;
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "renaming a topic", err);
+	return sqlite3_changes(st->db) ? 0 : STORE_NOTFOUND;
+}
+
+int
+store_topic_usage(struct store *st, int64_t topic_id, int64_t *nfeeds,
+    int64_t *nsubscriptions, char **err)
+{
+	static const char sql[] = "SELECT"
+	    " (SELECT count(*) FROM feed_topics WHERE topic_id = ?1),"
+	    " (SELECT count(*) FROM subscriptions WHERE topic_id = ?1)";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, topic_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*nfeeds = sqlite3_column_int64(s, 0);
+		*nsubscriptions = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "counting a topic's use",
+	    err);
+}
+
+/* "DELETE ... WHERE id = ?" and the like: 0, STORE_NOTFOUND, or -1. */
+static int
+change_by_id(struct store *st, const char *sql, int64_t id, const char *text,
+    const char *what, char **err)
+{
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+	int n;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_bind_parameter_count(s) >= 2)
+		bind_text(s, 2, text);
+	if ((n = step_changes(st, s, what, err)) == -1)
+		return -1;
+	return n > 0 ? 0 : STORE_NOTFOUND;
+}
+
+int
+store_topic_remove(struct store *st, int64_t topic_id, char **err)
+{
+	static const char sql[] = "DELETE FROM topics WHERE id = ?";
+
+	return change_by_id(st, sql, topic_id, NULL, "removing a topic", err);
+}
+
 /* ----------------------------------------------------------------- feeds */
+
+static const char feed_link_sql[] = "INSERT OR IGNORE INTO feed_topics "
+    "(feed_id, topic_id) VALUES (?, ?)";
 
 static int
 link_topics(struct store *st, const char *sql, int64_t owner,
@@ -122,8 +198,6 @@ store_feed_add(struct store *st, const char *url, const int64_t *topic_ids,
 {
 	static const char ins[] =
 	    "INSERT INTO feeds (url, created) VALUES (?, ?)";
-	static const char link[] = "INSERT OR IGNORE INTO feed_topics "
-	    "(feed_id, topic_id) VALUES (?, ?)";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -143,7 +217,7 @@ store_feed_add(struct store *st, const char *url, const int64_t *topic_ids,
 		store_fail(st, "adding a feed", err);
 		goto fail;
 	}
-	if (link_topics(st, link, sqlite3_last_insert_rowid(st->db),
+	if (link_topics(st, feed_link_sql, sqlite3_last_insert_rowid(st->db),
 	    topic_ids, ntopics, 0, 0, err) == -1 ||
 	    store_commit(st, err) == -1)
 		goto fail;
@@ -153,10 +227,13 @@ fail:
 	return -1;
 }
 
-/* Feeds, all or active only, and only those due at due_at when >= 0. */
+/*
+ * Every feed, the active ones, or the one with id (when id > 0); only those
+ * due at due_at when due_at >= 0.
+ */
 static int
-feed_rows(struct store *st, int active_only, int64_t due_at, store_feed_fn fn,
-    void *ctx, char **err)
+feed_select(struct store *st, int active_only, int64_t id, int64_t due_at,
+    store_feed_fn fn, void *ctx, char **err)
 {
 	static const char sql[] = "SELECT f.id, f.url, f.title, f.site_link,"
 	    " f.etag, f.last_modified, f.state,"
@@ -166,9 +243,10 @@ feed_rows(struct store *st, int active_only, int64_t due_at, store_feed_fn fn,
 	    " f.last_fetch, f.last_status, f.last_error,"
 	    " f.consecutive_errors,"
 	    " (SELECT count(*) FROM items WHERE feed_id = f.id),"
-	    " f.next_fetch"
+	    " f.last_new_item, f.title_set, f.next_fetch"
 	    " FROM feeds f WHERE (?1 = 0 OR f.state = 'active')"
-	    " AND (?2 < 0 OR coalesce(f.next_fetch, 0) <= ?2) ORDER BY f.id";
+	    " AND (?2 = 0 OR f.id = ?2)"
+	    " AND (?3 < 0 OR coalesce(f.next_fetch, 0) <= ?3) ORDER BY f.id";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
 	struct feed_row r;
 	int rc;
@@ -176,7 +254,8 @@ feed_rows(struct store *st, int active_only, int64_t due_at, store_feed_fn fn,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int(s, 1, active_only);
-	sqlite3_bind_int64(s, 2, due_at);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_int64(s, 3, due_at);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(s, 0);
 		r.url = col_text(s, 1);
@@ -191,7 +270,9 @@ feed_rows(struct store *st, int active_only, int64_t due_at, store_feed_fn fn,
 		r.last_error = col_text(s, 10);
 		r.consecutive_errors = sqlite3_column_int(s, 11);
 		r.nitems = sqlite3_column_int64(s, 12);
-		r.next_fetch = sqlite3_column_int64(s, 13);
+		r.last_new_item = sqlite3_column_int64(s, 13);
+		r.title_set = sqlite3_column_int(s, 14);
+		r.next_fetch = sqlite3_column_int64(s, 15);
 		if (fn(&r, ctx) != 0)
 			break;
 	}
@@ -204,14 +285,21 @@ int
 store_feed_each(struct store *st, int active_only, store_feed_fn fn,
     void *ctx, char **err)
 {
-	return feed_rows(st, active_only, -1, fn, ctx, err);
+	return feed_select(st, active_only, 0, -1, fn, ctx, err);
 }
 
 int
 store_feed_due(struct store *st, int64_t now, store_feed_fn fn, void *ctx,
     char **err)
 {
-	return feed_rows(st, 1, now, fn, ctx, err);
+	return feed_select(st, 1, 0, now, fn, ctx, err);
+}
+
+int
+store_feed_get(struct store *st, int64_t id, store_feed_fn fn, void *ctx,
+    char **err)
+{
+	return feed_select(st, 0, id, -1, fn, ctx, err);
 }
 
 int
@@ -222,7 +310,72 @@ store_feed_id(struct store *st, const char *url, int64_t *id, char **err)
 	return lookup_id(st, sql, url, id, "finding a feed", err);
 }
 
+int
+store_feed_remove(struct store *st, int64_t id, char **err)
+{
+	static const char sql[] = "DELETE FROM feeds WHERE id = ?";
+
+	return change_by_id(st, sql, id, NULL, "removing a feed", err);
+}
+
+int
+store_feed_set_state(struct store *st, int64_t id, const char *state,
+    char **err)
+{
+	/* Back to active: fetch it at the next collect, errors forgotten. */
+	static const char sql[] = "UPDATE feeds SET state = ?2,"
+	    " next_fetch = NULL, consecutive_errors = CASE WHEN ?2 = 'active'"
+	    "   THEN 0 ELSE consecutive_errors END"
+	    " WHERE id = ?1 AND state <> ?2";
+	int rc = change_by_id(st, sql, id, state, "changing a feed", err);
+
+	return rc == STORE_NOTFOUND ? STORE_EXISTS : rc;
+}
+
+int
+store_feed_set_title(struct store *st, int64_t id, const char *title,
+    char **err)
+{
+	static const char sql[] = "UPDATE feeds SET title = coalesce(?2, title),"
+	    " title_set = ?2 IS NOT NULL WHERE id = ?1";
+	int rc = change_by_id(st, sql, id, title, "changing a feed", err);
+
+	return rc == STORE_NOTFOUND ? 0 : rc;
+}
+
+int
+store_feed_set_topics(struct store *st, int64_t id, const int64_t *topic_ids,
+    size_t ntopics, char **err)
+{
+	static const char clear[] = "DELETE FROM feed_topics WHERE feed_id = ?";
+	int rc;
+
+	if (store_begin(st, err) == -1)
+		return -1;
+	rc = change_by_id(st, clear, id, NULL, "changing a feed's topics", err);
+	if (rc == -1 || link_topics(st, feed_link_sql, id, topic_ids, ntopics,
+	    0, 0, err) == -1 || store_commit(st, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ subscribers */
+
+/* The first digest holds the last period's entries, not the whole history:
+ * start the mark at the newest entry seen before then. */
+static const char subscription_sql[] = "INSERT OR IGNORE INTO subscriptions "
+    "(subscriber_id, topic_id, created, mark) SELECT ?1, ?2, ?3 + 0, "
+    " coalesce((SELECT max(i.id) FROM items i JOIN feed_topics ft"
+    "  ON ft.feed_id = i.feed_id WHERE ft.topic_id = ?2"
+    "  AND i.fetched < ?3 - ?4), 0)";
+
+static int64_t
+period_of(const char *frequency)
+{
+	return frequency && !strcmp(frequency, "daily") ? DAY : WEEK;
+}
 
 /* 128 random bits as hex: the unsubscribe token. */
 static void
@@ -248,18 +401,10 @@ store_subscriber_add(struct store *st, const char *email, const char *name,
 {
 	static const char ins[] = "INSERT INTO subscribers (email, name, "
 	    "token, frequency, created, confirmed) VALUES (?, ?, ?, ?, ?, ?)";
-	/* The first digest holds the last period's entries, not the whole
-	 * history: start the mark at the newest entry seen before then. */
-	static const char sub[] = "INSERT OR IGNORE INTO subscriptions "
-	    "(subscriber_id, topic_id, created, mark) SELECT ?1, ?2, ?3 + 0, "
-	    " coalesce((SELECT max(i.id) FROM items i JOIN feed_topics ft"
-	    "  ON ft.feed_id = i.feed_id WHERE ft.topic_id = ?2"
-	    "  AND i.fetched < ?3 - ?4), 0)";
 	sqlite3_stmt *s;
 	char token[33];
 	int rc;
-	int64_t id, period = frequency && !strcmp(frequency, "daily")
-	    ? DAY : WEEK;
+	int64_t id, period = period_of(frequency);
 
 	new_token(token);
 	if (store_begin(st, err) == -1 || (s = stmt_get(st, ins, err)) == NULL)
@@ -281,7 +426,7 @@ store_subscriber_add(struct store *st, const char *email, const char *name,
 		goto fail;
 	}
 	id = sqlite3_last_insert_rowid(st->db);
-	if (link_topics(st, sub, id, topic_ids, ntopics, now, period,
+	if (link_topics(st, subscription_sql, id, topic_ids, ntopics, now, period,
 	    err) == -1 ||
 	    store_commit(st, err) == -1)
 		goto fail;
@@ -289,6 +434,16 @@ store_subscriber_add(struct store *st, const char *email, const char *name,
 fail:
 	store_rollback(st);
 	return -1;
+}
+
+int
+store_subscription_add(struct store *st, int64_t subscriber_id,
+    const char *frequency, int64_t topic_id, int64_t now, char **err)
+{
+	if (link_topics(st, subscription_sql, subscriber_id, &topic_id, 1, now,
+	    period_of(frequency), err) == -1)
+		return -1;
+	return sqlite3_changes(st->db) ? 0 : STORE_EXISTS;
 }
 
 int
@@ -304,35 +459,7 @@ int
 store_subscriber_each(struct store *st, int active_only,
     store_subscriber_fn fn, void *ctx, char **err)
 {
-	static const char sql[] = "SELECT s.id, s.email, s.name, s.status,"
-	    " s.frequency,"
-	    " (SELECT group_concat(slug, ',') FROM (SELECT t.slug"
-	    "   FROM subscriptions su JOIN topics t ON t.id = su.topic_id"
-	    "   WHERE su.subscriber_id = s.id ORDER BY t.slug)),"
-	    " s.token, s.created, s.last_digest"
-	    " FROM subscribers s WHERE (? = 0 OR s.status = 'active')"
-	    " ORDER BY s.email";
-	sqlite3_stmt *s = stmt_get(st, sql, err);
-	struct subscriber_row r;
-	int rc;
+	struct subscriber_filter f = { active_only ? "active" : NULL, 0, NULL };
 
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int(s, 1, active_only);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(s, 0);
-		r.email = col_text(s, 1);
-		r.name = col_text(s, 2);
-		r.status = col_text(s, 3);
-		r.frequency = col_text(s, 4);
-		r.topics = col_text(s, 5);
-		r.token = col_text(s, 6);
-		r.created = sqlite3_column_int64(s, 7);
-		r.last_digest = sqlite3_column_int64(s, 8);
-		if (fn(&r, ctx) != 0)
-			break;
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "listing subscribers", err);
+	return store_subscriber_select(st, &f, fn, ctx, err);
 }

@@ -30,6 +30,9 @@ int	 bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Step a statement that returns no rows; reset it.  0 or -1 with *err. */
 int	 step_done(struct store *st, sqlite3_stmt *s, const char *what,
 	    char **err);
+/* step_done, then the number of rows it changed, or -1 with *err. */
+int	 step_changes(struct store *st, sqlite3_stmt *s, const char *what,
+	    char **err);
 /* Column text as const char *, NULL for SQL NULL. */
 const char *col_text(sqlite3_stmt *s, int i);
 

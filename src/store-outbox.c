@@ -12,26 +12,14 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
-int
-store_unseen_each(struct store *st, int64_t subscriber_id, store_unseen_fn fn,
-    void *ctx, char **err)
+/* Rows in unseen_row's column order, to fn until it returns non-zero. */
+static int
+unseen_rows(struct store *st, sqlite3_stmt *s, store_unseen_fn fn, void *ctx,
+    char **err)
 {
-	static const char sql[] = "SELECT t.id, t.slug, t.name, i.id, i.title,"
-	    " i.link, coalesce(f.title, f.url), i.summary_html, i.content_html,"
-	    " coalesce(i.published, i.updated, i.fetched) AS d"
-	    " FROM subscriptions su JOIN topics t ON t.id = su.topic_id"
-	    " JOIN feed_topics ft ON ft.topic_id = t.id"
-	    " JOIN items i ON i.feed_id = ft.feed_id AND i.id > su.mark"
-	    " JOIN feeds f ON f.id = i.feed_id"
-	    " WHERE su.subscriber_id = ?"
-	    " ORDER BY t.slug, d DESC, i.id DESC";
-	sqlite3_stmt *s = stmt_get(st, sql, err);
 	struct unseen_row r;
 	int rc;
 
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, subscriber_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.topic_id = sqlite3_column_int64(s, 0);
 		r.topic_slug = col_text(s, 1);
@@ -48,7 +36,47 @@ store_unseen_each(struct store *st, int64_t subscriber_id, store_unseen_fn fn,
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "reading unseen entries", err);
+	    : store_fail(st, "reading entries", err);
+}
+
+#define ENTRY_COLUMNS "SELECT t.id, t.slug, t.name, i.id, i.title," \
+	" i.link, coalesce(f.title, f.url), i.summary_html, i.content_html," \
+	" coalesce(i.published, i.updated, i.fetched) AS d"
+
+int
+store_unseen_each(struct store *st, int64_t subscriber_id, store_unseen_fn fn,
+    void *ctx, char **err)
+{
+	static const char sql[] = ENTRY_COLUMNS
+	    " FROM subscriptions su JOIN topics t ON t.id = su.topic_id"
+	    " JOIN feed_topics ft ON ft.topic_id = t.id"
+	    " JOIN items i ON i.feed_id = ft.feed_id AND i.id > su.mark"
+	    " JOIN feeds f ON f.id = i.feed_id"
+	    " WHERE su.subscriber_id = ?"
+	    " ORDER BY t.slug, d DESC, i.id DESC";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, subscriber_id);
+	return unseen_rows(st, s, fn, ctx, err);
+}
+
+int
+store_topic_entries_each(struct store *st, int64_t topic_id,
+    store_unseen_fn fn, void *ctx, char **err)
+{
+	static const char sql[] = ENTRY_COLUMNS
+	    " FROM topics t JOIN feed_topics ft ON ft.topic_id = t.id"
+	    " JOIN items i ON i.feed_id = ft.feed_id"
+	    " JOIN feeds f ON f.id = i.feed_id"
+	    " WHERE t.id = ? ORDER BY d DESC, i.id DESC";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, topic_id);
+	return unseen_rows(st, s, fn, ctx, err);
 }
 
 int

@@ -110,6 +110,38 @@ static const char *const migrations[] = {
 	"  position INTEGER NOT NULL,"
 	"  more INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (digest_id, topic_id)) WITHOUT ROWID;",
+	/*
+	 * 2: the outbox state 'dropped' (gazette outbox drop keeps the row
+	 * and says so).  A CHECK cannot be altered, so the table is rebuilt
+	 * (SQLite's twelve-step recipe; migrate() turns foreign keys off
+	 * around it, so digest_items and digest_topics keep their rows).
+	 * The AUTOINCREMENT counter is carried over: ids never come back.
+	 */
+	"CREATE TABLE digests_new ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  subscriber_id INTEGER NOT NULL"
+	"    REFERENCES subscribers(id) ON DELETE CASCADE,"
+	"  created INTEGER NOT NULL,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  state TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (state IN ('queued', 'sent', 'deferred', 'failed',"
+	"      'dropped')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt INTEGER,"
+	"  last_error TEXT,"
+	"  sent INTEGER);"
+	"INSERT INTO digests_new (id, subscriber_id, created, message_id, state,"
+	"  attempts, next_attempt, last_error, sent)"
+	"  SELECT id, subscriber_id, created, message_id, state, attempts,"
+	"  next_attempt, last_error, sent FROM digests;"
+	"DELETE FROM sqlite_sequence WHERE name = 'digests_new';"
+	"UPDATE sqlite_sequence SET name = 'digests_new' WHERE name = 'digests';"
+	"DROP TABLE digests;"
+	"ALTER TABLE digests_new RENAME TO digests;"
+	"CREATE INDEX digests_state ON digests(state, next_attempt);",
+	/* 3: a title the operator set (gazette feed set --title) survives
+	 * collect, which otherwise takes the feed's own title */
+	"ALTER TABLE feeds ADD COLUMN title_set INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -169,6 +201,14 @@ step_done(struct store *st, sqlite3_stmt *s, const char *what, char **err)
 	return 0;
 }
 
+int
+step_changes(struct store *st, sqlite3_stmt *s, const char *what, char **err)
+{
+	if (step_done(st, s, what, err) == -1)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
 const char *
 col_text(sqlite3_stmt *s, int i)
 {
@@ -222,10 +262,50 @@ set_version(struct store *st, int v, char **err)
 	return exec_script(st, sql, err);
 }
 
+/* After a rebuild with foreign keys off: refuse to commit a dangling row. */
+static int
+keys_intact(struct store *st, char **err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, "schema", err);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc == SQLITE_ROW)
+		*err = xasprintf("%s: a migration left a row whose reference "
+		    "is missing; nothing was changed", st->path);
+	else
+		store_fail(st, "schema", err);
+	return -1;
+}
+
+static int
+migrate_from(struct store *st, int v, char **err)
+{
+	for (; v < NMIGRATIONS; v++) {
+		if (store_begin(st, err) == -1)
+			return -1;
+		if (exec_script(st, migrations[v], err) == -1 ||
+		    keys_intact(st, err) == -1 ||
+		    set_version(st, v + 1, err) == -1 ||
+		    store_commit(st, err) == -1) {
+			store_rollback(st);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 migrate(struct store *st, char **err)
 {
-	int v;
+	char *again = NULL;
+	int v, rc;
 
 	if (pragma_int(st, "PRAGMA user_version", &v, err) == -1)
 		return -1;
@@ -235,17 +315,21 @@ migrate(struct store *st, char **err)
 		    "gazette to use it", st->path, v, NMIGRATIONS);
 		return -1;
 	}
-	for (; v < NMIGRATIONS; v++) {
-		if (store_begin(st, err) == -1)
-			return -1;
-		if (exec_script(st, migrations[v], err) == -1 ||
-		    set_version(st, v + 1, err) == -1 ||
-		    store_commit(st, err) == -1) {
-			store_rollback(st);
+	if (v == NMIGRATIONS)
+		return 0;
+	/* Off so a rebuilt table's DROP does not cascade; outside any
+	 * transaction, where SQLite honours it. */
+	if (exec_script(st, "PRAGMA foreign_keys = OFF", err) == -1)
+		return -1;
+	rc = migrate_from(st, v, err);
+	if (exec_script(st, "PRAGMA foreign_keys = ON", &again) == -1) {
+		if (rc == 0) {
+			*err = again;
 			return -1;
 		}
+		free(again);
 	}
-	return 0;
+	return rc;
 }
 
 static int

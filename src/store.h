@@ -48,6 +48,18 @@ int	 store_topic_id(struct store *st, const char *slug, int64_t *id,
 	    char **err);
 int	 store_topic_each(struct store *st, store_topic_fn fn, void *ctx,
 	    char **err);
+/*
+ * Rename slug to new_slug; set the name when name is not NULL (a name that
+ * was just the old slug follows the slug).  0, STORE_NOTFOUND, STORE_EXISTS
+ * (new_slug is taken), or -1.
+ */
+int	 store_topic_rename(struct store *st, const char *slug,
+	    const char *new_slug, const char *name, char **err);
+/* Feeds in the topic and its subscriptions (of any status). */
+int	 store_topic_usage(struct store *st, int64_t topic_id, int64_t *nfeeds,
+	    int64_t *nsubscriptions, char **err);
+/* Remove a topic with its feed links and subscriptions (not the feeds). */
+int	 store_topic_remove(struct store *st, int64_t topic_id, char **err);
 
 /* ----------------------------------------------------------------- feeds */
 struct feed_row {
@@ -64,6 +76,8 @@ struct feed_row {
 	const char *last_error;
 	int	 consecutive_errors;
 	int64_t	 nitems;
+	int64_t	 last_new_item;		/* 0 never */
+	int	 title_set;		/* the operator chose the title */
 	int64_t	 next_fetch;		/* not before this time; 0 due */
 };
 typedef int (*store_feed_fn)(const struct feed_row *f, void *ctx);
@@ -74,12 +88,26 @@ int	 store_feed_add(struct store *st, const char *url,
 /* Every feed, or only active ones. */
 int	 store_feed_each(struct store *st, int active_only, store_feed_fn fn,
 	    void *ctx, char **err);
+/* 0 with *id, STORE_NOTFOUND, or -1. */
+int	 store_feed_id(struct store *st, const char *url, int64_t *id,
+	    char **err);
+/* Call fn for the one feed with this id (not at all when there is none). */
+int	 store_feed_get(struct store *st, int64_t id, store_feed_fn fn,
+	    void *ctx, char **err);
+/* Remove a feed with its topic links and its items. */
+int	 store_feed_remove(struct store *st, int64_t id, char **err);
+/* active | paused | gone.  0, STORE_EXISTS (it already was), or -1. */
+int	 store_feed_set_state(struct store *st, int64_t id, const char *state,
+	    char **err);
+/* A title collect keeps; NULL hands the title back to the feed. */
+int	 store_feed_set_title(struct store *st, int64_t id, const char *title,
+	    char **err);
+/* Replace the feed's topics. */
+int	 store_feed_set_topics(struct store *st, int64_t id,
+	    const int64_t *topic_ids, size_t ntopics, char **err);
 /* Active feeds due at now (no next_fetch, or next_fetch <= now). */
 int	 store_feed_due(struct store *st, int64_t now, store_feed_fn fn,
 	    void *ctx, char **err);
-/* 0 with *id of the feed with this exact url, STORE_NOTFOUND, or -1. */
-int	 store_feed_id(struct store *st, const char *url, int64_t *id,
-	    char **err);
 
 /* What one fetch of a feed found out. */
 struct fetch_outcome {
@@ -116,6 +144,7 @@ struct subscriber_row {
 	const char *token;
 	int64_t	 created;
 	int64_t	 last_digest;
+	int64_t	 bounces;
 };
 typedef int (*store_subscriber_fn)(const struct subscriber_row *s, void *ctx);
 
@@ -133,6 +162,44 @@ int	 store_subscriber_id(struct store *st, const char *email, int64_t *id,
 /* Every subscriber, or only active ones. */
 int	 store_subscriber_each(struct store *st, int active_only,
 	    store_subscriber_fn fn, void *ctx, char **err);
+
+/* Which subscribers store_subscriber_select returns; zero fields match all. */
+struct subscriber_filter {
+	const char *status;
+	int64_t	 topic_id;		/* subscribed to this topic */
+	const char *email;		/* this address, any case */
+};
+int	 store_subscriber_select(struct store *st,
+	    const struct subscriber_filter *f, store_subscriber_fn fn,
+	    void *ctx, char **err);
+/* Change the fields that are not NULL; an empty name clears it. */
+int	 store_subscriber_update(struct store *st, int64_t id, const char *name,
+	    const char *frequency, const char *status, char **err);
+/* Delete the subscriber with its subscriptions and outbox rows. */
+int	 store_subscriber_remove(struct store *st, int64_t id, char **err);
+
+struct subscription_row {
+	int64_t	 topic_id;
+	const char *slug;
+	const char *name;
+	int64_t	 mark;			/* the largest item id considered */
+	int64_t	 created;
+};
+typedef int (*store_subscription_fn)(const struct subscription_row *r,
+    void *ctx);
+
+/* A subscriber's subscriptions, by topic slug. */
+int	 store_subscription_each(struct store *st, int64_t subscriber_id,
+	    store_subscription_fn fn, void *ctx, char **err);
+/*
+ * Subscribe to one more topic, starting at the last period's entries like
+ * store_subscriber_add.  0, STORE_EXISTS (already subscribed), or -1.
+ */
+int	 store_subscription_add(struct store *st, int64_t subscriber_id,
+	    const char *frequency, int64_t topic_id, int64_t now, char **err);
+/* 0, STORE_NOTFOUND (not subscribed), or -1. */
+int	 store_subscription_remove(struct store *st, int64_t subscriber_id,
+	    int64_t topic_id, char **err);
 
 /* --------------------------------------------------------------- compose */
 /* One unseen entry of one subscription, in topic order, newest first. */
@@ -152,6 +219,9 @@ typedef int (*store_unseen_fn)(const struct unseen_row *r, void *ctx);
 
 /* The entries of subscriber_id's topics above each subscription's mark. */
 int	 store_unseen_each(struct store *st, int64_t subscriber_id,
+	    store_unseen_fn fn, void *ctx, char **err);
+/* Every entry of topic_id's feeds, newest first (preview --topic). */
+int	 store_topic_entries_each(struct store *st, int64_t topic_id,
 	    store_unseen_fn fn, void *ctx, char **err);
 /* Fill d's email, name and token from the subscriber row. */
 int	 store_subscriber_fill(struct store *st, struct digest *d, char **err);
@@ -177,5 +247,47 @@ int	 store_digest_attempt_failed(struct store *st, int64_t id,
 /* Count digests by state ("queued", "sent", ...). */
 int	 store_digest_count(struct store *st, const char *state, int64_t *n,
 	    char **err);
+
+/* ------------------------------------ outbox administration (store-admin.c) */
+/* Also returned: the row is in a state that does not allow the change. */
+#define STORE_WRONGSTATE 3
+
+struct outbox_row {
+	int64_t	 id;
+	int64_t	 subscriber_id;
+	const char *email;
+	const char *name;
+	const char *subscriber_status;
+	int	 bounces;		/* the subscriber's hard bounces */
+	const char *state;		/* queued|sent|deferred|failed|dropped */
+	const char *message_id;
+	int64_t	 created;
+	int	 attempts;
+	int64_t	 next_attempt;		/* 0 none */
+	const char *last_error;
+	int64_t	 sent;			/* 0 not sent */
+	int64_t	 nitems;
+};
+typedef int (*store_outbox_fn)(const struct outbox_row *r, void *ctx);
+
+/* Every digest, or those in state (NULL: all), oldest first. */
+int	 store_outbox_each(struct store *st, const char *state,
+	    store_outbox_fn fn, void *ctx, char **err);
+/* One digest through fn: 0, STORE_NOTFOUND, or -1. */
+int	 store_outbox_get(struct store *st, int64_t id, store_outbox_fn fn,
+	    void *ctx, char **err);
+/* A failed, deferred or dropped digest back to queued, due now.
+ * 0, STORE_NOTFOUND, STORE_WRONGSTATE (queued or sent), or -1. */
+int	 store_outbox_retry(struct store *st, int64_t id, char **err);
+/* A queued, deferred or failed digest to 'dropped' (kept, never sent).
+ * 0, STORE_NOTFOUND, STORE_WRONGSTATE (sent or dropped), or -1. */
+int	 store_outbox_drop(struct store *st, int64_t id, char **err);
+/*
+ * Count a hard bounce for subscriber_id.  At max_bounces (0: never) the
+ * subscriber becomes 'bounced' and their other unsent digests 'dropped',
+ * in the same transaction; *now_bounced tells whether this call did it.
+ */
+int	 store_subscriber_bounce(struct store *st, int64_t subscriber_id,
+	    int max_bounces, int *now_bounced, char **err);
 
 #endif

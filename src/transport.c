@@ -98,6 +98,8 @@ via_smtp(struct transport *t, const char *from, const char *to,
 		return TRANSPORT_OK;
 	case SMTP_PERMFAIL:
 		return TRANSPORT_PERMFAIL;
+	case SMTP_BOUNCE:
+		return TRANSPORT_BOUNCE;
 	default:
 		return TRANSPORT_TEMPFAIL;
 	}
@@ -124,9 +126,10 @@ via_sendmail(struct transport *t, const char *msg, size_t len, char **err)
 		return TRANSPORT_OK;
 	*err = xasprintf("'%s' exited with status %d", t->sendmail,
 	    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	/* sysexits: 65 and 67 say the data or the address is wrong. */
-	if (WIFEXITED(status) && (WEXITSTATUS(status) == 65 ||
-	    WEXITSTATUS(status) == 67))
+	/* sysexits: 67 says the address is wrong, 65 the data. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 67)
+		return TRANSPORT_BOUNCE;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 65)
 		return TRANSPORT_PERMFAIL;
 	return TRANSPORT_TEMPFAIL;
 }
@@ -154,4 +157,15 @@ transport_close(struct transport *t)
 	smtp_close(t->conn);
 	free(t->password);
 	free(t);
+}
+
+char *
+transport_describe(const struct config *cfg)
+{
+	if (!strcmp(cfg->transport, "maildir"))
+		return xasprintf("maildir %s", cfg->maildir);
+	if (!strcmp(cfg->transport, "sendmail"))
+		return xasprintf("sendmail '%s'", cfg->sendmail);
+	return xasprintf("smtp %s:%d (tls %s)", cfg->smtp_host,
+	    cfg->smtp_port, cfg->smtp_tls);
 }

@@ -13,8 +13,10 @@ struct transport;
 enum transport_status {
 	TRANSPORT_OK = 0,
 	TRANSPORT_TEMPFAIL,	/* keep it and retry later */
-	TRANSPORT_PERMFAIL,	/* this recipient will not take it */
-	TRANSPORT_DOWN		/* the transport is gone; nothing was sent */
+	TRANSPORT_PERMFAIL,	/* refused for good, not for the recipient */
+	TRANSPORT_DOWN,		/* the transport is gone; nothing was sent */
+	TRANSPORT_BOUNCE	/* refused for good: the recipient's address
+				   bounced (counts towards max_bounces) */
 };
 
 /* Prepare the configured transport (SMTP connects now). */
@@ -22,5 +24,8 @@ struct transport *transport_open(const struct config *cfg, char **err);
 enum transport_status transport_send(struct transport *t, const char *from,
 	    const char *to, const char *msg, size_t len, char **err);
 void	 transport_close(struct transport *t);
+/* Where messages would go, e.g. "smtp 127.0.0.1:25 (starttls)"; caller
+ * frees.  Opens nothing (send --dry-run). */
+char	*transport_describe(const struct config *cfg);
 
 #endif

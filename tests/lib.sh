@@ -132,6 +132,31 @@ template_dir = $top_srcdir/templates
 CONF
 }
 
+# write_local_config FILE: write_config's, but needing no server: file://
+# feeds, and a Maildir (FILE's folder/maildir) as the transport.  Later
+# sections override the keys they repeat.
+write_local_config() {
+	write_config "$1" 25
+	cat >>"$1" <<CONF
+
+[mail]
+transport = maildir
+maildir = maildir
+
+[collect]
+allow_file = yes
+
+[digest]
+max_items_per_topic = 3
+CONF
+}
+
+# db_dump: the test database as SQL, to show a command changed nothing.
+db_dump() {
+	"$PY" -c 'import sqlite3, sys
+print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$T/gazette.db"
+}
+
 # gz ARGS...: run gazette with the test config.
 gz() {
 	"$GAZETTE" --config "$T/gazette.conf" "$@"

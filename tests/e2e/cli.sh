@@ -13,7 +13,7 @@ ok $? "version_names_gazette"
 
 "$GAZETTE" --help >"$T/h" 2>&1
 ok $? "help_exits_zero"
-for c in "topic add" "feed add" "subscriber add" collect compose send preview run parse; do
+for c in "topic add" "feed add" "subscriber add" collect compose send preview "template check" run parse; do
 	grep -q "  $c " "$T/h" || { echo "# --help lacks $c"; false; } || break
 done
 ok $? "help_lists_every_command"

@@ -4,7 +4,11 @@ every message it accepts as DIR/N.eml, exactly as received in DATA, and
 the envelope as DIR/N.env.  Binds a free port and writes it to PORTFILE.
 
 usage: smtpd.py DIR PORTFILE
+
+$GAZETTE_SMTPD_DELAY (seconds) holds back each 250 after the message is
+saved, widening the window a crash test aims at.
 """
+import asyncio
 import os
 import signal
 import socket
@@ -18,6 +22,7 @@ class Saver:
     def __init__(self, outdir):
         self.outdir = outdir
         self.count = 0
+        self.delay = float(os.environ.get("GAZETTE_SMTPD_DELAY", "0"))
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -30,6 +35,8 @@ class Saver:
             f.write(envelope.original_content)
         os.rename(base + ".env.tmp", base + ".env")
         os.rename(base + ".eml.tmp", base + ".eml")
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         return "250 OK saved"
 
 

@@ -1,0 +1,471 @@
+/*
+ * bounce.c - read one returned message: RFC 3464 delivery status reports,
+ * RFC 5965 (ARF) complaints, RFC 3834 auto-replies, and the prose bounces
+ * of servers that send neither (bounce-text.c), then classify each
+ * recipient (bounce-reason.c).
+ *
+ * The message is split by a hand parser (bounce-mime.c, which says why).
+ * Never prints, never fails: the worst input gives an empty list.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounce-int.h"
+#include "buf.h"
+#include "xmalloc.h"
+
+struct rec *
+recs_add(struct recs *rs, const char *rcpt)
+{
+	struct rec *r;
+
+	rs->v = xreallocarray(rs->v, rs->n + 1, sizeof *rs->v);
+	r = &rs->v[rs->n++];
+	memset(r, 0, sizeof *r);
+	r->rcpt = xstrdup(rcpt);
+	return r;
+}
+
+void
+recs_free(struct recs *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		free(rs->v[i].rcpt);
+		free(rs->v[i].status);
+		free(rs->v[i].reply);
+		free(rs->v[i].diag);
+		free(rs->v[i].action);
+		free(rs->v[i].ftype);
+	}
+	free(rs->v);
+}
+
+static int
+is_type(const struct mpart *m, const char *type)
+{
+	return strcmp(m->type, type) == 0;
+}
+
+static const struct mpart *
+part_of(const struct mparts *mp, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < mp->n; i++)
+		if (is_type(&mp->v[i], type))
+			return &mp->v[i];
+	return NULL;
+}
+
+/* The address in a header field of a block, lower-cased, or NULL. */
+static char *
+hdr_addr(const char *hdr, const char *name)
+{
+	char *v = hdr_get(hdr, name), *a;
+
+	if (v == NULL)
+		return NULL;
+	a = addr_find(v);
+	free(v);
+	return a;
+}
+
+/* The human-readable text of the report: its text parts, joined. */
+static char *
+prose_of(const struct mparts *mp)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < mp->n; i++)
+		if (is_type(&mp->v[i], "text/plain") ||
+		    (part_of(mp, "text/plain") == NULL &&
+		    strncmp(mp->v[i].type, "text/", 5) == 0 &&
+		    !is_type(&mp->v[i], "text/rfc822-headers"))) {
+			buf_append(&b, mp->v[i].body, mp->v[i].len);
+			buf_putc(&b, '\n');
+		}
+	return buf_detach(&b);
+}
+
+/* The headers of the returned message, wherever the bounce put them. */
+static const char *
+original_headers(const struct mparts *mp)
+{
+	const struct mpart *m;
+
+	if ((m = part_of(mp, "message/rfc822")) != NULL ||
+	    (m = part_of(mp, "text/rfc822-headers")) != NULL)
+		return m->body;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ RFC 5965 */
+
+/* Every Original-Rcpt-To of a feedback report. */
+static void
+arf_rcpts(const char *report, struct recs *out)
+{
+	const char *p;
+	char *a;
+
+	for (p = report; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	    p = p ? p + 1 : p) {
+		if (strncasecmp(p, "Original-Rcpt-To:", 17) != 0 &&
+		    strncasecmp(p, "Removal-Recipient:", 18) != 0)
+			continue;
+		a = addr_find(strchr(p, ':') + 1);
+		if (a != NULL && strchr(a, '\n') == NULL)
+			recs_add(out, a)->reason = "feedback";
+		free(a);
+	}
+}
+
+static void
+read_arf(const struct mparts *mp, const char *report, struct recs *out)
+{
+	const char *orig = original_headers(mp);
+	char *ftype = hdr_get(report, "Feedback-Type"), *a = NULL, *t;
+	size_t i;
+
+	arf_rcpts(report, out);
+	if (out->n == 0) {
+		if (orig != NULL)
+			a = hdr_addr(orig, "To");
+		/* The report names nobody: say so as the Sisimai oracle does. */
+		recs_add(out, a ? a : "undisclosed-recipient-in-headers@"
+		    "libsisimai.org.invalid")->reason = "feedback";
+		free(a);
+	}
+	if (ftype == NULL)
+		ftype = xstrdup("abuse");
+	for (t = ftype; *t; t++)
+		*t = (char)tolower((unsigned char)*t);
+	ftype[strcspn(ftype, " ;\r")] = '\0';
+	for (i = 0; i < out->n; i++)
+		out->v[i].ftype = xstrdup(ftype);
+	free(ftype);
+}
+
+/*
+ * Hotmail's junk-mail reports forward the message with the complaining
+ * recipient in X-HmXmrOriginalRecipient, and no report part.
+ */
+static int
+read_forwarded_complaint(const struct mparts *mp, struct recs *out)
+{
+	const char *orig = original_headers(mp);
+	char *a;
+
+	if (orig == NULL || (a = hdr_addr(orig, "X-HmXmrOriginalRecipient"))
+	    == NULL)
+		return 0;
+	recs_add(out, a)->reason = "feedback";
+	out->v[out->n - 1].ftype = xstrdup("abuse");
+	free(a);
+	return 1;
+}
+
+/* ------------------------------------------------------------ RFC 3464 */
+
+/* A field's value with its "type;" prefix removed ("rfc822; a@b"). */
+static char *
+typed_value(const char *group, const char *name)
+{
+	char *v = hdr_get(group, name), *s;
+
+	if (v == NULL)
+		return NULL;
+	if ((s = strchr(v, ';')) != NULL) {
+		s = xstrdup(s + 1 + strspn(s + 1, " \t"));
+		free(v);
+		v = s;
+	}
+	if (*v == '\0') {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static void
+read_group(const char *group, const char *prose, struct recs *out)
+{
+	char *fr = typed_value(group, "Final-Recipient"), *a = NULL, *v;
+	struct rec *r;
+
+	if (fr == NULL || (a = addr_find(fr)) == NULL) {
+		free(fr);
+		fr = typed_value(group, "Original-Recipient");
+		a = fr ? addr_find(fr) : NULL;
+	}
+	free(fr);
+	if (a == NULL)
+		return;
+	r = recs_add(out, a);
+	r->action = hdr_get(group, "Action");
+	if (r->action != NULL)
+		for (v = r->action; *v; v++)
+			*v = (char)tolower((unsigned char)*v);
+	if ((v = hdr_get(group, "Status")) != NULL) {
+		r->status = status_find(v);
+		free(v);
+	}
+	r->diag = typed_value(group, "Diagnostic-Code");
+	if (r->diag == NULL || *r->diag == '\0') {
+		free(r->diag);
+		r->diag = text_near(prose, a);
+	}
+	r->at_data = says_data(prose);
+	free(a);
+}
+
+static void
+read_dsn(const struct mpart *m, const char *prose, struct recs *out)
+{
+	const char *p = m->body, *e;
+	char *group;
+
+	while (*p != '\0') {
+		if ((e = strstr(p, "\n\n")) == NULL)
+			e = p + strlen(p);
+		group = xstrndup(p, e - p);
+		read_group(group, prose, out);
+		free(group);
+		p = *e ? e + 2 : e;
+	}
+}
+
+/* ------------------------------------------------------------ RFC 3834 */
+
+static int
+is_autoreply(const char *hdr)
+{
+	static const char *const subjects[] = {
+		"auto:", "automatic reply", "auto reply", "autoreply",
+		"autorespon", "out of office", "out of the office",
+		"vacation", "away from", "away until", "abwesenheit",
+		"absence", NULL
+	};
+	static const char *const flags[] = {
+		"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", NULL
+	};
+	char *v;
+	int yes = 0, i;
+
+	if ((v = hdr_get(hdr, "Auto-Submitted")) != NULL)
+		yes = ci_find(v, "auto-replied") != NULL;
+	free(v);
+	for (i = 0; flags[i] != NULL && !yes; i++) {
+		yes = (v = hdr_get(hdr, flags[i])) != NULL;
+		free(v);
+	}
+	if (!yes && (v = hdr_get(hdr, "Subject")) != NULL) {
+		for (i = 0; subjects[i] != NULL && !yes; i++)
+			yes = ci_find(v, subjects[i]) != NULL;
+		free(v);
+	}
+	return yes;
+}
+
+/* ------------------------------------------------------- other formats */
+
+static int
+looks_bounced(const char *hdr, const char *prose)
+{
+	static const char *const marks[] = {
+		"mailer-daemon", "postmaster", "undeliver", "delivery",
+		"failure", "returned", "bounce", "not delivered",
+		"could not be delivered", "undelivered", "permanent error",
+		"nondeliverable", "rejected", "failed", NULL
+	};
+	char *from = hdr_get(hdr, "From"), *subj = hdr_get(hdr, "Subject");
+	int yes = 0, i;
+
+	for (i = 0; marks[i] != NULL && !yes; i++)
+		yes = (from && ci_find(from, marks[i])) ||
+		    (subj && ci_find(subj, marks[i]));
+	yes = yes || ci_find(prose, "mail delivery software") ||
+	    ci_find(prose, "qmail-send program") ||
+	    ci_find(prose, "could not be delivered") ||
+	    ci_find(prose, "delivery has failed") ||
+	    ci_find(prose, "did not reach");
+	free(from);
+	free(subj);
+	return yes;
+}
+
+static int
+has_rcpt(const struct recs *rs, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i].rcpt, a) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Exim and Gmail name the failed addresses in X-Failed-Recipients: trust
+ * that list over addresses found in the prose.
+ */
+static void
+keep_failed(const char *list, const char *prose, struct recs *out)
+{
+	struct recs kept = { NULL, 0 };
+	struct rec *r;
+	const char *p;
+	char *a;
+	size_t i, match;
+
+	for (p = list; p != NULL && (a = addr_find(p)) != NULL;
+	    p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		r = recs_add(&kept, a);
+		for (i = 0; i < out->n; i++)
+			if (strcmp(out->v[i].rcpt, a) == 0) {
+				r->diag = out->v[i].diag;
+				out->v[i].diag = NULL;
+			}
+		if (r->diag == NULL)
+			r->diag = text_near(prose, a);
+		free(a);
+	}
+	for (i = 0, match = 0; i < out->n; i++)
+		match += has_rcpt(&kept, out->v[i].rcpt);
+	if (kept.n == 0 || (out->n > 0 && match == 0)) {
+		recs_free(&kept);
+		return;
+	}
+	recs_free(out);
+	*out = kept;
+}
+
+static void
+read_prose(const struct mparts *mp, const char *prose, struct recs *out)
+{
+	char *me = hdr_addr(mp->hdr, "To"), *robot = hdr_addr(mp->hdr, "From");
+	char *failed, *a;
+	const char *orig;
+	struct rec *r;
+
+	text_scan(prose, me, robot, out);
+	if ((failed = hdr_get(mp->hdr, "X-Failed-Recipients")) != NULL) {
+		keep_failed(failed, prose, out);
+		free(failed);
+	}
+	if (out->n == 0 && (orig = original_headers(mp)) != NULL &&
+	    (a = hdr_addr(orig, "To")) != NULL) {
+		r = recs_add(out, a);
+		r->diag = text_near(prose, a);
+		free(a);
+	}
+	free(me);
+	free(robot);
+}
+
+/* ------------------------------------------------------------- results */
+
+static void
+finish(const struct recs *rs, struct bounce_list *bl)
+{
+	struct bounce *b;
+	size_t i;
+
+	bl->v = xcalloc(rs->n ? rs->n : 1, sizeof *bl->v);
+	for (i = 0; i < rs->n; i++) {
+		b = &bl->v[bl->n++];
+		b->recipient = xstrdup(rs->v[i].rcpt);
+		b->action = xstrdup_or_null(rs->v[i].action);
+		b->feedback_type = xstrdup_or_null(rs->v[i].ftype);
+		b->diagnostic = xstrdup_or_null(rs->v[i].diag);
+		reason_decide(&rs->v[i], b);
+	}
+}
+
+static void
+read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
+{
+	const struct mpart *fb;
+	struct rec *r;
+	char *from;
+	size_t i;
+
+	if ((fb = part_of(mp, "message/feedback-report")) != NULL) {
+		read_arf(mp, fb->body, rs);
+		return;
+	}
+	if (read_forwarded_complaint(mp, rs) || ses_read(prose, rs))
+		return;
+	for (i = 0; i < mp->n; i++)
+		if (is_type(&mp->v[i], "message/delivery-status") ||
+		    is_type(&mp->v[i], "message/global-delivery-status"))
+			read_dsn(&mp->v[i], prose, rs);
+	if (rs->n > 0)
+		return;
+	if (looks_bounced(mp->hdr, prose))
+		read_prose(mp, prose, rs);
+	if (rs->n == 0 && is_autoreply(mp->hdr) &&
+	    (from = hdr_addr(mp->hdr, "From")) != NULL) {
+		/* A mail robot's message is a failed bounce, not a vacation. */
+		if (strncmp(from, "mailer-daemon@", 14) == 0 ||
+		    strncmp(from, "postmaster@", 11) == 0) {
+			free(from);
+			return;
+		}
+		r = recs_add(rs, from);
+		r->reason = "vacation";
+		free(from);
+	}
+}
+
+struct bounce_list *
+bounce_read(const char *msg, size_t len)
+{
+	struct bounce_list *bl = xcalloc(1, sizeof *bl);
+	struct mparts mp;
+	struct recs rs = { NULL, 0 };
+	char *prose;
+
+	mparts_split(msg, len, &mp);
+	prose = prose_of(&mp);
+	read_parts(&mp, prose, &rs);
+	finish(&rs, bl);
+	recs_free(&rs);
+	free(prose);
+	mparts_free(&mp);
+	return bl;
+}
+
+void
+bounce_list_free(struct bounce_list *bl)
+{
+	size_t i;
+
+	if (bl == NULL)
+		return;
+	for (i = 0; i < bl->n; i++) {
+		free(bl->v[i].recipient);
+		free(bl->v[i].reason);
+		free(bl->v[i].status);
+		free(bl->v[i].reply_code);
+		free(bl->v[i].action);
+		free(bl->v[i].feedback_type);
+		free(bl->v[i].diagnostic);
+	}
+	free(bl->v);
+	free(bl);
+}
+
+const char *
+bounce_class_name(enum bounce_class c)
+{
+	static const char *const names[] = { "hard", "soft", "complaint",
+	    "ignore" };
+
+	return names[c];
+}

@@ -1,0 +1,47 @@
+/*
+ * bounce.h - what a bounce, complaint or auto-reply says about its
+ * recipients: bytes of one message in, a list of readings out.
+ *
+ * Never touches the store, the network or the terminal: deciding what to do
+ * with a subscriber is the caller's business.
+ */
+#ifndef GZ_BOUNCE_H
+#define GZ_BOUNCE_H
+
+#include <stddef.h>
+
+enum bounce_class {
+	BOUNCE_HARD,		/* the address itself is gone: stop mailing it */
+	BOUNCE_SOFT,		/* any other failure, 5xx included */
+	BOUNCE_COMPLAINT,	/* an ARF (RFC 5965) feedback report */
+	BOUNCE_IGNORE		/* auto-reply, delivery or relay notice */
+};
+
+struct bounce {
+	char			*recipient;	/* lower-cased address */
+	enum bounce_class	 class;
+	char			*reason;	/* "userunknown", "mailboxfull", ... */
+	char			*status;	/* enhanced code "5.1.1", or NULL */
+	char			*reply_code;	/* SMTP reply "550", or NULL */
+	char			*action;	/* DSN Action: "failed", ..., or NULL */
+	char			*feedback_type;	/* ARF Feedback-Type, or NULL */
+	char			*diagnostic;	/* the server's own words, or NULL */
+};
+
+struct bounce_list {
+	struct bounce	*v;
+	size_t		 n;
+};
+
+/*
+ * Read one message (any bytes: truncated, not MIME, huge) and return what it
+ * says; never NULL.  A message that is neither a bounce, a complaint nor an
+ * auto-reply gives an empty list.
+ */
+struct bounce_list	*bounce_read(const char *msg, size_t len);
+void			 bounce_list_free(struct bounce_list *);
+
+/* "hard", "soft", "complaint", "ignore". */
+const char		*bounce_class_name(enum bounce_class);
+
+#endif

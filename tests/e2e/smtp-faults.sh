@@ -1,0 +1,235 @@
+#!/bin/sh
+# Delivery against a misbehaving SMTP server: postfix's smtp-sink refusing
+# RCPT or DATA with 4xx or 5xx, hanging up in the middle of DATA, and a
+# server that accepts the connection and never says a word.  A digest is
+# sent only after the 250 that ends DATA; 4xx defers it with a backoff;
+# 5xx fails it and counts a hard bounce.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+SINK=/usr/sbin/smtp-sink
+[ -x "$SINK" ] || skip_all "smtp-sink (Debian package postfix) is not installed"
+
+# smtp-sink refuses to run as root without -u; its dumps then need a
+# folder that user can reach.
+sink_user=""
+if [ "$(id -u)" -eq 0 ]; then
+	sink_user="-u nobody"
+	chmod 711 "$T"
+fi
+
+free_port() {
+	"$PY" -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Wait until something listens on port $1 (at most 5 s).
+wait_port() {
+	"$PY" - "$1" <<'PYEOF'
+import socket, sys, time
+for _ in range(50):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PYEOF
+}
+
+# start_sink NAME [OPTIONS]: smtp-sink dumping into $T/NAME; sets SINK_PORT.
+start_sink() {
+	name=$1
+	shift
+	mkdir -m 1777 "$T/$name"
+	SINK_PORT=$(free_port)
+	# shellcheck disable=SC2086
+	"$SINK" $sink_user -d "$T/$name/%M." "$@" "127.0.0.1:$SINK_PORT" 16 \
+	    2>"$T/$name.err" &
+	server_pids="$server_pids $!"
+	wait_port "$SINK_PORT" || { cat "$T/$name.err"; return 1; }
+}
+
+# setup NAME PORT: a fresh database with one subscriber and one queued
+# digest (id 1), its config pointing at PORT.  Sets DB.
+setup() {
+	D=$T/$1.case
+	mkdir -p "$D"
+	write_config "$D/gazette.conf" "$2"
+	printf '[collect]\nallow_file = yes\n[mail]\nmax_bounces = 2\n' \
+	    >>"$D/gazette.conf"
+	sed -i 's/^timeout = .*/timeout = 2/' "$D/gazette.conf"
+	DB=$D/gazette.db
+	g topic add news >/dev/null 2>&1
+	g feed add "file://$T/feed.xml" --topic news >/dev/null 2>&1
+	g subscriber add zoe@example.org --topic news >/dev/null 2>&1
+	g collect >/dev/null 2>&1
+	g compose >/dev/null 2>&1
+}
+
+g() {
+	"$GAZETTE" --config "$D/gazette.conf" "$@"
+}
+
+# point PORT: send the current case to another server.
+point() {
+	sed -i "s/^port = .*/port = $1/" "$D/gazette.conf"
+}
+
+field() {	# field NAME: a line of 'outbox show 1'
+	g outbox show 1 2>/dev/null | sed -n "s/^$1: *//p"
+}
+
+sql() {
+	"$PY" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
+	    "$DB" "$1"
+}
+
+dumps() {
+	ls "$T/$1" | wc -l | tr -d ' '
+}
+
+rss_feed "News" "n-1|First story|https://news.example.org/1" >"$T/feed.xml"
+
+# ------------------------------------------------------------- success
+start_sink ok || exit 1
+OK_PORT=$SINK_PORT
+setup ok "$OK_PORT"
+g send --dry-run >"$T/dry.out" 2>"$T/dry.err"
+ok $? "dry_run_exits_zero"
+awk -F '\t' -v p="$OK_PORT" '$1 == 1 && $2 == "zoe@example.org" &&
+    $3 > 1000 && $4 ~ ("smtp 127.0.0.1:" p) && $5 ~ /Test Weekly/' \
+    "$T/dry.out" | grep -q .
+ok $? "dry_run_lists_id_recipient_size_target_and_subject"
+is "$(dumps ok)$(field state)" "0queued" "dry_run_sends_and_changes_nothing"
+g send >"$T/ok.out" 2>"$T/ok.err"
+ok $? "send_to_a_willing_server_exits_zero"
+is "$(field state)" "sent" "accepted_digest_is_marked_sent"
+is "$(dumps ok)" 1 "server_received_one_message"
+grep -q "digest 1 to zoe@example.org sent" "$T/ok.err"
+ok $? "a_line_per_digest_sent"
+
+# ------------------------------------------------------ 4xx on RCPT
+start_sink rcpt4 -r RCPT || exit 1
+setup rcpt4 "$SINK_PORT"
+before=$(date +%s)
+g -v send >"$T/r4.out" 2>"$T/r4.err"
+is "$?" 75 "soft_rcpt_refusal_exits_tempfail"
+is "$(field state)" "deferred" "soft_refusal_defers_the_digest"
+next=$(sql "select next_attempt from digests where id = 1")
+[ "$next" -ge $((before + 900)) ] && [ "$next" -le $(($(date +%s) + 900)) ]
+ok $? "first_retry_is_fifteen_minutes_later"
+grep -q "digest 1: next try .*(in 15 min)" "$T/r4.err"
+ok $? "verbose_says_when_the_next_try_is"
+g send >"$T/r4b.out" 2>"$T/r4b.err"
+ok $? "second_send_before_the_retry_time_exits_zero"
+grep -q "0 sent, 0 deferred, 0 failed" "$T/r4b.err" &&
+    [ "$(field attempts)" = 1 ]
+ok $? "second_send_before_the_retry_time_sends_nothing"
+g outbox retry 1 2>/dev/null && [ "$(field state)" = queued ]
+ok $? "outbox_retry_queues_a_deferred_digest"
+before=$(date +%s)
+g send >/dev/null 2>&1
+next=$(sql "select next_attempt - $before from digests where id = 1")
+[ "$(field attempts)" = 2 ] && [ "$next" -ge 1800 ] && [ "$next" -le 1802 ]
+ok $? "second_deferral_backs_off_to_thirty_minutes"
+g outbox retry 1 2>/dev/null
+point "$OK_PORT"
+g -q send >/dev/null 2>"$T/quiet.err"
+ok $? "retried_digest_is_delivered_once_the_server_takes_it"
+[ ! -s "$T/quiet.err" ]
+ok $? "quiet_send_that_succeeds_prints_nothing"
+is "$(field state)" "sent" "retried_digest_is_marked_sent"
+
+# ------------------------------------------------------ 5xx on RCPT
+start_sink rcpt5 -f RCPT || exit 1
+setup rcpt5 "$SINK_PORT"
+g -q send >"$T/r5.out" 2>"$T/r5.err"
+is "$?" 1 "hard_rcpt_refusal_exits_one"
+is "$(field state)" "failed" "hard_refusal_fails_the_digest"
+is "$(field subscriber)" "active, 1 hard bounce(s)" "hard_refusal_counts_a_bounce"
+grep -q "digest 1 to zoe@example.org failed: RCPT TO: 500" "$T/r5.err"
+ok $? "quiet_still_reports_the_failure"
+! grep -q "send:" "$T/r5.err"
+ok $? "quiet_silences_the_summary"
+g outbox retry 1 2>/dev/null
+g send >/dev/null 2>"$T/r5b.err"
+is "$(field subscriber)" "bounced, 2 hard bounce(s)" \
+    "max_bounces_hard_bounces_mark_the_subscriber_bounced"
+g subscriber list 2>/dev/null | grep -q "zoe@example.org  *bounced"
+ok $? "subscriber_list_shows_bounced"
+rss_feed "News" "n-1|First story|https://news.example.org/1" \
+    "n-2|Second story|https://news.example.org/2" >"$T/feed.xml"
+g subscriber add amy@example.org --topic news >/dev/null 2>&1
+g collect >/dev/null 2>&1
+g compose >/dev/null 2>&1
+is "$(sql "select group_concat(s.email) from digests d join subscribers s
+    on s.id = d.subscriber_id where d.id > 1")" "amy@example.org" \
+    "bounced_subscriber_gets_no_more_digests"
+
+# ------------------------------------------------------ DATA
+start_sink data4 -r DATA || exit 1
+setup data4 "$SINK_PORT"
+g send >/dev/null 2>&1
+is "$?:$(field state)" "75:deferred" "soft_data_refusal_defers"
+start_sink data5 -f DATA || exit 1
+setup data5 "$SINK_PORT"
+g send >/dev/null 2>&1
+is "$?:$(field state):$(field subscriber)" "1:failed:active, 0 hard bounce(s)" \
+    "hard_data_command_refusal_fails_without_a_bounce"
+start_sink dot5 -f . || exit 1
+setup dot5 "$SINK_PORT"
+g send >/dev/null 2>&1
+is "$?:$(field state):$(field subscriber)" "1:failed:active, 1 hard bounce(s)" \
+    "hard_refusal_of_the_message_fails_and_counts_a_bounce"
+start_sink dot4 -r . || exit 1
+setup dot4 "$SINK_PORT"
+g send >/dev/null 2>&1
+is "$?:$(field state)" "75:deferred" "soft_refusal_of_the_message_defers"
+
+# ------------------------------------------- hang-ups during DATA
+start_sink hup -q . || exit 1
+setup hup "$SINK_PORT"
+g send >/dev/null 2>"$T/hup.err"
+rc=$?
+diag "hang-up: $(grep "digest 1" "$T/hup.err")"
+is "$rc:$(field state)" "75:deferred" "hangup_before_the_final_reply_defers"
+is "$(sql "select count(*) from digests where sent is not null")" 0 \
+    "hangup_before_the_final_reply_is_never_marked_sent"
+start_sink hup421 -Q . || exit 1
+setup hup421 "$SINK_PORT"
+g send >/dev/null 2>&1
+is "$?:$(field state)" "75:deferred" "421_after_the_message_defers"
+
+# ------------------------------------------------- a silent server
+mkdir -p "$T/silent"
+"$PY" - "$T/silent/port" <<'PYEOF' &
+import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+end = time.time() + 30
+s.settimeout(1)
+while time.time() < end:
+    try:
+        held.append(s.accept()[0])
+    except socket.timeout:
+        pass
+PYEOF
+server_pids="$server_pids $!"
+wait_file "$T/silent/port" || exit 1
+setup silent "$(cat "$T/silent/port")"
+start=$(date +%s)
+g send >/dev/null 2>"$T/silent.err"
+rc=$?
+took=$(($(date +%s) - start))
+is "$rc" 75 "silent_server_exits_tempfail"
+[ "$took" -le 6 ]
+ok $? "silent_server_gives_up_within_a_few_seconds"
+diag "silent server: gave up after ${took}s with [smtp] timeout = 2"
+is "$(field state):$(field attempts)" "queued:0" "silent_server_leaves_the_digest_queued"
+
+done_testing

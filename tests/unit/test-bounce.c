@@ -1,0 +1,351 @@
+/*
+ * test-bounce.c - what the bounce reader makes of delivery reports,
+ * complaints, auto-replies and prose bounces, and that broken, hostile or
+ * huge input never crashes it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bounce.h"
+#include "bounce-json.h"
+#include "buf.h"
+#include "tap.h"
+#include "xmalloc.h"
+
+static const char dsn[] =
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+    "To: news@example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\n"
+    "\tboundary=\"B0UND\"\n"
+    "\n"
+    "--B0UND\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "I'm sorry to have to inform you that your message could not\n"
+    "be delivered to one or more recipients.\n"
+    "\n"
+    "--B0UND\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; Ada@Example.NET\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 <ada@example.net>: User unknown\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.net\n"
+    "Action: failed\n"
+    "Status: 5.2.2\n"
+    "Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n"
+    "\n"
+    "Final-Recipient: rfc822; carol@example.net\n"
+    "Action: failed\n"
+    "Status: 5.7.1\n"
+    "Diagnostic-Code: smtp; 554 5.7.1 Service unavailable; client host\n"
+    "    blocked using zen.spamhaus.org\n"
+    "\n"
+    "--B0UND\n"
+    "Content-Type: text/rfc822-headers\n"
+    "\n"
+    "From: news@example.com\n"
+    "To: ada@example.net\n"
+    "\n"
+    "--B0UND--\n";
+
+static const char arf[] =
+    "From: abuse@isp.example\n"
+    "To: fbl@example.com\n"
+    "Subject: FW: complaint\n"
+    "Content-Type: multipart/report; report-type=feedback-report;\n"
+    " boundary=\"part\"\n"
+    "\n"
+    "--part\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "This is an email abuse report.\n"
+    "--part\n"
+    "Content-Type: message/feedback-report\n"
+    "\n"
+    "Feedback-Type: Abuse\n"
+    "User-Agent: Example-FBL/1.0\n"
+    "Version: 1\n"
+    "Original-Rcpt-To: <dan@isp.example>\n"
+    "--part\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: news@example.com\n"
+    "To: dan@isp.example\n"
+    "Subject: This week\n"
+    "\n"
+    "Hello\n"
+    "--part--\n";
+
+static const char vacation[] =
+    "From: Eve <Eve@example.org>\n"
+    "To: news@example.com\n"
+    "Subject: Out of office: This week\n"
+    "Auto-Submitted: auto-replied\n"
+    "\n"
+    "I am away until Monday.\n";
+
+static const char exim[] =
+    "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+    "To: news@example.com\n"
+    "Subject: Mail delivery failed: returning message to sender\n"
+    "X-Failed-Recipients: frank@example.net\n"
+    "Auto-Submitted: auto-replied\n"
+    "\n"
+    "This message was created automatically by mail delivery software.\n"
+    "\n"
+    "A message that you sent could not be delivered to one or more of\n"
+    "its recipients. This is a permanent error. The following address(es)\n"
+    "failed:\n"
+    "\n"
+    "  frank@example.net\n"
+    "    SMTP error from remote mail server after RCPT TO:"
+    "<frank@example.net>:\n"
+    "    host mx.example.net [192.0.2.1]: 550 No such user here\n"
+    "\n"
+    "------ This is a copy of the message, including all the headers.\n"
+    "\n"
+    "From: news@example.com\n"
+    "To: frank@example.net\n";
+
+static const char qmail[] =
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "To: news@example.com\n"
+    "Subject: failure notice\n"
+    "\n"
+    "Hi. This is the qmail-send program at mx.example.org.\n"
+    "I'm afraid I wasn't able to deliver your message to the following "
+    "addresses.\n"
+    "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+    "\n"
+    "<gina@example.net>:\n"
+    "192.0.2.2 does not like recipient.\n"
+    "Remote host said: 552 sorry, mailbox gina is over quota\n"
+    "\n"
+    "--- Below this line is a copy of the message.\n"
+    "\n"
+    "To: gina@example.net\n";
+
+static const char letter[] =
+    "From: Ada <ada@example.net>\n"
+    "To: news@example.com\n"
+    "Subject: Thanks for the digest\n"
+    "\n"
+    "I liked the article about routing; write to hal@example.net too.\n";
+
+static struct bounce_list *
+read_str(const char *s)
+{
+	return bounce_read(s, strlen(s));
+}
+
+static void
+test_dsn(void)
+{
+	struct bounce_list *bl = read_str(dsn);
+
+	is_int(bl->n, 3, "DSN: one reading per recipient group");
+	if (bl->n != 3) {
+		bounce_list_free(bl);
+		return;
+	}
+	is_str(bl->v[0].recipient, "ada@example.net",
+	    "DSN: Final-Recipient, lower-cased");
+	is_str(bounce_class_name(bl->v[0].class), "hard",
+	    "DSN: user unknown (5.1.1) is hard");
+	is_str(bl->v[0].status, "5.1.1", "DSN: Status field kept");
+	is_str(bl->v[0].reply_code, "550", "DSN: reply code from diagnostic");
+	is_str(bl->v[0].action, "failed", "DSN: Action kept");
+	is_str(bounce_class_name(bl->v[1].class), "soft",
+	    "DSN: a full mailbox is soft");
+	is_str(bl->v[1].reason, "mailboxfull", "DSN: 5.2.2 is mailboxfull");
+	is_str(bounce_class_name(bl->v[2].class), "soft",
+	    "DSN: a 5xx spam block is soft, not hard");
+	ok(bl->v[2].diagnostic != NULL &&
+	    strstr(bl->v[2].diagnostic, "spamhaus") != NULL,
+	    "DSN: folded Diagnostic-Code is unfolded whole");
+	bounce_list_free(bl);
+}
+
+static void
+test_arf(void)
+{
+	struct bounce_list *bl = read_str(arf);
+
+	is_int(bl->n, 1, "ARF: one complaint");
+	if (bl->n == 1) {
+		is_str(bl->v[0].recipient, "dan@isp.example",
+		    "ARF: Original-Rcpt-To names the complainer");
+		is_str(bounce_class_name(bl->v[0].class), "complaint",
+		    "ARF: class complaint");
+		is_str(bl->v[0].feedback_type, "abuse",
+		    "ARF: Feedback-Type, lower-cased");
+		ok(bl->v[0].status == NULL, "ARF: no status code invented");
+	}
+	bounce_list_free(bl);
+}
+
+static void
+test_prose(void)
+{
+	struct bounce_list *bl = read_str(vacation);
+
+	ok(bl->n == 1 && bl->v[0].class == BOUNCE_IGNORE &&
+	    strcmp(bl->v[0].recipient, "eve@example.org") == 0,
+	    "auto-reply: ignored, recipient is its sender");
+	bounce_list_free(bl);
+	bl = read_str(exim);
+	ok(bl->n == 1 && strcmp(bl->v[0].recipient, "frank@example.net") == 0,
+	    "Exim: the failed address, not the robot's");
+	ok(bl->n == 1 && bl->v[0].class == BOUNCE_HARD,
+	    "Exim: 'no such user' is hard");
+	ok(bl->n == 1 && bl->v[0].status != NULL &&
+	    strcmp(bl->v[0].status, "5.0.911") == 0,
+	    "Exim: no enhanced code in the text gives the pseudo code");
+	bounce_list_free(bl);
+	bl = read_str(qmail);
+	ok(bl->n == 1 && strcmp(bl->v[0].recipient, "gina@example.net") == 0 &&
+	    bl->v[0].class == BOUNCE_SOFT &&
+	    strcmp(bl->v[0].reason, "mailboxfull") == 0,
+	    "qmail: <addr>: line, over quota is soft mailboxfull");
+	ok(bl->n == 1 && bl->v[0].reply_code != NULL &&
+	    strcmp(bl->v[0].reply_code, "552") == 0,
+	    "qmail: reply code from 'Remote host said'");
+	bounce_list_free(bl);
+	bl = read_str(letter);
+	is_int(bl->n, 0, "a personal letter naming addresses is no bounce");
+	bounce_list_free(bl);
+}
+
+static void
+test_json(void)
+{
+	struct bounce_list *bl = read_str(dsn);
+	char *j = bounce_to_json(bl);
+
+	ok(strstr(j, "\"recipient\": \"ada@example.net\"") != NULL &&
+	    strstr(j, "\"class\": \"hard\"") != NULL &&
+	    strstr(j, "\"feedback_type\": null") != NULL,
+	    "JSON: the oracle's keys and values");
+	free(j);
+	bounce_list_free(bl);
+	bl = read_str("");
+	j = bounce_to_json(bl);
+	is_str(j, "{\n  \"bounces\": []\n}", "JSON: empty list for nothing");
+	free(j);
+	bounce_list_free(bl);
+}
+
+/* Every prefix of a report: cut anywhere, it must still be read safely. */
+static void
+test_truncated(void)
+{
+	const char *samples[] = { dsn, arf, exim, qmail };
+	struct bounce_list *bl;
+	size_t i, n, len, bad = 0;
+	char *copy;
+
+	for (i = 0; i < 4; i++) {
+		len = strlen(samples[i]);
+		for (n = 0; n <= len; n++) {
+			/* An exact-size copy, so reading past n is caught. */
+			copy = xmalloc(n ? n : 1);
+			memcpy(copy, samples[i], n);
+			bl = bounce_read(copy, n);
+			if (bl == NULL)
+				bad++;
+			bounce_list_free(bl);
+			free(copy);
+		}
+	}
+	is_int(bad, 0, "truncated reports: every prefix read without failure");
+	n = strstr(dsn, "Status: 5.2.2") - dsn;
+	bl = bounce_read(dsn, n);
+	ok(bl->n == 2 && bl->v[0].class == BOUNCE_HARD,
+	    "a DSN cut in its second group still reads the first");
+	bounce_list_free(bl);
+}
+
+static void
+test_garbage(void)
+{
+	static const char *const odd[] = {
+		"\n\n\n", "Content-Type: multipart/report; boundary=\"\"\n\n--",
+		"Content-Type: multipart/mixed; boundary=x\n\n--x\n--x--",
+		"@@@@ @ .@. <@> a@b a@b.c\n", "From: <>\nSubject:\n\n@",
+		"Content-Type: message/delivery-status\n\nFinal-Recipient: ;\n"
+		"Status: 9.9.9999\n\n\n",
+		"Content-Transfer-Encoding: base64\n\n====\n",
+		"Content-Transfer-Encoding: quoted-printable\n\n=\n=4\n=ZZ",
+	};
+	unsigned seed = 12345;
+	struct bounce_list *bl;
+	char junk[4096];
+	size_t i, j, bad = 0;
+
+	for (i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		bl = bounce_read(odd[i], strlen(odd[i]));
+		bad += bl == NULL;
+		bounce_list_free(bl);
+	}
+	for (i = 0; i < 200; i++) {
+		for (j = 0; j < sizeof junk; j++) {
+			seed = seed * 1103515245 + 12345;
+			junk[j] = (char)(seed >> 16);
+		}
+		bl = bounce_read(junk, (seed >> 8) % sizeof junk);
+		bad += bl == NULL;
+		bounce_list_free(bl);
+	}
+	is_int(bad, 0, "not-MIME garbage and broken structure are read safely");
+	bl = bounce_read("\0\0\0From: x\0", 11);
+	is_int(bl->n, 0, "NUL bytes give nothing");
+	bounce_list_free(bl);
+}
+
+/* A DSN that returns a 5 MB message: read completely, quickly. */
+static void
+test_huge(void)
+{
+	struct bounce_list *bl;
+	struct buf b;
+	clock_t t0;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_append(&b, dsn, strstr(dsn, "--B0UND--") - dsn);
+	buf_puts(&b, "--B0UND\nContent-Type: message/rfc822\n\n"
+	    "From: news@example.com\nTo: ada@example.net\n\n");
+	for (i = 0; b.len < ((size_t)5 << 20); i++)
+		buf_puts(&b, "A long line of a long newsletter, with an address"
+		    " ada@example.net and a 550 5.1.1 code in it.\n");
+	buf_puts(&b, "--B0UND--\n");
+	t0 = clock();
+	bl = bounce_read(b.data, b.len);
+	ok(bl->n == 3 && strcmp(bl->v[0].recipient, "ada@example.net") == 0,
+	    "5 MB message: the report is still read");
+	ok((clock() - t0) / CLOCKS_PER_SEC < 10, "5 MB message: in seconds");
+	bounce_list_free(bl);
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	test_dsn();
+	test_arf();
+	test_prose();
+	test_json();
+	test_truncated();
+	test_garbage();
+	test_huge();
+	return done_testing();
+}

@@ -11,7 +11,8 @@
 /*
  * The serializer escapes < in text, so every < in the output opens a tag:
  * code can only hide inside one (a script tag, an event handler, a
- * javascript: URL).  The same words in text are harmless.
+ * javascript: URL, which the serializer writes as ="javascript:...).  The
+ * same words in text, or inside an https URL, are harmless.
  */
 static int
 unsafe_tag(const char *html)
@@ -25,9 +26,10 @@ unsafe_tag(const char *html)
 			gt = lt + strlen(lt);
 		tag = strndup(lt, (size_t)(gt - lt));
 		bad = strncasecmp(tag, "<script", 7) == 0 ||
-		    strcasestr(tag, "javascript:") || strcasestr(tag, "vbscript:") ||
-		    strcasestr(tag, " onerror") || strcasestr(tag, " onclick") ||
-		    strcasestr(tag, " onload");
+		    strcasestr(tag, "=\"javascript:") ||
+		    strcasestr(tag, "=\"vbscript:") || strcasestr(tag, "=\"data:text") ||
+		    strcasestr(tag, " onerror=\"") || strcasestr(tag, " onclick=\"") ||
+		    strcasestr(tag, " onload=\"");
 		free(tag);
 		if (bad)
 			return 1;

@@ -16,6 +16,22 @@ static const char *const banned_elements[] = {
 	"base", "meta", "link", NULL
 };
 
+static const char *const url_attributes[] = {
+	"href", "src", "cite", "action", "background", "poster", "longdesc",
+	"formaction", "srcset", "data", NULL
+};
+
+static int
+is_url_attribute(const xmlChar *name)
+{
+	int i;
+
+	for (i = 0; url_attributes[i]; i++)
+		if (!strcasecmp((const char *)name, url_attributes[i]))
+			return 1;
+	return 0;
+}
+
 static int
 banned_url(const xmlChar *v)
 {
@@ -44,6 +60,8 @@ unsafe_node(xmlNodePtr n)
 		for (a = n->properties; a; a = a->next) {
 			if (!strncasecmp((const char *)a->name, "on", 2))
 				return 1;
+			if (!is_url_attribute(a->name))
+				continue;
 			v = xmlNodeGetContent((xmlNodePtr)a);
 			bad = v && banned_url(v);
 			xmlFree(v);

@@ -16,6 +16,7 @@
 
 #include "bounce-int.h"
 #include "buf.h"
+#include "base64.h"
 #include "xmalloc.h"
 
 #define MAX_DEPTH	8
@@ -152,40 +153,6 @@ decode_qp(const char *p, size_t len, size_t *out)
 	return s;
 }
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-static char *
-decode_b64(const char *p, size_t len, size_t *out)
-{
-	char *s = xmalloc(len + 1);
-	size_t i, o = 0;
-	unsigned acc = 0;
-	int bits = 0, v;
-
-	for (i = 0; i < len && p[i] != '='; i++) {
-		if ((v = b64val((unsigned char)p[i])) < 0)
-			continue;
-		acc = (acc << 6 | (unsigned)v) & 0xffffff;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			s[o++] = (char)(acc >> bits);
-		}
-	}
-	s[o] = '\0';
-	*out = o;
-	return s;
-}
-
 static void
 add_leaf(struct mparts *out, char *type, const char *hdr, size_t hlen,
     const char *body, size_t blen)
@@ -204,7 +171,7 @@ add_leaf(struct mparts *out, char *type, const char *hdr, size_t hlen,
 	m->hdr = h;
 	if ((cte = hdr_get(h, "Content-Transfer-Encoding")) != NULL &&
 	    strncasecmp(cte, "base64", 6) == 0)
-		m->body = decode_b64(body, blen, &m->len);
+		m->body = base64_decode(body, blen, 1, &m->len);
 	else if (cte != NULL && strncasecmp(cte, "quoted-printable", 16) == 0)
 		m->body = decode_qp(body, blen, &m->len);
 	else {

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "feed.h"
+#include "base64.h"
 #include "feed-text.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -310,48 +311,18 @@ feed_trim(const char *s)
 	return xstrndup(s, (size_t)(e - s));
 }
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 char *
 feed_base64(const char *s)
 {
-	char *out = xmalloc(strlen(s) + 1);
-	size_t o = 0;
-	unsigned long acc = 0;
-	int bits = 0, v;
+	size_t n;
+	char *out = base64_decode(s, strlen(s), 0, &n);
 
-	for (; *s != '\0' && *s != '='; s++) {
-		if (isspace((unsigned char)*s))
-			continue;
-		if ((v = b64val((unsigned char)*s)) < 0)
-			goto fail;
-		acc = (acc << 6) | (unsigned long)v;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
+	/* Only text is content: no NUL inside, valid UTF-8. */
+	if (out != NULL && (strlen(out) != n || !utf8_valid(out, n))) {
+		free(out);
+		out = NULL;
 	}
-	out[o] = '\0';
-	if (strlen(out) != o || !utf8_valid(out, o))
-		goto fail;
 	return out;
-fail:
-	free(out);
-	return NULL;
 }
 
 enum kind

@@ -1,0 +1,49 @@
+/*
+ * base64.c - the base64 decoder shared by the feed parser (base64 content)
+ * and the bounce reader (base64 MIME parts).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "base64.h"
+#include "xmalloc.h"
+
+static int
+value_of(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+char *
+base64_decode(const char *p, size_t len, int lenient, size_t *out)
+{
+	char *s = xmalloc(len + 1);
+	size_t i, o = 0;
+	unsigned acc = 0;
+	int bits = 0, v;
+
+	for (i = 0; i < len && p[i] != '='; i++) {
+		if ((v = value_of((unsigned char)p[i])) < 0) {
+			if (lenient || isspace((unsigned char)p[i]))
+				continue;
+			free(s);
+			return NULL;
+		}
+		/* Only the last 24 bits matter; keep acc from overflowing. */
+		acc = (acc << 6 | (unsigned)v) & 0xffffff;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			s[o++] = (char)(acc >> bits);
+		}
+	}
+	s[o] = '\0';
+	if (out)
+		*out = o;
+	return s;
+}

@@ -1,12 +1,22 @@
 #!/bin/sh
 # Install the Debian 12 packages gazette needs to build, test and run,
 # skipping what is already there.  Run as root (or through sudo).
+#
+#   contrib/install-deps.sh          build, test and run
+#   contrib/install-deps.sh --bench  also the peers the benchmarks measure
 set -eu
 
+# Build: the compiler, autotools and one -dev package per library.
 packages="build-essential autoconf automake pkg-config
 libcurl4-gnutls-dev libxml2-dev libsqlite3-dev libetpan-dev libinih-dev
-libjansson-dev ca-certificates python3 python3-aiosmtpd
-chromium postfix"
+libjansson-dev libgnutls28-dev libidn2-dev libopendkim-dev libcmark-dev
+libcsv-dev ca-certificates"
+# Tests: the real servers and checkers they run on 127.0.0.1.
+packages="$packages python3 python3-aiosmtpd python3-dkim chromium postfix
+lighttpd dovecot-imapd spamassassin"
+if [ "${1:-}" = "--bench" ]; then
+	packages="$packages time hyperfine newsboat sfeed libxml2-utils"
+fi
 
 missing=""
 for p in $packages; do
@@ -25,5 +35,15 @@ apt-get update -qq
 # server on port 25; the tests run smtp-sink on ports of their own.
 echo "postfix postfix/main_mailer_type select No configuration" |
     debconf-set-selections
+# lighttpd, dovecot and spamassassin are daemons the tests start by hand
+# with configurations of their own; keep their packages from starting
+# them system-wide while installing (policy-rc.d exit 101 = "not now").
+guard=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	guard=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' >"$guard"
+	chmod 755 "$guard"
+	trap 'rm -f "$guard"' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

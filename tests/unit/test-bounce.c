@@ -405,6 +405,15 @@ test_rules(void)
 	    "no route to host, to be retried: a network error, soft");
 	bounce_list_free(bl);
 
+	bl = read_str("From: MAILER-DAEMON@mx.example.org\n"
+	    "To: news@example.com\n\n"
+	    "<\"kim..lee\"@example.net>: host mx.example.net said: 550 5.1.1 "
+	    "User unknown (in reply to RCPT TO command)\n");
+	ok(bl->n == 1 && strcmp(bl->v[0].recipient,
+	    "\"kim..lee\"@example.net") == 0,
+	    "a quoted local part keeps its quotes");
+	bounce_list_free(bl);
+
 	bl = read_str(code_in_prose);
 	ok(bl->n == 1 && bl->v[0].status != NULL &&
 	    strcmp(bl->v[0].status, "5.1.10") == 0 &&

@@ -175,4 +175,11 @@ is $? 65 "compose removes one left pending 8 days"
 ok $(grep -q 'did not confirm' "$T/err"; echo $?) "and says so"
 is "$(status_of cy@example.org)" active "a confirmed one stays"
 
+# The shipped lighttpd snippet is a valid configuration.
+printf 'server.document-root = "%s"\nserver.port = %s\ninclude "%s"\n' \
+    "$T/www" "$WEB_PORT" "$top_srcdir/contrib/lighttpd/gazette-cgi.conf" \
+    >"$T/sample.conf"
+check "contrib/lighttpd/gazette-cgi.conf passes lighttpd -tt" \
+    lighttpd -tt -f "$T/sample.conf"
+
 done_testing

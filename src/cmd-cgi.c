@@ -123,11 +123,25 @@ unsubscribe_form(struct cmd_ctx *ctx, const struct cgi_request *req,
 	free(ewho);
 }
 
+/* A done page: before, the newsletter's name in bold, after. */
+static void
+done_page(struct cmd_ctx *ctx, const char *heading, const char *before,
+    const char *after)
+{
+	char *title = html_escape(list_title(ctx)), *body;
+
+	body = xasprintf("<p>%s<strong>%s</strong>%s</p>\n", before, title,
+	    after);
+	respond(200, NULL, heading, body);
+	free(body);
+	free(title);
+}
+
 /* POST: unsubscribed at once; again is still 200. */
 static int
 unsubscribe(struct cmd_ctx *ctx, const struct token_subscriber *sub)
 {
-	char *err = NULL, *title, *body;
+	char *err = NULL;
 
 	if (strcmp(sub->status, "unsubscribed") != 0 &&
 	    store_subscriber_update(ctx->st, sub->id, NULL, NULL,
@@ -138,12 +152,8 @@ unsubscribe(struct cmd_ctx *ctx, const struct token_subscriber *sub)
 	}
 	if (strcmp(sub->status, "unsubscribed") != 0)
 		gz_info("cgi: subscriber %lld unsubscribed", (long long)sub->id);
-	title = html_escape(list_title(ctx));
-	body = xasprintf("<p>You are unsubscribed from <strong>%s</strong>. "
-	    "No more digests will be sent to you.</p>\n", title);
-	respond(200, NULL, "Unsubscribed", body);
-	free(body);
-	free(title);
+	done_page(ctx, "Unsubscribed", "You are unsubscribed from ",
+	    ". No more digests will be sent to you.");
 	return 200;
 }
 
@@ -151,7 +161,7 @@ unsubscribe(struct cmd_ctx *ctx, const struct token_subscriber *sub)
 static int
 confirm(struct cmd_ctx *ctx, const struct token_subscriber *sub)
 {
-	char *err = NULL, *title, *body;
+	char *err = NULL;
 
 	if (strcmp(sub->status, "pending") && strcmp(sub->status, "active"))
 		return 404;
@@ -160,12 +170,8 @@ confirm(struct cmd_ctx *ctx, const struct token_subscriber *sub)
 		free(err);
 		return 503;
 	}
-	title = html_escape(list_title(ctx));
-	body = xasprintf("<p>Your subscription to <strong>%s</strong> is "
-	    "confirmed. Thank you.</p>\n", title);
-	respond(200, NULL, "Subscription confirmed", body);
-	free(body);
-	free(title);
+	done_page(ctx, "Subscription confirmed", "Your subscription to ",
+	    " is confirmed. Thank you.");
 	return 200;
 }
 

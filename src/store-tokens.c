@@ -116,17 +116,27 @@ store_subscriber_confirm(struct store *st, int64_t id, int64_t now,
 	return step_changes(st, s, "confirming a subscriber", err);
 }
 
+/* Run sql with ?1 = v: the rows it changed, or -1 with *err. */
+static int
+exec_with(struct store *st, const char *sql, int64_t v, const char *what,
+    char **err)
+{
+	sqlite3_stmt *s;
+
+	if ((s = stmt_get(st, sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, v);
+	return step_changes(st, s, what, err);
+}
+
 int
 store_subscriber_set_pending(struct store *st, int64_t id, char **err)
 {
 	static const char sql[] = "UPDATE subscribers SET status = 'pending',"
 	    " confirmed = NULL WHERE id = ?1";
-	sqlite3_stmt *s;
 
-	if ((s = stmt_get(st, sql, err)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	return step_done(st, s, "marking a subscriber pending", err);
+	return exec_with(st, sql, id, "marking a subscriber pending", err) ==
+	    -1 ? -1 : 0;
 }
 
 int
@@ -134,10 +144,7 @@ store_pending_expire(struct store *st, int64_t before, char **err)
 {
 	static const char sql[] = "DELETE FROM subscribers"
 	    " WHERE status = 'pending' AND created < ?1";
-	sqlite3_stmt *s;
 
-	if ((s = stmt_get(st, sql, err)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, before);
-	return step_changes(st, s, "removing unconfirmed subscribers", err);
+	return exec_with(st, sql, before, "removing unconfirmed subscribers",
+	    err);
 }

@@ -128,14 +128,20 @@ make_pending(struct cmd_ctx *ctx, const char *email, const char *name)
 	struct subscriber_filter f = { NULL, 0, email };
 	struct pending p = { 0, "" };
 	char *err = NULL;
+	int rc;
 
 	if (store_subscriber_select(ctx->st, &f, copy_token, &p, &err) == -1 ||
 	    store_subscriber_set_pending(ctx->st, p.id, &err) == -1)
 		return gz_fail_err(EX_IOERR, err);
-	if (confirm_send(ctx->cfg, email, name, p.token, ctx->now, &err) == -1)
-		return gz_fail(EX_UNAVAILABLE, "subscriber %s not added: the "
+	if (confirm_send(ctx->cfg, email, name, p.token, ctx->now, &err) ==
+	    -1) {
+		rc = gz_fail(EX_UNAVAILABLE, "subscriber %s not added: the "
 		    "confirmation mail: %s", email, err ? err : "failed");
-	gz_info("sent a confirmation request to %s", email);
+		free(err);
+		return rc;
+	}
+	gz_info("added subscriber %s (pending): sent a confirmation request",
+	    email);
 	return EX_OK;
 }
 
@@ -188,7 +194,8 @@ add_active(struct cmd_ctx *ctx, const char *email, struct add_args *a)
 		    email);
 	if (rc == -1)
 		return gz_fail_err(EX_IOERR, err);
-	gz_info("added subscriber %s%s", email, a->confirm ? " (pending)" : "");
+	if (!a->confirm)
+		gz_info("added subscriber %s", email);
 	return EX_OK;
 }
 

@@ -175,6 +175,21 @@ is $? 65 "compose removes one left pending 8 days"
 ok $(grep -q 'did not confirm' "$T/err"; echo $?) "and says so"
 is "$(status_of cy@example.org)" active "a confirmed one stays"
 
+# double_opt_in = yes makes every add pending; without base_url there is
+# no link to send, and nothing is added.
+sed 's|^base_url = .*|&\ndouble_opt_in = yes|' "$T/gazette.conf" >"$T/optin.conf"
+"$GAZETTE" --config "$T/optin.conf" subscriber add eve@example.org \
+    --topic net 2>/dev/null
+is "$(status_of eve@example.org)" pending \
+    "with double_opt_in = yes a plain subscriber add is pending"
+grep -v '^base_url' "$T/gazette.conf" >"$T/nobase.conf"
+"$GAZETTE" --config "$T/nobase.conf" subscriber add fay@example.org \
+    --topic net --confirm 2>"$T/err"
+is $? 69 "--confirm without base_url fails (69)"
+gz subscriber show fay@example.org >/dev/null 2>&1
+is $? 65 "and adds nobody"
+ok $(grep -q 'base_url' "$T/err"; echo $?) "the error names base_url"
+
 # The shipped lighttpd snippet is a valid configuration.
 printf 'server.document-root = "%s"\nserver.port = %s\ninclude "%s"\n' \
     "$T/www" "$WEB_PORT" "$top_srcdir/contrib/lighttpd/gazette-cgi.conf" \

@@ -144,8 +144,7 @@ unsubscribe(struct cmd_ctx *ctx, const struct token_subscriber *sub)
 	char *err = NULL;
 
 	if (strcmp(sub->status, "unsubscribed") != 0 &&
-	    store_subscriber_update(ctx->st, sub->id, NULL, NULL,
-	    "unsubscribed", &err) == -1) {
+	    store_subscriber_unsubscribe(ctx->st, sub->id, &err) == -1) {
 		gz_warn("cgi: %s", err);
 		free(err);
 		return 503;

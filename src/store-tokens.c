@@ -148,3 +148,24 @@ store_pending_expire(struct store *st, int64_t before, char **err)
 	return exec_with(st, sql, before, "removing unconfirmed subscribers",
 	    err);
 }
+
+int
+store_subscriber_unsubscribe(struct store *st, int64_t id, char **err)
+{
+	static const char sub[] = "UPDATE subscribers SET status ="
+	    " 'unsubscribed' WHERE id = ?1";
+	static const char rest[] = "UPDATE digests SET state = 'dropped',"
+	    " next_attempt = NULL, last_error = coalesce(last_error || '; ', '')"
+	    " || 'not sent: unsubscribed'"
+	    " WHERE subscriber_id = ?1 AND state IN ('queued', 'deferred')";
+
+	if (store_begin(st, err) == -1)
+		return -1;
+	if (exec_with(st, sub, id, "unsubscribing", err) == -1 ||
+	    exec_with(st, rest, id, "dropping an unsubscribed subscriber's "
+	    "digests", err) == -1 || store_commit(st, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}

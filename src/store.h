@@ -308,6 +308,10 @@ int	 store_subscriber_confirm(struct store *st, int64_t id, int64_t now,
 /* Mark a subscriber pending (added, not yet confirmed).  0 or -1. */
 int	 store_subscriber_set_pending(struct store *st, int64_t id,
 	    char **err);
+/* Unsubscribe at once: the status, and their unsent digests dropped,
+ * in one transaction.  0 or -1. */
+int	 store_subscriber_unsubscribe(struct store *st, int64_t id,
+	    char **err);
 /* Delete pending subscribers created before before: how many, or -1. */
 int	 store_pending_expire(struct store *st, int64_t before, char **err);
 #endif

@@ -163,6 +163,24 @@ is "$(req POST "$unsub" -H 'Content-Type: application/x-www-form-urlencoded' \
     "the digest's List-Unsubscribe URL answers a one-click POST"
 is "$(status_of bob@example.org)" unsubscribed "and unsubscribes bob"
 
+# A digest still queued when its reader unsubscribes is not sent.
+gz subscribe cy@example.org net >/dev/null 2>&1
+rss_feed Net "g1|First|https://example.org/1" "g2|Second|https://example.org/2" \
+    >"$T/feeds/net.xml"
+touch -d "@$(($(date +%s) + 60))" "$T/feeds/net.xml"	# not a 304
+gz collect --all >/dev/null 2>&1
+gz compose --now >/dev/null 2>&1
+is "$(gz outbox list --state queued | grep -c cy@example.org)" 1 \
+    "cy has a digest queued"
+is "$(req POST "$BASE/unsubscribe?t=$(token_of cy@example.org)" \
+    -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data 'List-Unsubscribe=One-Click')" 200 "cy unsubscribes"
+n1=$(received_count)
+gz send >/dev/null 2>&1
+is "$(received_count)" "$n1" "the queued digest is not sent after all"
+is "$(gz outbox list --state dropped | grep -c cy@example.org)" 1 \
+    "it is dropped, and kept"
+
 # Expiry: an unconfirmed subscriber is gone after confirm_expiry_days.
 now=$(date +%s)
 GAZETTE_NOW=$now gz subscriber add dee@example.org --topic net --confirm \
@@ -173,7 +191,8 @@ GAZETTE_NOW=$((now + 8 * 86400)) gz compose --now 2>"$T/err"
 gz subscriber show dee@example.org >/dev/null 2>&1
 is $? 65 "compose removes one left pending 8 days"
 ok $(grep -q 'did not confirm' "$T/err"; echo $?) "and says so"
-is "$(status_of cy@example.org)" active "a confirmed one stays"
+is "$(status_of cy@example.org)" unsubscribed \
+    "a subscriber who confirmed is not removed"
 
 # double_opt_in = yes makes every add pending; without base_url there is
 # no link to send, and nothing is added.

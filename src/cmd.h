@@ -73,6 +73,9 @@ struct cmd_subscriber {
 /* Normalize and find addr; reports an invalid or unknown address (65). */
 int	 cmd_subscriber_find(struct cmd_ctx *ctx, const char *addr,
 	    struct cmd_subscriber *out);
+/* Remove pending subscribers older than [general] confirm_expiry_days
+ * (cmd-subscriber.c; compose and run start with it). */
+int	 cmd_expire_pending(struct cmd_ctx *ctx);
 /* Look up a feed by its URL; reports an unknown one (65). */
 int	 cmd_feed_find(struct cmd_ctx *ctx, const char *url, int64_t *id);
 

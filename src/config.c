@@ -29,6 +29,9 @@ static const struct key keys[] = {
 	{ "general", "database", K_PATH, S(database), 0, 0 },
 	{ "general", "title", K_STR, S(title), 0, 0 },
 	{ "general", "base_url", K_STR, S(base_url), 0, 0 },
+	{ "general", "double_opt_in", K_BOOL, S(double_opt_in), 0, 0 },
+	{ "general", "confirm_expiry_days", K_INT, S(confirm_expiry_days), 1,
+	    3650 },
 	{ "mail", "from", K_STR, S(from), 0, 0 },
 	{ "mail", "reply_to", K_STR, S(reply_to), 0, 0 },
 	{ "mail", "transport", K_STR, S(transport), 0, 0 },
@@ -75,6 +78,7 @@ config_defaults(void)
 	struct config *c = xcalloc(1, sizeof *c);
 
 	c->title = xstrdup("Digest");
+	c->confirm_expiry_days = 7;
 	c->transport = xstrdup("smtp");
 	c->maildir = xstrdup("outbox");
 	c->sendmail = xstrdup("/usr/sbin/sendmail -oi -t");

@@ -18,6 +18,8 @@ struct config {
 	char	*database;
 	char	*title;
 	char	*base_url;
+	int	 double_opt_in;	/* new subscribers confirm by mail first */
+	int	 confirm_expiry_days;	/* unconfirmed ones go after this */
 
 	/* [mail] */
 	char	*from;		/* "Name <addr>" */

@@ -12,6 +12,11 @@
 
 #include <stddef.h>
 
+/* --- crypto-hash.c: digests --- */
+
+/* SHA-256 of len bytes of data into out. */
+void	 crypto_sha256(const void *data, size_t len, unsigned char out[32]);
+
 /* --- crypto-cert.c: server certificates --- */
 
 /* --- crypto-key.c: key pairs --- */

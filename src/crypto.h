@@ -16,4 +16,19 @@
 
 /* --- crypto-key.c: key pairs --- */
 
+enum crypto_key_alg {
+	CRYPTO_KEY_RSA,
+	CRYPTO_KEY_ED25519
+};
+
+/*
+ * Generate a private key (bits is for RSA only; 1024 to 4096).  *pem gets
+ * it as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"); *pub gets the public
+ * half as DKIM's p= value (RFC 6376 3.6.1, RFC 8463 4): base64 of the
+ * SubjectPublicKeyInfo for RSA, of the raw 32 bytes for Ed25519.  Both are
+ * new strings.  0, or -1 with *err.
+ */
+int	 crypto_key_generate(enum crypto_key_alg alg, unsigned int bits,
+	    char **pem, char **pub, char **err);
+
 #endif

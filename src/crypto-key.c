@@ -5,6 +5,7 @@
  * prints or exits.  The private key lives in GnuTLS structures only as
  * long as this file needs it.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,4 +125,34 @@ crypto_key_generate(enum crypto_key_alg alg, unsigned int bits, char **pem,
 		*pem = NULL;
 	}
 	return rc;
+}
+
+int
+crypto_key_check(const char *pem, size_t len, enum crypto_key_alg *alg,
+    unsigned int *bits, char **err)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_datum_t in = { (unsigned char *)(uintptr_t)pem,
+	    (unsigned int)len };
+	int rc, pk;
+
+	if ((rc = gnutls_x509_privkey_init(&key)) < 0)
+		return fail(rc, "cannot read a key", err);
+	if ((rc = gnutls_x509_privkey_import2(key, &in, GNUTLS_X509_FMT_PEM,
+	    NULL, GNUTLS_PKCS_PLAIN)) < 0) {
+		gnutls_x509_privkey_deinit(key);
+		return fail(rc, "not an unencrypted PEM private key", err);
+	}
+	pk = gnutls_x509_privkey_get_pk_algorithm2(key, bits);
+	gnutls_x509_privkey_deinit(key);
+	if (pk == GNUTLS_PK_RSA)
+		*alg = CRYPTO_KEY_RSA;
+	else if (pk == GNUTLS_PK_EDDSA_ED25519)
+		*alg = CRYPTO_KEY_ED25519;
+	else {
+		*err = xasprintf("a %s key; DKIM signs with RSA or Ed25519",
+		    pk < 0 ? "unknown" : gnutls_pk_get_name(pk));
+		return -1;
+	}
+	return 0;
 }

@@ -31,4 +31,12 @@ enum crypto_key_alg {
 int	 crypto_key_generate(enum crypto_key_alg alg, unsigned int bits,
 	    char **pem, char **pub, char **err);
 
+/*
+ * Parse a PEM private key (PKCS#8, or PKCS#1 for RSA; not encrypted) and
+ * say which kind it is.  0 with *alg and *bits, or -1 with *err saying why
+ * it is no usable signing key (not PEM, encrypted, another algorithm).
+ */
+int	 crypto_key_check(const char *pem, size_t len,
+	    enum crypto_key_alg *alg, unsigned int *bits, char **err);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "crypto.h"
 #include "dkim.h"
 #include "fileio.h"
 #include "xmalloc.h"
@@ -148,6 +149,40 @@ pick_alg(struct dkim_signer *s, const struct config *cfg, char **err)
 	return -1;
 }
 
+/*
+ * The key must be what [dkim] algorithm signs with.  Checked with GnuTLS
+ * first: libopendkim 2.11 leaks the key it fails to load and names no
+ * reason.
+ */
+static int
+check_key(const struct dkim_signer *s, const char *path, char **err)
+{
+	enum crypto_key_alg kind;
+	unsigned int bits = 0;
+	char *why = NULL;
+	int want_rsa = s->alg == DKIM_SIGN_RSASHA256;
+
+	if (crypto_key_check(s->key, strlen(s->key), &kind, &bits,
+	    &why) == -1) {
+		*err = xasprintf("%s: %s", path, why);
+		free(why);
+		return -1;
+	}
+	if (want_rsa != (kind == CRYPTO_KEY_RSA)) {
+		*err = xasprintf("%s: an %s key, but [dkim] algorithm is %s",
+		    path, kind == CRYPTO_KEY_RSA ? "RSA" : "Ed25519",
+		    want_rsa ? "rsa-sha256" : "ed25519-sha256");
+		return -1;
+	}
+	if (want_rsa && bits < 1024) {
+		*err = xasprintf("%s: a %u-bit RSA key; receivers ignore "
+		    "signatures by keys under 1024 bits (RFC 8301)", path,
+		    bits);
+		return -1;
+	}
+	return 0;
+}
+
 /* Sign a tiny message: libopendkim only parses the key when it signs, and
  * a bad key must stop the run before anything is sent. */
 static int
@@ -192,6 +227,7 @@ dkim_signer_open(const struct config *cfg, enum dkim_fault *fault, char **err)
 		goto fail;
 	}
 	if (set_lib_options(s, err) == -1 || pick_alg(s, cfg, err) == -1 ||
+	    check_key(s, cfg->dkim_key_file, err) == -1 ||
 	    prove_key(s, cfg->dkim_key_file, err) == -1)
 		goto fail;
 	set_fault(fault, DKIM_FAULT_NONE);

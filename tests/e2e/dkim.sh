@@ -102,7 +102,7 @@ cp "$T/plain.conf" "$T/gazette.conf"
 printf '\n[dkim]\nkey_file = garbage.pem\n' >>"$T/gazette.conf"
 gz send >/dev/null 2>"$T/garbage.err"
 is "$?" 78 "send_with_a_key_that_does_not_parse_exits_78"
-grep -q "garbage.pem: the key cannot sign" "$T/garbage.err"
+grep -q "garbage.pem: not an unencrypted PEM private key" "$T/garbage.err"
 ok $? "send_names_the_bad_key_file"
 
 cp "$T/plain.conf" "$T/gazette.conf"
@@ -181,6 +181,10 @@ is "$(dkim_tag "$one" d)" news.example.org \
     "domain_defaults_to_the_from_domain"
 
 # --- ed25519-sha256
+# libopendkim 2.11 leaks each Ed25519 key it loads; under ASan, that is
+# reported against the library, not gazette.
+LSAN_OPTIONS=suppressions=$top_srcdir/tests/lsan-opendkim.supp:fast_unwind_on_malloc=0
+export LSAN_OPTIONS
 gz dkim keygen -a ed25519 -s ed -o "$T/ed.pem" >/dev/null 2>&1
 ok $? "keygen_makes_an_ed25519_key"
 grep -q 'k=ed25519; p=' "$T/ed.pem.txt"
@@ -201,5 +205,8 @@ check "every_ed25519_message_verifies" \
 printf '\n[dkim]\nalgorithm = rsa-sha256\n' >>"$T/gazette.conf"
 gz send >/dev/null 2>"$T/mismatch.err"
 is "$?" 78 "an_ed25519_key_with_algorithm_rsa_is_refused"
+grep -q "ed.pem: an Ed25519 key, but \[dkim\] algorithm is rsa-sha256" \
+    "$T/mismatch.err"
+ok $? "the_key_and_algorithm_mismatch_is_explained"
 
 done_testing

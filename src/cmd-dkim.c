@@ -178,22 +178,6 @@ keygen_option(struct keygen *k, int c, const char *arg)
 	return EX_USAGE;
 }
 
-/* [mail] from's domain, when --domain and [dkim] domain are not given. */
-static char *
-default_domain(const struct config *cfg)
-{
-	char *name = NULL, *addr = NULL, *at, *d = NULL;
-
-	if (cfg->dkim_domain)
-		return xstrdup(cfg->dkim_domain);
-	if (cfg->from && config_split_from(cfg->from, &name, &addr) == 0 &&
-	    (at = strrchr(addr, '@')) != NULL && at[1] != '\0')
-		d = xstrdup(at + 1);
-	free(name);
-	free(addr);
-	return d;
-}
-
 static int
 cmd_dkim_keygen(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -219,7 +203,9 @@ cmd_dkim_keygen(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_usage(&cmd_dkim_keygen_entry, "give the key file "
 		    "with -o KEYFILE");
 	if (rc == EX_OK && k.domain == NULL &&
-	    (k.domain = default_domain(ctx->cfg)) == NULL)
+	    (k.domain = ctx->cfg->dkim_domain ?
+	    xstrdup(ctx->cfg->dkim_domain) : dkim_from_domain(ctx->cfg)) ==
+	    NULL)
 		rc = cmd_usage(&cmd_dkim_keygen_entry, "give --domain, or set "
 		    "[mail] from in the configuration");
 	if (rc == EX_OK && (k.selector == NULL || *k.selector == '\0'))

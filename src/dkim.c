@@ -6,7 +6,6 @@
  * second copy cannot be added in transit.  This file never prints, exits
  * or touches the network (signing needs no DNS).
  */
-#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +30,6 @@ struct dkim_signer {
 	char	*domain;
 	char	*selector;
 	dkim_alg_t alg;
-	unsigned long serial;	/* for libopendkim's per-message job id */
 };
 
 /* Signed when present (RFC 6376 5.4; RFC 8058 4 wants the List-* ones). */
@@ -56,9 +54,8 @@ set_fault(enum dkim_fault *fault, enum dkim_fault f)
 		*fault = f;
 }
 
-/* The domain of [mail] from's address, or NULL. */
-static char *
-from_domain(const struct config *cfg)
+char *
+dkim_from_domain(const struct config *cfg)
 {
 	char *name = NULL, *addr = NULL, *at, *d = NULL;
 
@@ -86,7 +83,7 @@ aligned(const char *d, const char *from)
 static int
 check_names(struct dkim_signer *s, const struct config *cfg, char **err)
 {
-	char *from = from_domain(cfg);
+	char *from = dkim_from_domain(cfg);
 	int rc = -1;
 
 	if (from == NULL)
@@ -284,16 +281,16 @@ sign_fail(DKIM *d, DKIM_STAT st, const char *what, char **err)
 }
 
 char *
-dkim_signer_header(struct dkim_signer *s, const char *msg, size_t len,
-    char **err)
+dkim_signer_header(const struct dkim_signer *s, const char *msg,
+    size_t len, char **err)
 {
-	unsigned char id[32], *value = NULL;
+	static const unsigned char id[] = "gazette";	/* for its logs */
+	unsigned char *value = NULL;
 	size_t vlen = 0;
 	DKIM_STAT st;
 	DKIM *d;
 	char *hdr;
 
-	snprintf((char *)id, sizeof id, "gazette-%lu", ++s->serial);
 	d = dkim_sign(s->lib, id, NULL, (dkim_sigkey_t)s->key,
 	    (unsigned char *)s->selector, (unsigned char *)s->domain,
 	    DKIM_CANON_RELAXED, DKIM_CANON_RELAXED, s->alg, -1, &st);
@@ -313,7 +310,7 @@ dkim_signer_header(struct dkim_signer *s, const char *msg, size_t len,
 }
 
 int
-dkim_signer_sign(struct dkim_signer *s, struct buf *msg, char **err)
+dkim_signer_sign(const struct dkim_signer *s, struct buf *msg, char **err)
 {
 	struct buf out;
 	char *hdr;

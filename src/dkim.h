@@ -4,7 +4,8 @@
  *
  * A signer is opened once per run (the key read and checked once, one
  * DKIM_LIB) and signs each message just before it goes to the transport.
- * Nothing here prints or exits.
+ * Signing changes nothing in the signer: each message gets its own
+ * libopendkim handle.  Nothing here prints or exits.
  */
 #ifndef GZ_DKIM_H
 #define GZ_DKIM_H
@@ -24,6 +25,8 @@ enum dkim_fault {
 
 /* 1 when the configuration asks for signing ([dkim] key_file is set). */
 int	 dkim_enabled(const struct config *cfg);
+/* The domain of [mail] from's address (new string), or NULL. */
+char	*dkim_from_domain(const struct config *cfg);
 
 /*
  * Read the key, check it against [dkim] and [mail] from, and prove it by
@@ -39,11 +42,12 @@ void	 dkim_signer_close(struct dkim_signer *s);
  * text, headers and body): "DKIM-Signature: ...\r\n", folded with CRLF,
  * ready to go in front of the message.  NULL with *err.
  */
-char	*dkim_signer_header(struct dkim_signer *s, const char *msg, size_t len,
-	    char **err);
+char	*dkim_signer_header(const struct dkim_signer *s, const char *msg,
+	    size_t len, char **err);
 
 /* Sign msg and put the header in front of it.  0, or -1 with *err and msg
  * unchanged. */
-int	 dkim_signer_sign(struct dkim_signer *s, struct buf *msg, char **err);
+int	 dkim_signer_sign(const struct dkim_signer *s, struct buf *msg,
+	    char **err);
 
 #endif

@@ -355,8 +355,8 @@ test_ed25519(void)
 	dkim_signer_close(s);
 	config_free(c);
 	expect_refusal(config_for(path, NULL, "rsa-sha256"), DKIM_FAULT_CONFIG,
-	    "an Ed25519 key, but [dkim] algorithm is rsa-sha256", "an ed25519 key with algorithm rsa-sha256 is "
-	    "refused");
+	    "an Ed25519 key, but [dkim] algorithm is rsa-sha256",
+	    "an ed25519 key with algorithm rsa-sha256 is refused");
 	unlink(path);
 	free(path);
 	free(record);

@@ -30,6 +30,7 @@ extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
 extern const struct cmd_entry cmd_template_check_entry;
 extern const struct cmd_entry cmd_bounces_parse_entry;
 extern const struct cmd_entry cmd_cgi_entry;
+extern const struct cmd_entry cmd_dkim_keygen_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -63,6 +64,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_parse_entry,
 	&cmd_bounces_parse_entry,
 	&cmd_cgi_entry,
+	&cmd_dkim_keygen_entry,
 	NULL
 };
 

@@ -98,6 +98,9 @@ int	 cmd_end(struct cmd_ctx *ctx, int rc);
 int	 cmd_collect_run(struct cmd_ctx *ctx);
 int	 cmd_compose_run(struct cmd_ctx *ctx);
 int	 cmd_send_run(struct cmd_ctx *ctx);
+/* Refuse to start when [dkim] is set but its key cannot sign: EX_OK, or
+ * reported (66 unreadable key file, 78 bad key or names). */
+int	 cmd_dkim_check(struct cmd_ctx *ctx);
 
 /*
  * The one-run-at-a-time lock on DATABASE.lock (cmd-run.c), taken without

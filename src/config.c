@@ -54,6 +54,10 @@ static const struct key keys[] = {
 	{ "digest", "max_items_per_topic", K_INT, S(max_items_per_topic), 1, 10000 },
 	{ "digest", "excerpt_words", K_INT, S(excerpt_words), 1, 10000 },
 	{ "digest", "template_dir", K_PATH, S(template_dir), 0, 0 },
+	{ "dkim", "domain", K_STR, S(dkim_domain), 0, 0 },
+	{ "dkim", "selector", K_STR, S(dkim_selector), 0, 0 },
+	{ "dkim", "key_file", K_PATH, S(dkim_key_file), 0, 0 },
+	{ "dkim", "algorithm", K_STR, S(dkim_algorithm), 0, 0 },
 };
 #undef S
 
@@ -64,6 +68,7 @@ static const struct {
 	{ "mail", "transport", { "smtp", "sendmail", "maildir", NULL } },
 	{ "smtp", "tls", { "starttls", "tls", "none", NULL } },
 	{ "digest", "frequency", { "weekly", "daily", NULL, NULL } },
+	{ "dkim", "algorithm", { "rsa-sha256", "ed25519-sha256", NULL, NULL } },
 };
 
 struct parse_state {
@@ -94,6 +99,8 @@ config_defaults(void)
 	c->frequency = xstrdup("weekly");
 	c->max_items_per_topic = 10;
 	c->excerpt_words = 55;
+	c->dkim_selector = xstrdup("gazette");
+	c->dkim_algorithm = xstrdup("rsa-sha256");
 	return c;
 }
 

@@ -16,7 +16,8 @@ static int	cmd_subscriber_add(struct cmd_ctx *, int, char **);
 static int	cmd_subscriber_set(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_subscriber_add_entry = {
-	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG...",
+	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG... "
+	"[--frequency weekly|daily]",
 	"Add an active subscriber to one or more topics.",
 	"  -n, --name TEXT        the subscriber's name (used in To:)\n"
 	"  -t, --topic SLUG       a topic to subscribe to (repeatable, at "

@@ -427,11 +427,22 @@ on_error(void *ctx, xmlErrorPtr e)
 	free(msg);
 }
 
+/* libxml2 reports encoding errors through its global handler, which
+ * would print; feed.c silences it the same way. */
+static void
+silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static xmlDocPtr
 parse_xml(struct reader *r, const char *data, size_t len)
 {
 	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 	    XML_PARSE_BIG_LINES;
+	xmlGenericErrorFunc old = xmlGenericError;
+	void *oldctx = xmlGenericErrorContext;
 	xmlParserCtxtPtr c = xmlNewParserCtxt();
 	xmlDocPtr doc;
 
@@ -442,7 +453,9 @@ parse_xml(struct reader *r, const char *data, size_t len)
 	c->_private = r;
 	c->sax->internalSubset = refuse_doctype;
 	c->sax->serror = on_error;
+	xmlSetGenericErrorFunc(NULL, silent);
 	doc = xmlCtxtReadMemory(c, data, (int)len, NULL, NULL, opts);
+	xmlSetGenericErrorFunc(oldctx, old);
 	if (doc != NULL && (r->doctype || r->err != NULL || !c->wellFormed)) {
 		xmlFreeDoc(doc);
 		doc = NULL;

@@ -36,7 +36,8 @@ const struct cmd_entry cmd_feed_export_entry = {
 	"feed", "export", "[--output FILE]",
 	"Write every feed as OPML 2.0, one folder per topic.",
 	"  -o, --output FILE  write to FILE (replaced whole) instead of "
-	"standard output\n",
+	"standard output\n"
+	"                     (- is standard output too)\n",
 	GZ_NEEDS_DB, cmd_feed_export
 };
 
@@ -75,73 +76,19 @@ import_topics(struct import *im)
 }
 
 static int
-keep_topics(const struct feed_row *f, void *arg)
-{
-	*(char **)arg = xstrdup(f->topics ? f->topics : "");
-	return 0;
-}
-
-/* Append id to ids (n of them) unless it is there already. */
-static int64_t *
-add_id(int64_t *ids, size_t *n, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (ids[i] == id)
-			return ids;
-	ids = xreallocarray(ids, *n + 1, sizeof *ids);
-	ids[(*n)++] = id;
-	return ids;
-}
-
-/*
- * A feed already there keeps its topics and gains the file's.  *changed
- * says whether it gained any.
- */
-static int
-merge_topics(struct import *im, int64_t id, const struct opml_feed *f,
-    int *changed)
-{
-	int64_t *ids = NULL, tid;
-	char *old = NULL, *slug, *save = NULL;
-	size_t n = 0, nold, i;
-	int rc = -1;
-
-	*changed = 0;
-	if (store_feed_get(im->ctx->st, id, keep_topics, &old, &im->err) == -1)
-		goto out;
-	for (slug = strtok_r(old ? old : NULL, ",", &save); slug != NULL;
-	    slug = strtok_r(NULL, ",", &save)) {
-		if (store_topic_id(im->ctx->st, slug, &tid, &im->err) != 0)
-			goto out;
-		ids = add_id(ids, &n, tid);
-	}
-	nold = n;
-	for (i = 0; i < f->ntopics; i++)
-		ids = add_id(ids, &n, im->topic_ids[f->topics[i]]);
-	*changed = n > nold;
-	rc = *changed ? store_feed_set_topics(im->ctx->st, id, ids, n,
-	    &im->err) : 0;
-out:
-	free(ids);
-	free(old);
-	return rc;
-}
-
-static int
 import_feed(struct import *im, const struct opml_feed *f)
 {
 	struct store *st = im->ctx->st;
 	int64_t id, *ids = xcalloc(f->ntopics + 1, sizeof *ids);
 	size_t i;
-	int rc, changed;
+	int rc, added;
 
 	for (i = 0; i < f->ntopics; i++)
 		ids[i] = im->topic_ids[f->topics[i]];
 	rc = store_feed_id(st, f->url, &id, &im->err);
 	if (rc == 0) {
-		if ((rc = merge_topics(im, id, f, &changed)) == 0 && changed) {
+		if ((rc = store_feed_add_topics(st, id, ids, f->ntopics, &added,
+		    &im->err)) == 0 && added > 0) {
 			gz_debug("more topics for feed %s", f->url);
 			im->feeds_updated++;
 		}

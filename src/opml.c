@@ -74,18 +74,57 @@ opml_topic(struct opml *o, const char *slug, const char *name)
 	return i;
 }
 
+static size_t
+url_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot for url in the open-addressed table: its feed or an empty one. */
+static size_t *
+url_slot(const struct opml *o, const char *url)
+{
+	size_t i = url_hash(url) & (o->by_url_cap - 1);
+
+	while (o->by_url[i] != 0 &&
+	    strcmp(o->feeds[o->by_url[i] - 1].url, url) != 0)
+		i = (i + 1) & (o->by_url_cap - 1);
+	return &o->by_url[i];
+}
+
+/* Keep the table at most half full, so that lookups stay short. */
+static void
+url_grow(struct opml *o)
+{
+	size_t i;
+
+	if (2 * (o->nfeeds + 1) <= o->by_url_cap)
+		return;
+	free(o->by_url);
+	o->by_url_cap = o->by_url_cap ? 2 * o->by_url_cap : 64;
+	o->by_url = xcalloc(o->by_url_cap, sizeof *o->by_url);
+	for (i = 0; i < o->nfeeds; i++)
+		*url_slot(o, o->feeds[i].url) = i + 1;
+}
+
 struct opml_feed *
 opml_feed(struct opml *o, const char *url, const char *title,
     const char *html_url)
 {
 	struct opml_feed *f;
-	size_t i;
+	size_t *slot;
 
-	for (i = 0; i < o->nfeeds; i++)
-		if (strcmp(o->feeds[i].url, url) == 0)
-			return &o->feeds[i];
+	url_grow(o);
+	slot = url_slot(o, url);
+	if (*slot != 0)
+		return &o->feeds[*slot - 1];
 	o->feeds = xreallocarray(o->feeds, o->nfeeds + 1, sizeof *o->feeds);
 	f = &o->feeds[o->nfeeds++];
+	*slot = o->nfeeds;
 	memset(f, 0, sizeof *f);
 	f->url = xstrdup(url);
 	f->title = title ? xstrdup(title) : NULL;
@@ -125,6 +164,7 @@ opml_free(struct opml *o)
 	}
 	free(o->topics);
 	free(o->feeds);
+	free(o->by_url);
 	free(o->title);
 	free(o);
 }

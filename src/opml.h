@@ -31,6 +31,8 @@ struct opml {
 	size_t	 ntopics;
 	struct opml_feed *feeds;	/* one per URL */
 	size_t	 nfeeds;
+	size_t	*by_url;	/* private: feed index + 1 by URL hash */
+	size_t	 by_url_cap;
 };
 
 /*

@@ -105,6 +105,9 @@ int	 store_feed_set_title(struct store *st, int64_t id, const char *title,
 /* The site link (an OPML htmlUrl) until a fetch brings the feed's own. */
 int	 store_feed_set_site_link(struct store *st, int64_t id,
 	    const char *link, char **err);
+/* Add topics to a feed's, keeping the others; *added counts new links. */
+int	 store_feed_add_topics(struct store *st, int64_t id,
+	    const int64_t *topic_ids, size_t ntopics, int *added, char **err);
 /* Replace the feed's topics. */
 int	 store_feed_set_topics(struct store *st, int64_t id,
 	    const int64_t *topic_ids, size_t ntopics, char **err);

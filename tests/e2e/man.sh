@@ -6,14 +6,17 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 MAN=$top_srcdir/doc/gazette.1
-command -v groff >/dev/null 2>&1 || skip_all "groff is not installed"
 cd "$T" || exit 1
 export GAZETTE_DB="$T/man.db"
 unset GAZETTE_CONF
 
-groff -man -ww -z "$MAN" >groff.out 2>&1
-ok $? "groff renders the man page"
-is "$(cat groff.out)" "" "groff -ww has no warning for the man page"
+if command -v groff >/dev/null 2>&1; then
+	groff -man -ww -z "$MAN" >groff.out 2>&1
+	ok $? "groff renders the man page"
+	is "$(cat groff.out)" "" "groff -ww has no warning for the man page"
+else
+	diag "groff is not installed: rendering not checked"
+fi
 if command -v mandoc >/dev/null 2>&1; then
 	mandoc -T lint -W warning "$MAN" >mandoc.out 2>&1
 	is "$(cat mandoc.out)" "" "mandoc -T lint has no warning"

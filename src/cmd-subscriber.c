@@ -24,7 +24,8 @@ struct pending {
 };
 
 const struct cmd_entry cmd_subscriber_add_entry = {
-	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG... [--confirm]",
+	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG... "
+	"[--frequency weekly|daily] [--confirm]",
 	"Add an active subscriber to one or more topics.",
 	"  -n, --name TEXT        the subscriber's name (used in To:)\n"
 	"  -t, --topic SLUG       a topic to subscribe to (repeatable, at "

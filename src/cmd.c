@@ -16,6 +16,7 @@ extern const struct cmd_entry cmd_feed_add_entry, cmd_feed_list_entry;
 extern const struct cmd_entry cmd_feed_show_entry, cmd_feed_set_entry;
 extern const struct cmd_entry cmd_feed_pause_entry, cmd_feed_resume_entry;
 extern const struct cmd_entry cmd_feed_remove_entry;
+extern const struct cmd_entry cmd_feed_import_entry, cmd_feed_export_entry;
 extern const struct cmd_entry cmd_subscriber_add_entry;
 extern const struct cmd_entry cmd_subscriber_list_entry;
 extern const struct cmd_entry cmd_subscriber_show_entry;
@@ -44,6 +45,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_feed_pause_entry,
 	&cmd_feed_resume_entry,
 	&cmd_feed_remove_entry,
+	&cmd_feed_import_entry,
+	&cmd_feed_export_entry,
 	&cmd_subscriber_add_entry,
 	&cmd_subscriber_list_entry,
 	&cmd_subscriber_show_entry,

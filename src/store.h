@@ -102,6 +102,12 @@ int	 store_feed_set_state(struct store *st, int64_t id, const char *state,
 /* A title collect keeps; NULL hands the title back to the feed. */
 int	 store_feed_set_title(struct store *st, int64_t id, const char *title,
 	    char **err);
+/* The site link (an OPML htmlUrl) until a fetch brings the feed's own. */
+int	 store_feed_set_site_link(struct store *st, int64_t id,
+	    const char *link, char **err);
+/* Add topics to a feed's, keeping the others; *added counts new links. */
+int	 store_feed_add_topics(struct store *st, int64_t id,
+	    const int64_t *topic_ids, size_t ntopics, int *added, char **err);
 /* Replace the feed's topics. */
 int	 store_feed_set_topics(struct store *st, int64_t id,
 	    const int64_t *topic_ids, size_t ntopics, char **err);

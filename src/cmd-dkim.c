@@ -27,8 +27,8 @@ static int	cmd_dkim_keygen(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_dkim_keygen_entry = {
 	"dkim", "keygen",
-	"[--selector S] [--domain D] [--bits N] [--algorithm rsa|ed25519] "
-	"-o KEYFILE",
+	"-o KEYFILE [--selector S] [--domain D] [--bits N] "
+	"[--algorithm rsa|ed25519]",
 	"Make a DKIM signing key in KEYFILE (mode 0600) and print the DNS TXT "
 	"record to publish.",
 	"  -o, --output FILE     the private key to write (never replaced);\n"

@@ -51,6 +51,8 @@ static const struct key keys[] = {
 	{ "digest", "max_items_per_topic", K_INT, S(max_items_per_topic), 1, 10000 },
 	{ "digest", "excerpt_words", K_INT, S(excerpt_words), 1, 10000 },
 	{ "digest", "template_dir", K_PATH, S(template_dir), 0, 0 },
+	{ "archive", "dir", K_PATH, S(archive_dir), 0, 0 },
+	{ "archive", "page_size", K_INT, S(archive_page_size), 1, 10000 },
 };
 #undef S
 
@@ -90,6 +92,7 @@ config_defaults(void)
 	c->frequency = xstrdup("weekly");
 	c->max_items_per_topic = 10;
 	c->excerpt_words = 55;
+	c->archive_page_size = 20;
 	return c;
 }
 

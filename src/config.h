@@ -48,6 +48,10 @@ struct config {
 	int	 max_items_per_topic;
 	int	 excerpt_words;
 	char	*template_dir;
+
+	/* [archive] */
+	char	*archive_dir;	/* default for gazette archive -o */
+	int	 archive_page_size;
 };
 
 /* A config holding the defaults. */

@@ -290,4 +290,27 @@ int	 store_outbox_drop(struct store *st, int64_t id, char **err);
 int	 store_subscriber_bounce(struct store *st, int64_t subscriber_id,
 	    int max_bounces, int *now_bounced, char **err);
 
+/* ---------------------------------------------- web archive (store-archive.c) */
+/* An entry as the archive shows it; nothing about any subscriber. */
+struct archive_row {
+	int64_t	 topic_id;
+	const char *topic_slug;
+	const char *topic_name;
+	int64_t	 item_id;
+	const char *title;
+	const char *link;
+	const char *source;		/* the feed's title, else its URL */
+	const char *html;		/* summary, else content: first cap bytes */
+	int64_t	 date;
+	int64_t	 digest_created;	/* store_archive_sent: when made */
+};
+typedef int (*store_archive_fn)(const struct archive_row *r, void *ctx);
+
+/* Every entry of topic_id's feeds, newest first. */
+int	 store_archive_entries(struct store *st, int64_t topic_id, size_t cap,
+	    store_archive_fn fn, void *ctx, char **err);
+/* The entries of every sent digest, oldest digest first, by topic slug. */
+int	 store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
+	    void *ctx, char **err);
+
 #endif

@@ -204,4 +204,25 @@ PYEOF
 ok $? "every_page_is_balanced_html5_without_scripts"
 sed 's/^/#   /' "$T/html.check"
 
+# Bash completion offers the command, and folders (not files) for -o.
+if command -v bash >/dev/null 2>&1; then
+	mkdir -p "$T/bin" && ln -sf "$GAZETTE" "$T/bin/gazette"
+	complete_line() {
+		(cd "$T" && PATH=$T/bin:$PATH GAZETTE_DB=$T/gazette.db bash -c '. "$1"
+COMP_LINE=$2
+COMP_POINT=${#COMP_LINE}
+read -ra COMP_WORDS <<<"$COMP_LINE"
+case $COMP_LINE in *" ") COMP_WORDS+=("") ;; esac
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+_gazette
+[ ${#COMPREPLY[@]} -eq 0 ] || printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
+		    sh "$top_srcdir/contrib/bash-completion/gazette" "$1")
+	}
+	is "$(complete_line 'gazette arch')" "archive " "completion_offers_archive"
+	is "$(complete_line 'gazette archive -o a')" "" \
+	    "completion_offers_no_file_for_the_folder"
+	is "$(complete_line 'gazette archive --output ww')" "www www2 " \
+	    "completion_offers_folders_for_output"
+fi
+
 done_testing

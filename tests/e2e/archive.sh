@@ -169,6 +169,17 @@ ok $? "files_gazette_did_not_write_stay"
 ! grep -q 'class="pager"' "$W/net/index.html"
 ok $? "a_single_page_has_no_pager"
 
+# Many pages: the first, the last, and two each side of the current.
+sed 's/^page_size = 50/page_size = 2/' "$T/gazette.conf" >"$T/c2" &&
+    mv "$T/c2" "$T/gazette.conf"
+gz archive -o "$W" >/dev/null 2>&1
+is "$(pager "$W/net/page/12.html")" "1 10 11 12 13 14 23 current=12" \
+    "a_long_pager_shows_both_ends_and_the_neighbours"
+is "$(pager "$W/net/index.html")" "1 2 3 23 current=1" \
+    "the_first_page_pager_shows_the_last"
+is "$(grep -c 'class="gap"' "$W/net/page/12.html")" 2 \
+    "gaps_are_marked_with_an_ellipsis"
+
 # [archive] dir is the default folder; an unwritable folder exits 73.
 printf 'dir = www2\n' >>"$T/gazette.conf"
 gz archive >/dev/null 2>&1 && [ -f "$T/www2/index.html" ]

@@ -137,6 +137,15 @@ newest_first(const void *a, const void *b)
 	return x->item_id < y->item_id ? 1 : x->item_id > y->item_id ? -1 : 0;
 }
 
+/* qsort, which may not be handed the NULL of an empty array. */
+static void
+sort(void *base, size_t n, size_t size, int (*cmp)(const void *,
+    const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int
 newest_issue_first(const void *a, const void *b)
 {
@@ -151,12 +160,12 @@ sort_issues(struct archive_data *a)
 	struct digest *d;
 	size_t i, j;
 
-	qsort(a->issues, a->nissues, sizeof *a->issues, newest_issue_first);
+	sort(a->issues, a->nissues, sizeof *a->issues, newest_issue_first);
 	for (i = 0; i < a->nissues; i++) {
 		d = a->issues[i].d;
-		qsort(d->topics, d->ntopics, sizeof *d->topics, by_slug);
+		sort(d->topics, d->ntopics, sizeof *d->topics, by_slug);
 		for (j = 0; j < d->ntopics; j++)
-			qsort(d->topics[j].entries, d->topics[j].nentries,
+			sort(d->topics[j].entries, d->topics[j].nentries,
 			    sizeof *d->topics[j].entries, newest_first);
 	}
 }
@@ -170,7 +179,7 @@ archive_load(struct store *st, struct archive_data *a, char **err)
 	a->topics = digest_new();
 	if (store_topic_each(st, add_topic, a->topics, err) == -1)
 		return -1;
-	qsort(a->topics->topics, a->topics->ntopics,
+	sort(a->topics->topics, a->topics->ntopics,
 	    sizeof *a->topics->topics, by_slug);
 	for (i = 0; i < a->topics->ntopics; i++)
 		if (store_archive_entries(st, a->topics->topics[i].topic_id,

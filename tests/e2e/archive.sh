@@ -180,6 +180,12 @@ is "$(pager "$W/net/index.html")" "1 2 3 23 current=1" \
 is "$(grep -c 'class="gap"' "$W/net/page/12.html")" 2 \
     "gaps_are_marked_with_an_ellipsis"
 
+# An empty database: an index that says so, and nothing else.
+gz --db "$T/empty.db" archive -o "$T/empty" >/dev/null 2>&1 &&
+    grep -q 'No topics yet' "$T/empty/index.html" &&
+    is_files=$(find "$T/empty" -type f | wc -l) && [ "$is_files" -eq 2 ]
+ok $? "an_empty_database_gives_an_index_and_the_manifest"
+
 # [archive] dir is the default folder; an unwritable folder exits 73.
 printf 'dir = www2\n' >>"$T/gazette.conf"
 gz archive >/dev/null 2>&1 && [ -f "$T/www2/index.html" ]

@@ -20,7 +20,7 @@
 #define DAY		86400
 
 static void
-entry_from_row(struct digest_topic *t, const struct archive_row *r)
+entry_from_row(struct digest_topic *t, const struct unseen_row *r)
 {
 	struct digest_entry *e = digest_add_entry(t);
 
@@ -28,14 +28,14 @@ entry_from_row(struct digest_topic *t, const struct archive_row *r)
 	xstrset(&e->title, r->title);
 	xstrset(&e->link, r->link && *r->link ? r->link : NULL);
 	xstrset(&e->source, r->source);
-	xstrset(&e->summary_html, r->html);
+	xstrset(&e->summary_html, r->summary_html);
 	e->date = r->date;
 }
 
 static int
 add_entry(const struct archive_row *r, void *ctx)
 {
-	entry_from_row(ctx, r);
+	entry_from_row(ctx, &r->e);
 	return 0;
 }
 
@@ -104,19 +104,20 @@ static int
 add_sent(const struct archive_row *r, void *ctx)
 {
 	struct archive_issue *is = issue_for(ctx, r->digest_created);
+	const struct unseen_row *e = &r->e;
 	struct digest_topic *t = NULL;
 	size_t i;
 
 	for (i = 0; i < is->d->ntopics; i++)
-		if (is->d->topics[i].topic_id == r->topic_id)
+		if (is->d->topics[i].topic_id == e->topic_id)
 			t = &is->d->topics[i];
 	if (t == NULL)
-		t = digest_add_topic(is->d, r->topic_id, r->topic_slug,
-		    r->topic_name);
+		t = digest_add_topic(is->d, e->topic_id, e->topic_slug,
+		    e->topic_name);
 	for (i = 0; i < t->nentries; i++)
-		if (t->entries[i].item_id == r->item_id)
+		if (t->entries[i].item_id == e->item_id)
 			return 0;	/* in an earlier digest of the week */
-	entry_from_row(t, r);
+	entry_from_row(t, e);
 	return 0;
 }
 

@@ -7,7 +7,7 @@
  */
 #include "store-int.h"
 
-/* Rows in archive_row's column order, to fn until it returns non-zero. */
+/* Entry rows, then the digest's time, to fn until it returns non-zero. */
 static int
 archive_rows(struct store *st, sqlite3_stmt *s, store_archive_fn fn,
     void *ctx, char **err)
@@ -16,16 +16,8 @@ archive_rows(struct store *st, sqlite3_stmt *s, store_archive_fn fn,
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r.topic_id = sqlite3_column_int64(s, 0);
-		r.topic_slug = col_text(s, 1);
-		r.topic_name = col_text(s, 2);
-		r.item_id = sqlite3_column_int64(s, 3);
-		r.title = col_text(s, 4);
-		r.link = col_text(s, 5);
-		r.source = col_text(s, 6);
-		r.html = col_text(s, 7);
-		r.date = sqlite3_column_int64(s, 8);
-		r.digest_created = sqlite3_column_int64(s, 9);
+		entry_row_read(s, &r.e);
+		r.digest_created = sqlite3_column_int64(s, 10);
 		if (fn(&r, ctx) != 0)
 			break;
 	}
@@ -34,11 +26,14 @@ archive_rows(struct store *st, sqlite3_stmt *s, store_archive_fn fn,
 	    : store_fail(st, "reading the archive", err);
 }
 
-/* The body is cut in SQL: a 5 MB post never reaches the excerpt code. */
+/*
+ * The columns of an entry row.  The body is cut in SQL: a 5 MB post never
+ * reaches the excerpt code.
+ */
 #define ARCHIVE_COLUMNS "SELECT t.id, t.slug, t.name, i.id, i.title," \
 	" i.link, coalesce(f.title, f.url)," \
 	" substr(coalesce(nullif(i.summary_html, ''), i.content_html), 1, ?1)," \
-	" coalesce(i.published, i.updated, i.fetched) AS d"
+	" NULL, coalesce(i.published, i.updated, i.fetched) AS d"
 
 int
 store_archive_entries(struct store *st, int64_t topic_id, size_t cap,

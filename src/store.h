@@ -291,17 +291,13 @@ int	 store_subscriber_bounce(struct store *st, int64_t subscriber_id,
 	    int max_bounces, int *now_bounced, char **err);
 
 /* ---------------------------------------------- web archive (store-archive.c) */
-/* An entry as the archive shows it; nothing about any subscriber. */
+/*
+ * An entry as the archive shows it; nothing about any subscriber.
+ * e.summary_html is the summary, else the content, cut to cap bytes;
+ * e.content_html is NULL.
+ */
 struct archive_row {
-	int64_t	 topic_id;
-	const char *topic_slug;
-	const char *topic_name;
-	int64_t	 item_id;
-	const char *title;
-	const char *link;
-	const char *source;		/* the feed's title, else its URL */
-	const char *html;		/* summary, else content: first cap bytes */
-	int64_t	 date;
+	struct unseen_row e;
 	int64_t	 digest_created;	/* store_archive_sent: when made */
 };
 typedef int (*store_archive_fn)(const struct archive_row *r, void *ctx);

@@ -180,6 +180,22 @@ is "$(pager "$W/net/index.html")" "1 2 3 23 current=1" \
 is "$(grep -c 'class="gap"' "$W/net/page/12.html")" 2 \
     "gaps_are_marked_with_an_ellipsis"
 
+# The operator's template folder overrides the archive's templates.
+mkdir -p "$T/tpl" && cp "$top_srcdir"/templates/* "$T/tpl/" &&
+    sed -i 's|<main class="wrap">|<main class="wrap"><p>OPERATOR-MARK</p>|' \
+    "$T/tpl/archive-page.html"
+sed "s|^template_dir = .*|template_dir = $T/tpl|" "$T/gazette.conf" >"$T/c3"
+"$GAZETTE" --config "$T/c3" archive -o "$T/www3" >/dev/null 2>&1 &&
+    grep -q OPERATOR-MARK "$T/www3/net/index.html" &&
+    ! grep -q OPERATOR-MARK "$T/www3/index.html"
+ok $? "template_dir_overrides_the_archive_templates"
+rm "$T/tpl/archive-issue.html"
+printf '{{#broken}}\n' >"$T/tpl/archive-page.html"
+"$GAZETTE" --config "$T/c3" archive -o "$T/www3" 2>"$T/tpl.err"
+is "$?" 78 "a_broken_archive_template_exits_78"
+grep -q 'archive-page.html:' "$T/tpl.err"
+ok $? "the_error_names_the_template"
+
 # An empty database: an index that says so, and nothing else.
 gz --db "$T/empty.db" archive -o "$T/empty" >/dev/null 2>&1 &&
     grep -q 'No topics yet' "$T/empty/index.html" &&
@@ -238,7 +254,7 @@ _gazette
 	is "$(complete_line 'gazette arch')" "archive " "completion_offers_archive"
 	is "$(complete_line 'gazette archive -o a')" "" \
 	    "completion_offers_no_file_for_the_folder"
-	is "$(complete_line 'gazette archive --output ww')" "www www2 " \
+	is "$(complete_line 'gazette archive --output ww')" "www www2 www3 " \
 	    "completion_offers_folders_for_output"
 fi
 

@@ -295,12 +295,12 @@ set_week(struct tval *v, const struct archive_issue *is)
 {
 	time_t mon = (time_t)is->monday, sun = mon + 6 * 86400;
 	struct tm a, z;
-	char week[32] = "", from[16] = "", to[16] = "";
+	char week[32] = "", from[32] = "", to[32] = "";
 
 	if (gmtime_r(&mon, &a) && gmtime_r(&sun, &z)) {
 		strftime(week, sizeof week, "Week %V, %G", &a);
-		strftime(from, sizeof from, a.tm_mon == z.tm_mon ? "%d" :
-		    "%d %b", &a);
+		strftime(from, sizeof from, a.tm_year != z.tm_year ?
+		    "%d %b %Y" : a.tm_mon != z.tm_mon ? "%d %b" : "%d", &a);
 		strftime(to, sizeof to, "%d %b %Y", &z);
 	}
 	tv_set(v, "week", tv_str(week));

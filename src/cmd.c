@@ -25,6 +25,7 @@ extern const struct cmd_entry cmd_subscriber_remove_entry;
 extern const struct cmd_entry cmd_subscribe_entry, cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_collect_entry, cmd_compose_entry;
 extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
+extern const struct cmd_entry cmd_archive_entry;
 extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
 extern const struct cmd_entry cmd_outbox_list_entry, cmd_outbox_show_entry;
 extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
@@ -62,6 +63,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_outbox_retry_entry,
 	&cmd_outbox_drop_entry,
 	&cmd_preview_entry,
+	&cmd_archive_entry,
 	&cmd_template_check_entry,
 	&cmd_run_entry,
 	&cmd_parse_entry,

@@ -58,6 +58,8 @@ static const struct key keys[] = {
 	{ "dkim", "selector", K_STR, S(dkim_selector), 0, 0 },
 	{ "dkim", "key_file", K_PATH, S(dkim_key_file), 0, 0 },
 	{ "dkim", "algorithm", K_STR, S(dkim_algorithm), 0, 0 },
+	{ "archive", "dir", K_PATH, S(archive_dir), 0, 0 },
+	{ "archive", "page_size", K_INT, S(archive_page_size), 1, 10000 },
 };
 #undef S
 
@@ -101,6 +103,7 @@ config_defaults(void)
 	c->excerpt_words = 55;
 	c->dkim_selector = xstrdup("gazette");
 	c->dkim_algorithm = xstrdup("rsa-sha256");
+	c->archive_page_size = 20;
 	return c;
 }
 

@@ -56,6 +56,9 @@ struct config {
 	char	*dkim_selector;	/* s= */
 	char	*dkim_key_file;
 	char	*dkim_algorithm; /* rsa-sha256 | ed25519-sha256 */
+	/* [archive] */
+	char	*archive_dir;	/* default for gazette archive -o */
+	int	 archive_page_size;
 };
 
 /* A config holding the defaults. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "archive.h"
 #include "buf.h"
 #include "config.h"
 #include "digest.h"
@@ -320,6 +321,9 @@ digest_value(const struct renderer *r, const struct digest *d)
 	if (cfg->base_url && d->token)
 		tv_set(v, "unsubscribe_url", tv_str_own(xasprintf(
 		    "%s/unsubscribe?t=%s", cfg->base_url, d->token)));
+	if (cfg->base_url && d->id != 0)	/* the week's public issue page */
+		tv_set(v, "view_url", tv_str_own(archive_issue_url(
+		    cfg->base_url, d->created)));
 	tv_set(v, "topics", topics);
 	return v;
 }

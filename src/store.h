@@ -320,4 +320,23 @@ int	 store_subscriber_unsubscribe(struct store *st, int64_t id,
 	    char **err);
 /* Delete pending subscribers created before before: how many, or -1. */
 int	 store_pending_expire(struct store *st, int64_t before, char **err);
+/* ---------------------------------------------- web archive (store-archive.c) */
+/*
+ * An entry as the archive shows it; nothing about any subscriber.
+ * e.summary_html is the summary, else the content, cut to cap bytes;
+ * e.content_html is NULL.
+ */
+struct archive_row {
+	struct unseen_row e;
+	int64_t	 digest_created;	/* store_archive_sent: when made */
+};
+typedef int (*store_archive_fn)(const struct archive_row *r, void *ctx);
+
+/* Every entry of topic_id's feeds, newest first. */
+int	 store_archive_entries(struct store *st, int64_t topic_id, size_t cap,
+	    store_archive_fn fn, void *ctx, char **err);
+/* The entries of every sent digest, oldest digest first, by topic slug. */
+int	 store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
+	    void *ctx, char **err);
+
 #endif

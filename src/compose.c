@@ -154,6 +154,7 @@ compose_is_due(const char *frequency, int64_t last_digest, int64_t now)
 
 struct id_list {
 	int64_t	*ids;
+	char	*due;		/* per id: due now */
 	size_t	 n;
 	int	 due_only;
 	int64_t	 now;
@@ -164,40 +165,134 @@ static int
 collect_id(const struct subscriber_row *s, void *ctx)
 {
 	struct id_list *list = ctx;
+	int due = compose_is_due(s->frequency, s->last_digest, list->now);
 
-	if (list->due_only &&
-	    !compose_is_due(s->frequency, s->last_digest, list->now)) {
+	if (list->due_only && !due) {
 		list->waiting++;
 		return 0;
 	}
 	list->ids = xreallocarray(list->ids, list->n + 1, sizeof *list->ids);
+	list->due = xreallocarray(list->due, list->n + 1, 1);
+	list->due[list->n] = (char)due;
 	list->ids[list->n++] = s->id;
 	return 0;
 }
 
+struct run {
+	struct store *st;
+	const struct config *cfg;
+	int64_t	 now;
+	struct compose_notes *notes;
+	int	*queued;
+};
+
+/* The stored id of a note, storing it on first use. */
 static int
-compose_one(struct store *st, const struct config *cfg, int64_t id,
-    int64_t now, int *queued, char **err)
+note_id(struct run *run, const char *markdown, int64_t *id, char **err)
 {
-	struct digest *d = compose_pick(st, id, cfg->max_items_per_topic, err);
-	int rc = 0;
+	if (*id == 0 && store_note_add(run->st, markdown, run->now, id,
+	    err) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+attach_notes(struct run *run, struct digest *d, char **err)
+{
+	struct compose_notes *n = run->notes;
+	size_t i, j;
+
+	if (n == NULL)
+		return 0;
+	if (n->markdown) {
+		if (note_id(run, n->markdown, &n->id, err) == -1)
+			return -1;
+		d->note_id = n->id;
+		d->note_md = xstrdup(n->markdown);
+	}
+	for (i = 0; i < d->ntopics; i++)
+		for (j = 0; j < n->ntopics; j++) {
+			struct compose_topic_note *tn = &n->topics[j];
+
+			if (strcmp(tn->slug, d->topics[i].slug) != 0)
+				continue;
+			if (note_id(run, tn->markdown, &tn->id, err) == -1)
+				return -1;
+			d->topics[i].note_id = tn->id;
+			xstrset(&d->topics[i].note_md, tn->markdown);
+		}
+	return 0;
+}
+
+static int
+add_subscribed(const struct subscription_row *r, void *ctx)
+{
+	struct digest *d = ctx;
+
+	digest_add_topic(d, r->topic_id, r->slug, r->name);
+	return 0;
+}
+
+/*
+ * when_empty = note: the subscriber's topics, none with entries, keeping
+ * the marks the pick found (entries all seen through another topic).
+ */
+static int
+fill_empty(struct run *run, struct digest *d, char **err)
+{
+	struct digest *e = digest_new();
+	struct digest_topic *old = d->topics;
+	size_t i, j, nold = d->ntopics;
+	int rc;
+
+	rc = store_subscription_each(run->st, d->subscriber_id,
+	    add_subscribed, e, err);
+	for (i = 0; rc == 0 && i < e->ntopics; i++)
+		for (j = 0; j < nold; j++)
+			if (old[j].topic_id == e->topics[i].topic_id)
+				e->topics[i].new_mark = old[j].new_mark;
+	/* Swap: e takes the old topics away with it. */
+	d->topics = e->topics;
+	d->ntopics = e->ntopics;
+	e->topics = old;
+	e->ntopics = nold;
+	digest_free(e);
+	return rc;
+}
+
+static int
+compose_one(struct run *run, int64_t id, int due, char **err)
+{
+	const struct config *cfg = run->cfg;
+	struct digest *d = compose_pick(run->st, id, cfg->max_items_per_topic,
+	    err);
+	int rc = 0, queue;
 
 	if (d == NULL)
 		return -1;
-	if (digest_count(d) > 0) {
+	queue = digest_count(d) > 0;
+	/* Once a period at most: due means no digest since it began. */
+	if (!queue && due && strcmp(cfg->when_empty, "note") == 0) {
+		rc = fill_empty(run, d, err);
+		queue = rc == 0 && d->ntopics > 0;
+	}
+	if (queue) {
 		d->message_id = mime_message_id(compose_domain(cfg));
-		if ((rc = store_digest_queue(st, d, now, err)) == 0)
-			(*queued)++;
+		if ((rc = attach_notes(run, d, err)) == 0 &&
+		    (rc = store_digest_queue(run->st, d, run->now, err)) == 0)
+			(*run->queued)++;
 	}
 	digest_free(d);
 	return rc;
 }
 
-static int
-compose_some(struct store *st, const struct config *cfg, int64_t now,
-    int due_only, int *queued, int *waiting, char **err)
+int
+compose_notes_run(struct store *st, const struct config *cfg, int64_t now,
+    int due_only, struct compose_notes *notes, int *queued, int *waiting,
+    char **err)
 {
-	struct id_list list = { NULL, 0, due_only, now, 0 };
+	struct id_list list = { NULL, NULL, 0, due_only, now, 0 };
+	struct run run = { st, cfg, now, notes, queued };
 	size_t i;
 	int rc;
 
@@ -205,8 +300,9 @@ compose_some(struct store *st, const struct config *cfg, int64_t now,
 	/* Ids first: the loop below writes to the tables it would read. */
 	rc = store_subscriber_each(st, 1, collect_id, &list, err);
 	for (i = 0; rc == 0 && i < list.n; i++)
-		rc = compose_one(st, cfg, list.ids[i], now, queued, err);
+		rc = compose_one(&run, list.ids[i], list.due[i], err);
 	free(list.ids);
+	free(list.due);
 	if (waiting != NULL)
 		*waiting = list.waiting;
 	return rc;
@@ -216,12 +312,12 @@ int
 compose_all(struct store *st, const struct config *cfg, int64_t now,
     int *queued, char **err)
 {
-	return compose_some(st, cfg, now, 0, queued, NULL, err);
+	return compose_notes_run(st, cfg, now, 0, NULL, queued, NULL, err);
 }
 
 int
 compose_due(struct store *st, const struct config *cfg, int64_t now,
     int *queued, int *waiting, char **err)
 {
-	return compose_some(st, cfg, now, 1, queued, waiting, err);
+	return compose_notes_run(st, cfg, now, 1, NULL, queued, waiting, err);
 }

@@ -51,6 +51,7 @@ static const struct key keys[] = {
 	{ "digest", "max_items_per_topic", K_INT, S(max_items_per_topic), 1, 10000 },
 	{ "digest", "excerpt_words", K_INT, S(excerpt_words), 1, 10000 },
 	{ "digest", "template_dir", K_PATH, S(template_dir), 0, 0 },
+	{ "digest", "when_empty", K_STR, S(when_empty), 0, 0 },
 };
 #undef S
 
@@ -61,6 +62,7 @@ static const struct {
 	{ "mail", "transport", { "smtp", "sendmail", "maildir", NULL } },
 	{ "smtp", "tls", { "starttls", "tls", "none", NULL } },
 	{ "digest", "frequency", { "weekly", "daily", NULL, NULL } },
+	{ "digest", "when_empty", { "skip", "note", NULL, NULL } },
 };
 
 struct parse_state {
@@ -90,6 +92,7 @@ config_defaults(void)
 	c->frequency = xstrdup("weekly");
 	c->max_items_per_topic = 10;
 	c->excerpt_words = 55;
+	c->when_empty = xstrdup("skip");
 	return c;
 }
 

@@ -48,6 +48,7 @@ struct config {
 	int	 max_items_per_topic;
 	int	 excerpt_words;
 	char	*template_dir;
+	char	*when_empty;	/* skip|note: a due subscriber with nothing new */
 };
 
 /* A config holding the defaults. */

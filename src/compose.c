@@ -286,6 +286,34 @@ compose_one(struct run *run, int64_t id, int due, char **err)
 	return rc;
 }
 
+/*
+ * Subscribers composed per transaction.  Each digest still commits with
+ * its marks (store_digest_queue nests in the batch's transaction); a
+ * commit per digest was most of the time compose took for many
+ * subscribers.  A failure rolls the whole batch back: nothing is lost,
+ * the next run composes it again.
+ */
+#define COMPOSE_BATCH	512
+
+static int
+compose_batch(struct run *run, const struct id_list *list, size_t from,
+    char **err)
+{
+	size_t i;
+	int rc, queued = *run->queued;
+
+	if (store_begin(run->st, err) == -1)
+		return -1;
+	for (i = from, rc = 0; rc == 0 && i < list->n &&
+	    i < from + COMPOSE_BATCH; i++)
+		rc = compose_one(run, list->ids[i], list->due[i], err);
+	if (rc == 0 && store_commit(run->st, err) == 0)
+		return 0;
+	store_rollback(run->st);
+	*run->queued = queued;
+	return -1;
+}
+
 int
 compose_notes_run(struct store *st, const struct config *cfg, int64_t now,
     int due_only, struct compose_notes *notes, int *queued, int *waiting,
@@ -299,8 +327,8 @@ compose_notes_run(struct store *st, const struct config *cfg, int64_t now,
 	*queued = 0;
 	/* Ids first: the loop below writes to the tables it would read. */
 	rc = store_subscriber_each(st, 1, collect_id, &list, err);
-	for (i = 0; rc == 0 && i < list.n; i++)
-		rc = compose_one(&run, list.ids[i], list.due[i], err);
+	for (i = 0; rc == 0 && i < list.n; i += COMPOSE_BATCH)
+		rc = compose_batch(&run, &list, i, err);
 	free(list.ids);
 	free(list.due);
 	if (waiting != NULL)

@@ -384,7 +384,8 @@ entry_value(struct renderer *r, const struct digest_entry *e, int ref)
 	tv_set(v, "title_wrapped", tv_str(x->title_wrapped));
 	tv_set(v, "excerpt_wrapped", tv_str(x->excerpt_wrapped));
 	tv_set(v, "excerpt", tv_str(x->excerpt));
-	tv_set(v, "ref", tv_num(ref));
+	/* No link, no reference: 0 would be truthy in {{#ref}}. */
+	tv_set(v, "ref", ref ? tv_num(ref) : tv_null());
 	return v;
 }
 

@@ -19,6 +19,7 @@ struct pick {
 	struct digest *d;
 	int	 max;
 	int	 newest_only;	/* stop at the cap: no "more", no marks */
+	int	 ids_only;	/* queueing: no entry text needed */
 	char   **links;		/* links already taken, for dedup */
 	size_t	 nlinks;
 };
@@ -69,6 +70,8 @@ take_row(const struct unseen_row *r, void *ctx)
 	}
 	e = digest_add_entry(t);
 	e->item_id = r->item_id;
+	if (p->ids_only)
+		return 0;
 	e->title = xstrdup_or_null(r->title);
 	e->link = xstrdup_or_null(r->link);
 	e->source = xstrdup_or_null(r->source);
@@ -93,11 +96,11 @@ pick_done(struct pick *p, int rc)
 	return p->d;
 }
 
-struct digest *
-compose_pick(struct store *st, int64_t subscriber_id, int max_per_topic,
-    char **err)
+static struct digest *
+pick(struct store *st, int64_t subscriber_id, int max_per_topic,
+    int ids_only, char **err)
 {
-	struct pick p = { digest_new(), max_per_topic, 0, NULL, 0 };
+	struct pick p = { digest_new(), max_per_topic, 0, ids_only, NULL, 0 };
 	int rc;
 
 	p.d->subscriber_id = subscriber_id;
@@ -108,10 +111,17 @@ compose_pick(struct store *st, int64_t subscriber_id, int max_per_topic,
 }
 
 struct digest *
+compose_pick(struct store *st, int64_t subscriber_id, int max_per_topic,
+    char **err)
+{
+	return pick(st, subscriber_id, max_per_topic, 0, err);
+}
+
+struct digest *
 compose_topic_preview(struct store *st, int64_t topic_id, int max_per_topic,
     char **err)
 {
-	struct pick p = { digest_new(), max_per_topic, 1, NULL, 0 };
+	struct pick p = { digest_new(), max_per_topic, 1, 0, NULL, 0 };
 
 	return pick_done(&p, store_topic_entries_each(st, topic_id, take_row,
 	    &p, err));
@@ -178,13 +188,116 @@ collect_id(const struct subscriber_row *s, void *ctx)
 	return 0;
 }
 
+/*
+ * What a subscriber gets depends only on their subscriptions and marks:
+ * subscribers with the same (topic, mark) list get the same entries.
+ * Within a batch (one transaction, so nothing else writes meanwhile) the
+ * pick is made once per distinct list and copied for the others; a run's
+ * subscribers mostly share a few lists, as they got their last digest in
+ * the same run.
+ */
+#define PICK_CACHE_MAX	64
+
+struct pick_key {
+	int64_t	 topic_id;
+	int64_t	 mark;
+};
+
+struct cached_pick {
+	struct pick_key *keys;
+	size_t	 nkeys;
+	struct digest *d;	/* item ids, caps and marks; no subscriber */
+};
+
 struct run {
 	struct store *st;
 	const struct config *cfg;
 	int64_t	 now;
 	struct compose_notes *notes;
 	int	*queued;
+	struct cached_pick cache[PICK_CACHE_MAX];
+	size_t	 ncache;
 };
+
+static void
+pick_cache_clear(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->ncache; i++) {
+		free(run->cache[i].keys);
+		digest_free(run->cache[i].d);
+	}
+	run->ncache = 0;
+}
+
+/* A copy of what queueing needs: topics, item ids, caps and marks. */
+static struct digest *
+digest_copy_ids(const struct digest *src, int64_t subscriber_id)
+{
+	struct digest *d = digest_new();
+	const struct digest_topic *s;
+	struct digest_topic *t;
+	size_t i, j;
+
+	d->subscriber_id = subscriber_id;
+	for (i = 0; i < src->ntopics; i++) {
+		s = &src->topics[i];
+		t = digest_add_topic(d, s->topic_id, s->slug, s->name);
+		t->new_mark = s->new_mark;
+		t->more = s->more;
+		for (j = 0; j < s->nentries; j++)
+			digest_add_entry(t)->item_id = s->entries[j].item_id;
+	}
+	return d;
+}
+
+struct key_list {
+	struct pick_key *keys;
+	size_t	 n;
+};
+
+static int
+add_key(const struct subscription_row *r, void *ctx)
+{
+	struct key_list *k = ctx;
+
+	k->keys = xreallocarray(k->keys, k->n + 1, sizeof *k->keys);
+	k->keys[k->n++] = (struct pick_key){ r->topic_id, r->mark };
+	return 0;
+}
+
+static struct digest *
+pick_cached(struct run *run, int64_t id, char **err)
+{
+	struct key_list k = { NULL, 0 };
+	struct cached_pick *c;
+	struct digest *d;
+	size_t i;
+
+	if (store_subscription_each(run->st, id, add_key, &k, err) == -1) {
+		free(k.keys);
+		return NULL;
+	}
+	for (i = 0; i < run->ncache; i++) {
+		c = &run->cache[i];
+		if (c->nkeys == k.n && (k.n == 0 ||
+		    memcmp(c->keys, k.keys, k.n * sizeof *k.keys) == 0)) {
+			free(k.keys);
+			return digest_copy_ids(c->d, id);
+		}
+	}
+	d = pick(run->st, id, run->cfg->max_items_per_topic, 1, err);
+	if (d == NULL || run->ncache == PICK_CACHE_MAX) {
+		free(k.keys);
+		return d;
+	}
+	c = &run->cache[run->ncache++];
+	c->keys = k.keys;
+	c->nkeys = k.n;
+	c->d = digest_copy_ids(d, 0);
+	return d;
+}
 
 /* The stored id of a note, storing it on first use. */
 static int
@@ -264,8 +377,8 @@ static int
 compose_one(struct run *run, int64_t id, int due, char **err)
 {
 	const struct config *cfg = run->cfg;
-	struct digest *d = compose_pick(run->st, id, cfg->max_items_per_topic,
-	    err);
+	/* The outbox keeps item ids; the text is read again at send. */
+	struct digest *d = pick_cached(run, id, err);
 	int rc = 0, queue;
 
 	if (d == NULL)
@@ -307,6 +420,7 @@ compose_batch(struct run *run, const struct id_list *list, size_t from,
 	for (i = from, rc = 0; rc == 0 && i < list->n &&
 	    i < from + COMPOSE_BATCH; i++)
 		rc = compose_one(run, list->ids[i], list->due[i], err);
+	pick_cache_clear(run);
 	if (rc == 0 && store_commit(run->st, err) == 0)
 		return 0;
 	store_rollback(run->st);
@@ -320,7 +434,8 @@ compose_notes_run(struct store *st, const struct config *cfg, int64_t now,
     char **err)
 {
 	struct id_list list = { NULL, NULL, 0, due_only, now, 0 };
-	struct run run = { st, cfg, now, notes, queued };
+	struct run run = { .st = st, .cfg = cfg, .now = now, .notes = notes,
+	    .queued = queued };
 	size_t i;
 	int rc;
 

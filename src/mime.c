@@ -507,10 +507,7 @@ qp_encode(const char *text)
 
 	buf_init(&out, 0);
 	for (;;) {
-		if (s[i] != '\0' && s[i] != '\r' && s[i] != '\n') {
-			i++;
-			continue;
-		}
+		i += strcspn(text + i, "\r\n");
 		qp_line(&out, s + start, i - start);
 		if (s[i] == '\0')
 			break;
@@ -601,16 +598,16 @@ alternative(struct mailmime *plain, struct mailmime *html)
 static int
 wire_ok(const char *p, size_t n)
 {
-	size_t i, col = 0;
+	const char *end = p + n, *cr;
 
 	if (n < 2 || p[n - 2] != '\r' || p[n - 1] != '\n')
 		return 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n') {
-			col = 0;
-			i++;
-		} else if (p[i] == '\r' || p[i] == '\n' || p[i] == '\0' ||
-		    ++col > 998)
+	/* Line by line with memchr: byte by byte was a tenth of a send. */
+	for (; p < end; p = cr + 2) {
+		cr = memchr(p, '\r', (size_t)(end - p));
+		if (cr == NULL || cr + 1 == end || cr[1] != '\n' ||
+		    cr - p > 998 || memchr(p, '\n', (size_t)(cr - p)) ||
+		    memchr(p, '\0', (size_t)(cr - p)))
 			return 0;
 	}
 	return 1;

@@ -48,9 +48,11 @@ struct renderer {
 	struct partial *partials;
 	size_t	 npartials;
 	struct entry_cache *cache;	/* per run; see entry_text_get */
+	struct topic_cache *topics;	/* per run; see topic_value_shared */
 };
 
 static void	entry_cache_free(struct entry_cache *);
+static void	topic_cache_free(struct topic_cache *);
 
 static const char *
 template_dir(const struct config *cfg)
@@ -109,6 +111,7 @@ renderer_free(struct renderer *r)
 	}
 	free(r->partials);
 	entry_cache_free(r->cache);
+	topic_cache_free(r->topics);
 	free(r);
 }
 
@@ -422,6 +425,96 @@ topic_value(struct renderer *r, const struct digest_topic *t)
 	return v;
 }
 
+/*
+ * A topic's section is the same in every digest that has the same
+ * entries (and the same cap and note): its context is built once per run
+ * and shared by reference, so each further digest costs only its template
+ * pass.  Bounded: at most TOPIC_CACHE_MAX sections are kept, whatever the
+ * number of subscribers; beyond that a section is built for its digest.
+ */
+#define TOPIC_CACHE_MAX	256
+
+struct topic_key {
+	int64_t	 topic_id;
+	int64_t	 note_id;
+	size_t	 more;
+	int64_t	*items;
+	size_t	 nitems;
+};
+
+struct topic_cache {
+	struct topic_key keys[TOPIC_CACHE_MAX];
+	struct tval *values[TOPIC_CACHE_MAX];
+	size_t	 n;
+};
+
+static int
+topic_key_is(const struct topic_key *k, const struct digest_topic *t)
+{
+	size_t i;
+
+	if (k->topic_id != t->topic_id || k->note_id != t->note_id ||
+	    k->more != t->more || k->nitems != t->nentries)
+		return 0;
+	for (i = 0; i < t->nentries; i++)
+		if (k->items[i] != t->entries[i].item_id)
+			return 0;
+	return 1;
+}
+
+/* Cacheable: every entry has an id (a digest from the outbox). */
+static int
+topic_cacheable(const struct digest_topic *t)
+{
+	size_t i;
+
+	if (t->note_md != NULL && t->note_id == 0)
+		return 0;
+	for (i = 0; i < t->nentries; i++)
+		if (t->entries[i].item_id == 0)
+			return 0;
+	return 1;
+}
+
+static struct tval *
+topic_value_shared(struct renderer *r, const struct digest_topic *t)
+{
+	struct topic_cache *c;
+	struct topic_key *k;
+	size_t i;
+
+	if (r->topics == NULL)
+		r->topics = xcalloc(1, sizeof *r->topics);
+	c = r->topics;
+	for (i = 0; i < c->n; i++)
+		if (topic_key_is(&c->keys[i], t))
+			return tv_ref(c->values[i]);
+	if (c->n == TOPIC_CACHE_MAX || !topic_cacheable(t))
+		return topic_value(r, t);
+	k = &c->keys[c->n];
+	*k = (struct topic_key){ t->topic_id, t->note_id, t->more,
+	    xreallocarray(NULL, t->nentries + 1, sizeof *k->items),
+	    t->nentries };
+	for (i = 0; i < t->nentries; i++)
+		k->items[i] = t->entries[i].item_id;
+	c->values[c->n] = topic_value(r, t);
+	return tv_ref(c->values[c->n++]);
+}
+
+static void
+topic_cache_free(struct topic_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->keys[i].items);
+		tv_free(c->values[i]);
+	}
+	free(c);
+}
+
 /* Characters left for headlines in "TITLE: N new posts — ...". */
 static size_t
 subject_room(const struct config *cfg)
@@ -483,7 +576,7 @@ digest_value(struct renderer *r, const struct digest *d)
 	size_t i, n = digest_count(d);
 
 	for (i = 0; i < d->ntopics; i++)
-		tv_push(topics, topic_value(r, &d->topics[i]));
+		tv_push(topics, topic_value_shared(r, &d->topics[i]));
 	tv_set(v, "title", tv_str(cfg->title));
 	tv_set(v, "count", tv_num((double)n));
 	tv_set(v, "one", tv_bool(n == 1));

@@ -95,6 +95,23 @@ cmd_notes_free(struct compose_notes *n)
 	memset(n, 0, sizeof *n);
 }
 
+/* A note no digest carried is not kept: say so, the editor may wonder. */
+static void
+notes_unused(const struct compose_notes *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	if (n->markdown != NULL && n->id == 0)
+		gz_warn("compose: no digest was queued, so the note was not "
+		    "used");
+	for (i = 0; i < n->ntopics; i++)
+		if (n->topics[i].id == 0)
+			gz_warn("compose: no digest carries topic %s this time, "
+			    "so its note was not used", n->topics[i].slug);
+}
+
 /* What gazette run composes: only subscribers whose period has passed. */
 int
 cmd_compose_notes_run(struct cmd_ctx *ctx, struct compose_notes *notes)
@@ -107,6 +124,7 @@ cmd_compose_notes_run(struct cmd_ctx *ctx, struct compose_notes *notes)
 		return gz_fail_err(EX_IOERR, err);
 	gz_info("compose: %d digest(s) queued, %d subscriber(s) not due yet",
 	    queued, waiting);
+	notes_unused(notes);
 	return EX_OK;
 }
 
@@ -126,6 +144,7 @@ compose_now(struct cmd_ctx *ctx, struct compose_notes *notes)
 	    NULL, &err) == -1)
 		return gz_fail_err(EX_IOERR, err);
 	gz_info("compose: %d digest(s) queued", queued);
+	notes_unused(notes);
 	return EX_OK;
 }
 

@@ -154,6 +154,10 @@ grep -q "Run <em>note</em> two" "$T/bob3.html" &&
 ok $? "run_note_reaches_the_digest"
 gz run --note "$T/latin1.md" >/dev/null 2>&1
 is "$?" 65 "run_with_a_non_utf8_note_exits_65"
+gz compose --now --topic-note "net=$T/sec.md" 2>"$T/unused.err"
+ok $? "compose_with_nothing_new_and_a_note_exits_zero"
+grep -q "no digest carries topic net this time" "$T/unused.err"
+ok $? "an_unused_topic_note_is_reported"
 
 # when_empty = note: cy (Security only) has nothing new, and is due.
 cat >>"$T/gazette.conf" <<CONF

@@ -44,13 +44,18 @@ print(sqlite3.connect(sys.argv[1]).execute(
 	    "$T/gazette.db"
 }
 
+# send_refused WHAT: send fails, without crashing; its errors in WHAT.err.
+send_refused() {
+	gz send 2>"$T/$1.err"
+	rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ]
+}
+
 # A template with an unclosed section: send names it, sends nothing.
 cp "$top_srcdir"/templates/* "$T/tpl/"
 printf '{{#topics}}\n{{name}}\n' >"$T/tpl/digest.txt"
 use_templates "$T/tpl"
-gz send 2>"$T/unclosed.err"
-rc=$?
-[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ]
+send_refused unclosed
 ok $? "unclosed_section_fails_send_without_crashing"
 grep -q "digest.txt:[0-9]*:[0-9]*:" "$T/unclosed.err"
 ok $? "unclosed_section_error_names_file_line_and_column"
@@ -59,9 +64,7 @@ is "$(queued)" 1 "unclosed_section_leaves_the_digest_queued"
 
 # A missing template file: named, nothing sent.
 rm "$T/tpl/digest.txt"
-gz send 2>"$T/missing.err"
-rc=$?
-[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ]
+send_refused missing
 ok $? "missing_template_fails_send_without_crashing"
 grep -q "digest.txt" "$T/missing.err"
 ok $? "missing_template_is_named"

@@ -97,6 +97,12 @@ int	 cmd_end(struct cmd_ctx *ctx, int rc);
 /* The stages, shared by their commands and gazette run. */
 int	 cmd_collect_run(struct cmd_ctx *ctx);
 int	 cmd_compose_run(struct cmd_ctx *ctx);
+/* cmd-compose.c: --note (c 'N') and --topic-note ('T'), for run too. */
+struct compose_notes;
+int	 cmd_notes_option(struct cmd_ctx *ctx, struct compose_notes *n, int c,
+	    const char *arg);
+void	 cmd_notes_free(struct compose_notes *n);
+int	 cmd_compose_notes_run(struct cmd_ctx *ctx, struct compose_notes *n);
 int	 cmd_send_run(struct cmd_ctx *ctx);
 /* Refuse to start when [dkim] is set but its key cannot sign: EX_OK, or
  * reported (66 unreadable key file, 78 bad key or names). */

@@ -60,6 +60,7 @@ static const struct key keys[] = {
 	{ "dkim", "algorithm", K_STR, S(dkim_algorithm), 0, 0 },
 	{ "archive", "dir", K_PATH, S(archive_dir), 0, 0 },
 	{ "archive", "page_size", K_INT, S(archive_page_size), 1, 10000 },
+	{ "digest", "when_empty", K_STR, S(when_empty), 0, 0 },
 };
 #undef S
 
@@ -71,6 +72,7 @@ static const struct {
 	{ "smtp", "tls", { "starttls", "tls", "none", NULL } },
 	{ "digest", "frequency", { "weekly", "daily", NULL, NULL } },
 	{ "dkim", "algorithm", { "rsa-sha256", "ed25519-sha256", NULL, NULL } },
+	{ "digest", "when_empty", { "skip", "note", NULL, NULL } },
 };
 
 struct parse_state {
@@ -104,6 +106,7 @@ config_defaults(void)
 	c->dkim_selector = xstrdup("gazette");
 	c->dkim_algorithm = xstrdup("rsa-sha256");
 	c->archive_page_size = 20;
+	c->when_empty = xstrdup("skip");
 	return c;
 }
 

@@ -59,6 +59,7 @@ struct config {
 	/* [archive] */
 	char	*archive_dir;	/* default for gazette archive -o */
 	int	 archive_page_size;
+	char	*when_empty;	/* skip|note: a due subscriber with nothing new */
 };
 
 /* A config holding the defaults. */

@@ -174,6 +174,8 @@ store_digest_queue(struct store *st, struct digest *d, int64_t now,
 	for (i = 0; i < d->ntopics; i++)
 		if (queue_topic(st, d, &d->topics[i], (int)i, err) == -1)
 			goto fail;
+	if (store_digest_queue_notes(st, d, err) == -1)
+		goto fail;
 	if ((s = stmt_get(st, last, err)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
@@ -310,7 +312,8 @@ store_digest_load(struct store *st, int64_t id, char **err)
 
 	d->id = id;
 	if (load_header(st, d, err) == -1 || load_topics(st, d, err) == -1 ||
-	    load_entries(st, d, err) == -1) {
+	    load_entries(st, d, err) == -1 ||
+	    store_digest_load_notes(st, d, err) == -1) {
 		digest_free(d);
 		return NULL;
 	}

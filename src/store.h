@@ -245,6 +245,15 @@ int	 store_outbox_due(struct store *st, int64_t now, int64_t **ids,
 	    size_t *n, char **err);
 /* Load a queued digest with its entries.  NULL with *err when missing. */
 struct digest *store_digest_load(struct store *st, int64_t id, char **err);
+/* store-notes.c: editors' notes.  A note stored once per run, *id set. */
+int	 store_note_add(struct store *st, const char *markdown, int64_t now,
+	    int64_t *id, char **err);
+/* Within store_digest_queue: link d and its topics to their notes. */
+int	 store_digest_queue_notes(struct store *st, const struct digest *d,
+	    char **err);
+/* Within store_digest_load: fill the notes d and its topics carry. */
+int	 store_digest_load_notes(struct store *st, struct digest *d,
+	    char **err);
 int	 store_digest_sent(struct store *st, int64_t id, int64_t now,
 	    char **err);
 /* A failed attempt: deferred until retry_at, or failed for good (0). */

@@ -176,7 +176,7 @@ int	 store_subscriber_select(struct store *st,
 int	 store_subscriber_update(struct store *st, int64_t id, const char *name,
 	    const char *frequency, const char *status, char **err);
 /* Call fn with the subscriber of this address (any case), through the
- * address index (store-import.c).  0, STORE_NOTFOUND, or -1. */
+ * address index.  0, STORE_NOTFOUND, or -1. */
 int	 store_subscriber_by_email(struct store *st, const char *email,
 	    store_subscriber_fn fn, void *ctx, char **err);
 /* Delete the subscriber with its subscriptions and outbox rows. */

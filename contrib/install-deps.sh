@@ -14,6 +14,8 @@ libcsv-dev ca-certificates"
 # Tests: the real servers and checkers they run on 127.0.0.1.
 packages="$packages python3 python3-aiosmtpd python3-dkim chromium postfix
 lighttpd dovecot-imapd spamassassin"
+# The man page check renders doc/gazette.1 with groff -ww.
+packages="$packages groff-base"
 if [ "${1:-}" = "--bench" ]; then
 	packages="$packages time hyperfine newsboat sfeed libxml2-utils"
 fi

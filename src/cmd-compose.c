@@ -27,6 +27,8 @@ cmd_compose_run(struct cmd_ctx *ctx)
 	char *err = NULL;
 	int queued, waiting;
 
+	if (cmd_expire_pending(ctx) != EX_OK)
+		return EX_IOERR;
 	if (compose_due(ctx->st, ctx->cfg, ctx->now, &queued, &waiting,
 	    &err) == -1)
 		return gz_fail_err(EX_IOERR, err);
@@ -41,6 +43,8 @@ compose_now(struct cmd_ctx *ctx)
 	char *err = NULL;
 	int queued;
 
+	if (cmd_expire_pending(ctx) != EX_OK)
+		return EX_IOERR;
 	if (compose_all(ctx->st, ctx->cfg, ctx->now, &queued, &err) == -1)
 		return gz_fail_err(EX_IOERR, err);
 	gz_info("compose: %d digest(s) queued", queued);

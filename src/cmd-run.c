@@ -49,6 +49,10 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return cmd_usage(&cmd_run_entry, "takes no arguments");
+	/* A bad signing key must stop the run before collect changes
+	 * anything. */
+	if ((rc = cmd_dkim_check(ctx)) != EX_OK)
+		return rc;
 	if ((rc = cmd_take_lock(ctx->db_path, &fd)) != EX_OK) {
 		if (fd != -1)
 			close(fd);

@@ -16,6 +16,7 @@ extern const struct cmd_entry cmd_feed_add_entry, cmd_feed_list_entry;
 extern const struct cmd_entry cmd_feed_show_entry, cmd_feed_set_entry;
 extern const struct cmd_entry cmd_feed_pause_entry, cmd_feed_resume_entry;
 extern const struct cmd_entry cmd_feed_remove_entry;
+extern const struct cmd_entry cmd_feed_import_entry, cmd_feed_export_entry;
 extern const struct cmd_entry cmd_subscriber_add_entry;
 extern const struct cmd_entry cmd_subscriber_list_entry;
 extern const struct cmd_entry cmd_subscriber_show_entry;
@@ -31,6 +32,8 @@ extern const struct cmd_entry cmd_outbox_list_entry, cmd_outbox_show_entry;
 extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
 extern const struct cmd_entry cmd_template_check_entry;
 extern const struct cmd_entry cmd_bounces_parse_entry;
+extern const struct cmd_entry cmd_cgi_entry;
+extern const struct cmd_entry cmd_dkim_keygen_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -44,6 +47,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_feed_pause_entry,
 	&cmd_feed_resume_entry,
 	&cmd_feed_remove_entry,
+	&cmd_feed_import_entry,
+	&cmd_feed_export_entry,
 	&cmd_subscriber_add_entry,
 	&cmd_subscriber_list_entry,
 	&cmd_subscriber_show_entry,
@@ -65,6 +70,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry,
 	&cmd_parse_entry,
 	&cmd_bounces_parse_entry,
+	&cmd_cgi_entry,
+	&cmd_dkim_keygen_entry,
 	NULL
 };
 

@@ -73,6 +73,9 @@ struct cmd_subscriber {
 /* Normalize and find addr; reports an invalid or unknown address (65). */
 int	 cmd_subscriber_find(struct cmd_ctx *ctx, const char *addr,
 	    struct cmd_subscriber *out);
+/* Remove pending subscribers older than [general] confirm_expiry_days
+ * (cmd-subscriber.c; compose and run start with it). */
+int	 cmd_expire_pending(struct cmd_ctx *ctx);
 /* Look up a feed by its URL; reports an unknown one (65). */
 int	 cmd_feed_find(struct cmd_ctx *ctx, const char *url, int64_t *id);
 
@@ -127,6 +130,9 @@ void	 cmd_rows_free(struct cmd_rows *r);
 int	 cmd_collect_run(struct cmd_ctx *ctx);
 int	 cmd_compose_run(struct cmd_ctx *ctx);
 int	 cmd_send_run(struct cmd_ctx *ctx);
+/* Refuse to start when [dkim] is set but its key cannot sign: EX_OK, or
+ * reported (66 unreadable key file, 78 bad key or names). */
+int	 cmd_dkim_check(struct cmd_ctx *ctx);
 
 /*
  * The one-run-at-a-time lock on DATABASE.lock (cmd-run.c), taken without

@@ -142,6 +142,11 @@ static const char *const migrations[] = {
 	/* 3: a title the operator set (gazette feed set --title) survives
 	 * collect, which otherwise takes the feed's own title */
 	"ALTER TABLE feeds ADD COLUMN title_set INTEGER NOT NULL DEFAULT 0;",
+	/* N: the web pages look a token up by its SHA-256 (store-tokens.c
+	 * fills it in), so lookup time says nothing about the token */
+	"ALTER TABLE subscribers ADD COLUMN token_hash BLOB;"
+	"CREATE UNIQUE INDEX subscribers_token_hash"
+	"  ON subscribers(token_hash);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

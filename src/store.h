@@ -102,6 +102,12 @@ int	 store_feed_set_state(struct store *st, int64_t id, const char *state,
 /* A title collect keeps; NULL hands the title back to the feed. */
 int	 store_feed_set_title(struct store *st, int64_t id, const char *title,
 	    char **err);
+/* The site link (an OPML htmlUrl) until a fetch brings the feed's own. */
+int	 store_feed_set_site_link(struct store *st, int64_t id,
+	    const char *link, char **err);
+/* Add topics to a feed's, keeping the others; *added counts new links. */
+int	 store_feed_add_topics(struct store *st, int64_t id,
+	    const int64_t *topic_ids, size_t ntopics, int *added, char **err);
 /* Replace the feed's topics. */
 int	 store_feed_set_topics(struct store *st, int64_t id,
 	    const int64_t *topic_ids, size_t ntopics, char **err);
@@ -294,4 +300,28 @@ int	 store_outbox_drop(struct store *st, int64_t id, char **err);
 int	 store_subscriber_bounce(struct store *st, int64_t subscriber_id,
 	    int max_bounces, int *now_bounced, char **err);
 
+/* ------------------------------- tokens, double opt-in (store-tokens.c) */
+struct token_subscriber {
+	int64_t	 id;
+	char	 status[16];
+	char	 email[320];
+};
+/*
+ * The subscriber whose token is token, found through an index on a hash
+ * of it and compared in constant time.  0 with *out, STORE_NOTFOUND, -1.
+ */
+int	 store_token_find(struct store *st, const char *token,
+	    struct token_subscriber *out, char **err);
+/* A pending subscriber becomes active: rows changed (0 or 1), or -1. */
+int	 store_subscriber_confirm(struct store *st, int64_t id, int64_t now,
+	    char **err);
+/* Mark a subscriber pending (added, not yet confirmed).  0 or -1. */
+int	 store_subscriber_set_pending(struct store *st, int64_t id,
+	    char **err);
+/* Unsubscribe at once: the status, and their unsent digests dropped,
+ * in one transaction.  0 or -1. */
+int	 store_subscriber_unsubscribe(struct store *st, int64_t id,
+	    char **err);
+/* Delete pending subscribers created before before: how many, or -1. */
+int	 store_pending_expire(struct store *st, int64_t before, char **err);
 #endif

@@ -41,7 +41,7 @@ const struct cmd_entry cmd_feed_add_entry = {
 };
 
 const struct cmd_entry cmd_feed_list_entry = {
-	"feed", "list", "[--json | --csv]",
+	"feed", "list", "[--json] [--csv]",
 	"List feeds: a table on a terminal, labelled blocks otherwise.",
 	"  -j, --json         one JSON array of feeds (keys as feed show "
 	"--json)\n"
@@ -50,7 +50,7 @@ const struct cmd_entry cmd_feed_list_entry = {
 };
 
 const struct cmd_entry cmd_feed_show_entry = {
-	"feed", "show", "URL [--json | --csv]",
+	"feed", "show", "URL [--json] [--csv]",
 	"Show one feed: title, topics, state, last fetch and error, items.",
 	"  -j, --json         one JSON object: url, title, site_link, topics, "
 	"state,\n                     last_fetch, last_status, last_error, "

@@ -21,7 +21,7 @@ static int	cmd_outbox_retry(struct cmd_ctx *, int, char **);
 static int	cmd_outbox_drop(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_outbox_list_entry = {
-	"outbox", "list", "[--state STATE] [--json | --csv]",
+	"outbox", "list", "[--state STATE] [--json] [--csv]",
 	"List the digests in the outbox with their state and attempts.",
 	"  -s, --state STATE   only queued, sent, deferred, failed or "
 	"dropped\n"
@@ -32,7 +32,7 @@ const struct cmd_entry cmd_outbox_list_entry = {
 };
 
 const struct cmd_entry cmd_outbox_show_entry = {
-	"outbox", "show", "ID [--json | --csv]",
+	"outbox", "show", "ID [--json] [--csv]",
 	"Show one digest: recipient, state, attempts, times, last error.",
 	"  -j, --json          one JSON object: id, email, name, "
 	"subscriber_status,\n                      bounces, state, entries, "

@@ -34,9 +34,10 @@ const struct cmd_entry cmd_subscriber_import_entry = {
 };
 
 const struct cmd_entry cmd_subscriber_export_entry = {
-	"subscriber", "export", "[-o FILE|-]",
+	"subscriber", "export", "[--output FILE]",
 	"Write every subscriber as CSV (the columns subscriber import reads).",
-	"  -o, --output FILE      write to FILE instead of standard output\n",
+	"  -o, --output FILE      write to FILE (replaced whole) instead of "
+	"standard\n                         output; - is standard output\n",
 	GZ_NEEDS_DB, cmd_subscriber_export
 };
 

@@ -19,7 +19,7 @@ static int	cmd_subscriber_show(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_subscriber_list_entry = {
 	"subscriber", "list", "[--topic SLUG] [--status STATUS] "
-	"[--json | --csv]",
+	"[--json] [--csv]",
 	"List subscribers with their status, frequency, topics and name.",
 	"  -t, --topic SLUG       only those subscribed to this topic\n"
 	"  -s, --status STATUS    only those with this status (pending, "
@@ -33,7 +33,7 @@ const struct cmd_entry cmd_subscriber_list_entry = {
 };
 
 const struct cmd_entry cmd_subscriber_show_entry = {
-	"subscriber", "show", "EMAIL [--json | --csv]",
+	"subscriber", "show", "EMAIL [--json] [--csv]",
 	"Show one subscriber, with the mark of each subscription.",
 	"  -j, --json             one JSON object: email, name, status, "
 	"frequency,\n                         topics, created, last_digest, "

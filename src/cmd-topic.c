@@ -23,7 +23,7 @@ const struct cmd_entry cmd_topic_add_entry = {
 };
 
 const struct cmd_entry cmd_topic_list_entry = {
-	"topic", "list", "[--json | --csv]",
+	"topic", "list", "[--json] [--csv]",
 	"List topics with their feed and active subscriber counts.",
 	"  -j, --json         one JSON array of {slug, name, feeds, "
 	"subscribers}\n"

@@ -22,6 +22,8 @@ extern const struct cmd_entry cmd_subscriber_list_entry;
 extern const struct cmd_entry cmd_subscriber_show_entry;
 extern const struct cmd_entry cmd_subscriber_set_entry;
 extern const struct cmd_entry cmd_subscriber_remove_entry;
+extern const struct cmd_entry cmd_subscriber_import_entry;
+extern const struct cmd_entry cmd_subscriber_export_entry;
 extern const struct cmd_entry cmd_subscribe_entry, cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_collect_entry, cmd_compose_entry;
 extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
@@ -53,6 +55,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_subscriber_show_entry,
 	&cmd_subscriber_set_entry,
 	&cmd_subscriber_remove_entry,
+	&cmd_subscriber_import_entry,
+	&cmd_subscriber_export_entry,
 	&cmd_subscribe_entry,
 	&cmd_unsubscribe_entry,
 	&cmd_collect_entry,

@@ -181,6 +181,10 @@ int	 store_subscriber_select(struct store *st,
 /* Change the fields that are not NULL; an empty name clears it. */
 int	 store_subscriber_update(struct store *st, int64_t id, const char *name,
 	    const char *frequency, const char *status, char **err);
+/* Call fn with the subscriber of this address (any case), through the
+ * address index.  0, STORE_NOTFOUND, or -1. */
+int	 store_subscriber_by_email(struct store *st, const char *email,
+	    store_subscriber_fn fn, void *ctx, char **err);
 /* Delete the subscriber with its subscriptions and outbox rows. */
 int	 store_subscriber_remove(struct store *st, int64_t id, char **err);
 

@@ -33,6 +33,7 @@ import http.server
 import os
 import sys
 import time
+import struct
 import urllib.parse
 import zlib
 
@@ -51,13 +52,23 @@ def feed_items(n, pad=0):
 
 
 def gzip_bomb(size=100 << 20):
-    z = zlib.compressobj(9, zlib.DEFLATED, 31)   # 31: gzip framing
-    out = [z.compress(b'<?xml version="1.0"?><rss version="2.0"><channel>')]
+    # Deflate restarts at each full flush, so every 1 MB run of spaces
+    # compresses to the same bytes: compress one, repeat it, and write the
+    # gzip frame around it.  Quick to build even on a loaded machine (the
+    # feed's fetch timeout is short).
+    head = b'<?xml version="1.0"?><rss version="2.0"><channel>'
     chunk = b" " * (1 << 20)
-    for _ in range(size >> 20):
-        out.append(z.compress(chunk))
-    out.append(z.flush())
-    return b"".join(out)
+    z = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = z.compress(head) + z.flush(zlib.Z_FULL_FLUSH)
+    block = z.compress(chunk) + z.flush(zlib.Z_FULL_FLUSH)
+    n = size >> 20
+    crc = zlib.crc32(head)
+    for _ in range(n):
+        crc = zlib.crc32(chunk, crc)
+    total = len(head) + n * len(chunk)
+    return (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + first +
+            block * n + z.flush() +
+            struct.pack("<II", crc & 0xffffffff, total & 0xffffffff))
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

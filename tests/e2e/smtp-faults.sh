@@ -167,6 +167,17 @@ is "$(sql "select group_concat(s.email) from digests d join subscribers s
     on s.id = d.subscriber_id where d.id > 1")" "amy@example.org" \
     "bounced_subscriber_gets_no_more_digests"
 
+# ------------------------------------- a delivery clears the bounces
+start_sink reset5 -f RCPT || exit 1
+setup reset "$SINK_PORT"
+g send >/dev/null 2>&1
+is "$(field subscriber)" "active, 1 hard bounce(s)" "bounce_before_the_reset_is_counted"
+g outbox retry 1 2>/dev/null
+point "$OK_PORT"
+g send >/dev/null 2>&1
+is "$(field state):$(field subscriber)" "sent:active, 0 hard bounce(s)" \
+    "delivery_clears_the_consecutive_hard_bounce_count"
+
 # ------------------------------------------------------ DATA
 start_sink data4 -r DATA || exit 1
 setup data4 "$SINK_PORT"

@@ -6,8 +6,10 @@
  * transport accepted the message, so a crash between the two re-sends at
  * most that one digest and never loses one.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "compose.h"
@@ -203,16 +205,50 @@ send_one(struct sender *s, int64_t id)
 	return st;
 }
 
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * [smtp] rate: the i-th message of the run leaves no earlier than i/rate
+ * seconds after the first, so a slow stretch is not followed by a burst
+ * above the rate for longer than it took to catch up.
+ */
+static void
+pace(const struct config *cfg, double start, size_t i)
+{
+	struct timespec ts;
+	double wait;
+
+	if (cfg->smtp_rate <= 0 || strcmp(cfg->transport, "smtp") != 0)
+		return;
+	wait = start + (double)i / cfg->smtp_rate - monotonic();
+	if (wait <= 0)
+		return;
+	ts.tv_sec = (time_t)wait;
+	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 static int
 send_all(struct sender *s, const int64_t *ids, size_t n)
 {
+	double start = monotonic();
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		pace(s->cfg, start, i);
 		if (send_one(s, ids[i]) == TRANSPORT_DOWN) {
 			s->sum->left = (int)(n - i);
 			return -1;
 		}
+	}
 	return 0;
 }
 

@@ -16,6 +16,9 @@
  * process, and never put a CR or LF from an address into a command.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -241,6 +244,21 @@ verify_peer(struct smtp_conn *c, const struct smtp_options *opt, char **err)
 	return SMTP_TEMPFAIL;
 }
 
+/*
+ * libetpan ends each message with a small write of its own; with Nagle's
+ * algorithm that write waits for the server's delayed ACK, 40 ms per
+ * message on Linux.  Every write here is a whole command or a full
+ * buffer, so sending at once costs nothing.
+ */
+static void
+no_delay(struct smtp_conn *c)
+{
+	int fd = mailstream_low_get_fd(mailstream_get_low(c->s->stream)), on = 1;
+
+	if (fd >= 0)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+}
+
 static int
 default_port(enum smtp_tls tls)
 {
@@ -343,6 +361,7 @@ open_session(struct smtp_conn *c, const struct smtp_options *opt,
 	 * socket stream takes its timeout from here, not from the session). */
 	mailstream_low_set_timeout(mailstream_get_low(c->s->stream),
 	    mailsmtp_get_timeout(c->s));
+	no_delay(c);
 	if ((st = greet(c, opt->helo, err)) != SMTP_OK)
 		return st;
 	if (opt->tls == SMTP_TLS_STARTTLS &&

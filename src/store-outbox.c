@@ -209,6 +209,12 @@ store_outbox_due(struct store *st, int64_t now, int64_t **ids, size_t *n,
 	return store_fail(st, "reading the outbox", err);
 }
 
+const char *
+store_filename(struct store *st)
+{
+	return sqlite3_db_filename(st->db, "main");
+}
+
 static int
 load_header(struct store *st, struct digest *d, char **err)
 {

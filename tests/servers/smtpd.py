@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A real SMTP server on 127.0.0.1 (Debian's python3-aiosmtpd) that saves
 every message it accepts as DIR/N.eml, exactly as received in DATA, and
-the envelope as DIR/N.env.  Binds a free port and writes it to PORTFILE.
+the envelope as DIR/N.env (with the client's address and port, so tests
+can tell connections apart).  Binds a free port and writes it to PORTFILE.
 
 usage: smtpd.py DIR PORTFILE [--starttls CERT KEY | --tls CERT KEY]
                             [--auth USER:PASSWORD [--exclude MECH]...]
@@ -36,6 +37,7 @@ class Saver:
         self.count += 1
         base = os.path.join(self.outdir, "%04d" % self.count)
         with open(base + ".env.tmp", "w") as f:
+            f.write("PEER:%s:%s\n" % tuple(session.peer[:2]))
             f.write("MAIL FROM:%s\n" % envelope.mail_from)
             for rcpt in envelope.rcpt_tos:
                 f.write("RCPT TO:%s\n" % rcpt)

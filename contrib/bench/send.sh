@@ -140,7 +140,7 @@ rate() {	# rate COUNT SECONDS
 	awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'
 }
 
-for conns in 1 4; do
+for conns in ${BENCH_CONNECTIONS:-1 4}; do
 	cp "$W/queued.db" "$W/gazette.db"
 	rm -f "$W/gazette.db-wal" "$W/gazette.db-shm"
 	sed -i "s/^connections = .*/connections = $conns/" "$W/gazette.conf"

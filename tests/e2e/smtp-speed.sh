@@ -3,53 +3,12 @@
 # connections spreads them over parallel connections with every digest
 # sent and recorded exactly once, and [smtp] rate spaces them out.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/e2e/smtp-lib.sh"
 
 have_aiosmtpd || skip_all "python3-aiosmtpd is not installed"
 
-# start_server NAME [DELAY]: sets PORT and RECV.
-start_server() {
-	RECV=$T/$1.recv
-	GAZETTE_SMTPD_DELAY=${2:-0} "$PY" "$top_srcdir/tests/servers/smtpd.py" \
-	    "$RECV" "$T/$1.port" 2>"$T/$1.srv.err" &
-	server_pids="$server_pids $!"
-	wait_file "$T/$1.port" || { cat "$T/$1.srv.err"; return 1; }
-	PORT=$(cat "$T/$1.port")
-}
-
 rss_feed "News" "n-1|First story|https://news.example.org/1" >"$T/feed.xml"
 READERS="ann bob cat dan eve fay"
-
-# setup NAME PORT [KEY=VALUE...]: six queued digests, [smtp] keys added.
-setup() {
-	D=$T/$1.case
-	port=$2
-	shift 2
-	mkdir -p "$D"
-	write_config "$D/gazette.conf" "$port"
-	{
-		printf '[collect]\nallow_file = yes\n[smtp]\n'
-		for kv in "$@"; do
-			printf '%s\n' "$kv" | sed 's/=/ = /'
-		done
-	} >>"$D/gazette.conf"
-	g topic add news >/dev/null 2>&1
-	g feed add "file://$T/feed.xml" --topic news >/dev/null 2>&1
-	for r in $READERS; do
-		g subscriber add "$r@example.org" --topic news >/dev/null 2>&1
-	done
-	g collect >/dev/null 2>&1
-	g compose >/dev/null 2>&1
-}
-
-g() {
-	"$GAZETTE" --config "$D/gazette.conf" "$@"
-}
-
-sql() {
-	"$PY" -c 'import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
-	    "$D/gazette.db" "$1"
-}
 
 peers() {	# connections the server in $1 saw deliver something
 	cat "$1"/*.env 2>/dev/null | grep '^PEER:' | sort -u | wc -l |
@@ -68,8 +27,8 @@ now_ms() {
 }
 
 # ------------------------------------------------- one connection
-start_server one || exit 1
-setup one "$PORT"
+start_smtpd one || exit 1
+case_setup one "$PORT"
 g send >"$T/one.out" 2>"$T/one.err"
 is "$?:$(sql "select count(*) from digests where state = 'sent'")" "0:6" \
     "six_digests_are_sent"
@@ -77,8 +36,10 @@ is "$(peers "$RECV")" 1 "one_connection_carries_every_message"
 is "$(rcpts "$RECV")" "$want" "each_reader_gets_exactly_one_message"
 
 # --------------------------------------------- parallel connections
-start_server par 0.3 || exit 1
-setup par "$PORT" connections=3
+export GAZETTE_SMTPD_DELAY=0.3
+start_smtpd par || exit 1
+unset GAZETTE_SMTPD_DELAY
+case_setup par "$PORT" connections=3
 start=$(now_ms)
 g send >"$T/par.out" 2>"$T/par.err"
 rc=$?
@@ -95,8 +56,8 @@ ok $? "parallel_connections_are_faster_than_one"
 diag "3 connections, 6 messages held 0.3 s each: ${took} ms"
 
 # ------------------------------------------------------------ rate
-start_server rate || exit 1
-setup rate "$PORT" rate=4
+start_smtpd rate || exit 1
+case_setup rate "$PORT" rate=4
 start=$(now_ms)
 g send >/dev/null 2>&1
 took=$(($(now_ms) - start))
@@ -107,7 +68,7 @@ is "$(sql "select count(*) from digests where state = 'sent'")" 6 \
 ok $? "four_per_second_spaces_six_messages_over_a_second_and_more"
 diag "rate = 4, 6 messages: ${took} ms"
 
-setup rate_par "$PORT" rate=4 connections=2
+case_setup rate_par "$PORT" rate=4 connections=2
 start=$(now_ms)
 g send >/dev/null 2>&1
 took=$(($(now_ms) - start))
@@ -119,7 +80,7 @@ diag "rate = 4 over 2 connections, 6 messages: ${took} ms"
 # ------------------------------------------------- nobody listening
 closed=$("$PY" -c 'import socket; s = socket.socket()
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-setup down "$closed" connections=3
+case_setup down "$closed" connections=3
 g send >"$T/down.out" 2>"$T/down.err"
 is "$?:$(sql "select count(*) from digests where state = 'queued'")" "75:6" \
     "parallel_send_to_no_server_leaves_everything_queued"

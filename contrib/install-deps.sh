@@ -14,6 +14,8 @@ libcsv-dev ca-certificates"
 # Tests: the real servers and checkers they run on 127.0.0.1.
 packages="$packages python3 python3-aiosmtpd python3-dkim chromium postfix
 lighttpd dovecot-imapd spamassassin"
+# The man page check renders doc/gazette.1 with groff -ww.
+packages="$packages groff-base"
 # TLS and AUTH tests: openssl makes their throwaway CA; libetpan does AUTH
 # PLAIN and LOGIN through Cyrus SASL's plugins.
 packages="$packages openssl libsasl2-modules"

@@ -45,6 +45,7 @@ struct rec {
 	char		*ftype;
 	const char	*reason;	/* fixed by the format (feedback...) */
 	int		 at_data;	/* refused after DATA, not at RCPT */
+	int		 at_rcpt;	/* refused in reply to RCPT TO */
 };
 
 struct recs {
@@ -58,6 +59,8 @@ void		 recs_free(struct recs *);
 /* Non-standard bounce text: the lines that name failed addresses. */
 void	 text_scan(const char *text, const char *skip1, const char *skip2,
 	    struct recs *out);
+/* The human part of a report, before the returned message.  New string. */
+char	*text_head(const char *text);
 /* An explanation for recipients a DSN left without one. */
 char	*text_near(const char *text, const char *rcpt);
 
@@ -66,11 +69,17 @@ int	 ses_read(const char *text, struct recs *out);
 
 /* Does the text say the server refused the message at DATA? */
 int	 says_data(const char *text);
+/* Does it say the server refused the recipient at RCPT TO? */
+int	 says_rcpt(const char *text);
 /* The reason the words of a diagnostic suggest, or NULL. */
 const char *reason_from_text(const char *text);
 
-/* Reason, status, reply code and class of a reading. */
-void	 reason_decide(const struct rec *, struct bounce *);
+/*
+ * Reason, status, reply code and class of a reading; context is the
+ * report's human text, read when the reading's own words say nothing.
+ */
+void	 reason_decide(const struct rec *, const char *context,
+	    struct bounce *);
 /* The first enhanced status code in text (the most specific), or NULL. */
 char	*status_find(const char *text);
 /* The first SMTP reply code in text, or NULL. */

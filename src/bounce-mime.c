@@ -292,6 +292,19 @@ addr_char(int c)
 	    c) != NULL) || c >= 0x80;
 }
 
+/* The start of a quoted local part ("a..b"@host) ending at at, or at. */
+static const char *
+quoted_local(const char *s, const char *at)
+{
+	const char *q;
+
+	if (at - s < 3 || at[-1] != '"')
+		return at;
+	for (q = at - 2; q > s && *q != '"' && *q != '\n' && *q != '<'; q--)
+		;
+	return *q == '"' && q < at - 2 ? q : at;
+}
+
 char *
 addr_find(const char *s)
 {
@@ -299,8 +312,9 @@ addr_find(const char *s)
 	char *r, *t;
 
 	for (at = strchr(s, '@'); at != NULL; at = strchr(at + 1, '@')) {
-		for (a = at; a > s && addr_char((unsigned char)a[-1]); a--)
-			;
+		if ((a = quoted_local(s, at)) == at)
+			while (a > s && addr_char((unsigned char)a[-1]))
+				a--;
 		for (e = at + 1; isalnum((unsigned char)*e) || *e == '-' ||
 		    *e == '.' || *e == '_'; e++)
 			;

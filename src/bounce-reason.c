@@ -65,7 +65,7 @@ static const struct phrase phrases[] = {
 	    "recipient domain|nxdomain|no valid mx|domain doesn't exist|"
 	    "does not exist in dns|domain could not be found|"
 	    "illegal host/domain|not a valid domain|"
-	    "the domain is not|no route to host|unknown mail domain|"
+	    "the domain is not|unknown mail domain|"
 	    "host or domain not found" },
 	{ "userunknown", "user unknown|unknown user|no such user|"
 	    "user not found|unknown recipient|recipient unknown|"
@@ -105,7 +105,8 @@ static const struct phrase phrases[] = {
 	    "reverse dns|rdns|ptr record|not allowed to send|"
 	    "poor reputation|bad reputation|connection refused|"
 	    "refused|please use the smtp server|banned" },
-	{ "expired", "will be retried|failing for a long time|"
+	{ "expired", "did not accept our requests to connect|"
+	    "failed 20 attempts|will be retried|failing for a long time|"
 	    "retry timeout exceeded|retry time not reached|"
 	    "delivery time expired|has been delayed|giving up|"
 	    "message expired|expired|timed out|timeout|"
@@ -122,7 +123,7 @@ static const struct phrase phrases[] = {
 	    "mail from|envelope sender|unknown sender|rejected sender|"
 	    "not accepted|invalid sender|sender is not|from address" },
 	{ "networkerror", "network|connection reset|lost connection|"
-	    "could not connect|connect to|dns|mx lookup|loop|"
+	    "could not connect|connect to|no route to host|dns|mx lookup|loop|"
 	    "too many hops|routing|unreachable" },
 	{ "notaccept", "does not accept mail|not accepting mail|"
 	    "null mx|accepts no mail|no longer accepting" },
@@ -330,6 +331,43 @@ says_data(const char *text)
 	    ci_find(text, "after end of data") != NULL);
 }
 
+/*
+ * Words some servers use only for a recipient they refused at RCPT, though
+ * their reports do not say when they refused.
+ */
+static const char rcpt_words[] = "recipient name is not recognized|"
+    "not listed in|unknown user:|user unknown (|: user unknown|"
+    "recipientnotfound";
+
+int
+says_rcpt(const char *text)
+{
+	return text != NULL && (ci_find(text, "RCPT TO") != NULL ||
+	    ci_find(text, "RCPT command") != NULL ||
+	    ci_find(text, "SMTP:RCPT") != NULL ||
+	    ci_find(text, "after RCPT") != NULL);
+}
+
+/*
+ * Words of an unknown user alone do not make the address gone: a filter
+ * that refuses a message after DATA says them too.  They count when the
+ * server said them to RCPT TO, and a report with neither a status code
+ * nor a DSN that does not say when it refused is read as a filter's.
+ */
+static int
+refused_at_data(const struct rec *r, const char *status, const char *context)
+{
+	const char *own = r->diag != NULL && *r->diag != '\0' ? r->diag : context;
+
+	if (says_data(own))
+		return 1;
+	if (own != NULL && (says_rcpt(own) || any_phrase(own, rcpt_words)))
+		return 0;
+	if (r->at_data)
+		return 1;
+	return status == NULL && r->action == NULL && !r->at_rcpt;
+}
+
 static int
 is_generic(const char *status)
 {
@@ -337,7 +375,7 @@ is_generic(const char *status)
 }
 
 static const char *
-pick_reason(const struct rec *r, const char *status)
+pick_reason(const struct rec *r, const char *status, const char *context)
 {
 	const char *why;
 
@@ -348,6 +386,8 @@ pick_reason(const struct rec *r, const char *status)
 	if (status != NULL && (why = code_lookup(precise, status)) != NULL)
 		return why;
 	if ((why = reason_from_text(r->diag)) != NULL)
+		return why;
+	if ((why = reason_from_text(context)) != NULL)
 		return why;
 	if (status != NULL && (why = code_lookup(vague, status)) != NULL)
 		return why;
@@ -383,17 +423,17 @@ class_of(const char *reason, int temporary)
 		return BOUNCE_COMPLAINT;
 	if (strcmp(reason, "vacation") == 0 || strcmp(reason, "delivered") == 0)
 		return BOUNCE_IGNORE;
-	if (strcmp(reason, "userunknown") == 0 ||
+	/* A server that will try again has not given the address up. */
+	if (!temporary && (strcmp(reason, "userunknown") == 0 ||
 	    strcmp(reason, "hostunknown") == 0 ||
-	    strcmp(reason, "hasmoved") == 0)
-		return BOUNCE_HARD;
-	if (strcmp(reason, "notaccept") == 0 && !temporary)
+	    strcmp(reason, "hasmoved") == 0 ||
+	    strcmp(reason, "notaccept") == 0))
 		return BOUNCE_HARD;
 	return BOUNCE_SOFT;
 }
 
 void
-reason_decide(const struct rec *r, struct bounce *b)
+reason_decide(const struct rec *r, const char *context, struct bounce *b)
 {
 	char *status = xstrdup_or_null(r->status), *found;
 	char *reply = xstrdup_or_null(r->reply);
@@ -406,13 +446,20 @@ reason_decide(const struct rec *r, struct bounce *b)
 			xstrset(&status, found);
 		free(found);
 	}
+	/* A lone recipient's code may stand elsewhere in the report. */
+	if (status == NULL && (found = status_find(context)) != NULL) {
+		if (reason_from_text(r->diag) == NULL ||
+		    code_lookup(precise, found) != NULL)
+			status = found;
+		else
+			free(found);
+	}
 	if (reply == NULL)
 		reply = reply_find(r->diag);
-	why = pick_reason(r, status);
-	/* An address the server accepted at RCPT exists: a filter said no. */
-	if (strcmp(why, "userunknown") == 0 && (r->at_data ||
-	    says_data(r->diag)) && (status == NULL ||
-	    code_lookup(precise, status) == NULL))
+	why = pick_reason(r, status, context);
+	if (strcmp(why, "userunknown") == 0 && (status == NULL ||
+	    code_lookup(precise, status) == NULL) &&
+	    refused_at_data(r, status, context))
 		why = "filtered";
 	temporary = is_temporary(r, status, reply);
 	b->reason = xstrdup(why);

@@ -221,6 +221,12 @@ text_scan(const char *text, const char *skip1, const char *skip2,
 }
 
 char *
+text_head(const char *text)
+{
+	return xstrndup(text, prose_len(text));
+}
+
+char *
 text_near(const char *text, const char *rcpt)
 {
 	const char *end = text + prose_len(text), *p;

@@ -221,6 +221,7 @@ read_group(const char *group, const char *prose, struct recs *out)
 		r->diag = text_near(prose, a);
 	}
 	r->at_data = says_data(prose);
+	r->at_rcpt = says_rcpt(prose);
 	free(a);
 }
 
@@ -237,6 +238,49 @@ read_dsn(const struct mpart *m, const char *prose, struct recs *out)
 		read_group(group, prose, out);
 		free(group);
 		p = *e ? e + 2 : e;
+	}
+}
+
+/* The start of the line after p's, or the end of the text. */
+static const char *
+next_line(const char *p)
+{
+	p += strcspn(p, "\n");
+	return *p ? p + 1 : p;
+}
+
+static int
+blank_line(const char *p)
+{
+	return *p == '\n' || (*p == '\r' && p[1] == '\n');
+}
+
+/*
+ * Delivery-status fields standing in plain text: a report whose MIME
+ * structure was lost on the way (forwarded, pasted, headers stripped).
+ * Each block of lines with a Final-Recipient is one recipient's group.
+ */
+static void
+read_inline_dsn(const char *text, const char *prose, struct recs *out)
+{
+	const char *line, *start = text, *end;
+	char *group;
+
+	for (line = text; *line != '\0'; line = next_line(line)) {
+		if (blank_line(line)) {
+			start = next_line(line);
+			continue;
+		}
+		if (strncasecmp(line, "Final-Recipient:", 16) != 0)
+			continue;
+		for (end = line; *end != '\0' && !blank_line(end);)
+			end = next_line(end);
+		group = xstrndup(start, end - start);
+		read_group(group, prose, out);
+		free(group);
+		line = start = end;
+		if (*line == '\0')
+			break;
 	}
 }
 
@@ -352,8 +396,13 @@ read_prose(const struct mparts *mp, const char *prose, struct recs *out)
 	char *failed, *a;
 	const char *orig;
 	struct rec *r;
+	size_t i;
 
 	text_scan(prose, me, robot, out);
+	for (i = 0; i < out->n; i++) {
+		out->v[i].at_data = says_data(prose);
+		out->v[i].at_rcpt = says_rcpt(prose);
+	}
 	if ((failed = hdr_get(mp->hdr, "X-Failed-Recipients")) != NULL) {
 		keep_failed(failed, prose, out);
 		free(failed);
@@ -370,9 +419,22 @@ read_prose(const struct mparts *mp, const char *prose, struct recs *out)
 
 /* ------------------------------------------------------------- results */
 
-static void
-finish(const struct recs *rs, struct bounce_list *bl)
+/* Does the report name one recipient only (perhaps more than once)? */
+static int
+lone_rcpt(const struct recs *rs)
 {
+	size_t i;
+
+	for (i = 1; i < rs->n; i++)
+		if (strcmp(rs->v[i].rcpt, rs->v[0].rcpt) != 0)
+			return 0;
+	return rs->n > 0;
+}
+
+static void
+finish(const struct recs *rs, const char *prose, struct bounce_list *bl)
+{
+	char *head = text_head(prose);
 	struct bounce *b;
 	size_t i;
 
@@ -383,8 +445,11 @@ finish(const struct recs *rs, struct bounce_list *bl)
 		b->action = xstrdup_or_null(rs->v[i].action);
 		b->feedback_type = xstrdup_or_null(rs->v[i].ftype);
 		b->diagnostic = xstrdup_or_null(rs->v[i].diag);
-		reason_decide(&rs->v[i], b);
+		/* A report about several recipients may give each its own
+		 * reason: its text as a whole explains only a lone one. */
+		reason_decide(&rs->v[i], lone_rcpt(rs) ? head : NULL, b);
 	}
+	free(head);
 }
 
 static void
@@ -405,6 +470,8 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 		if (is_type(&mp->v[i], "message/delivery-status") ||
 		    is_type(&mp->v[i], "message/global-delivery-status"))
 			read_dsn(&mp->v[i], prose, rs);
+	if (rs->n == 0)
+		read_inline_dsn(mp->body, prose, rs);
 	if (rs->n > 0)
 		return;
 	if (looks_bounced(mp->hdr, prose))
@@ -434,7 +501,7 @@ bounce_read(const char *msg, size_t len)
 	mparts_split(msg, len, &mp);
 	prose = prose_of(&mp);
 	read_parts(&mp, prose, &rs);
-	finish(&rs, bl);
+	finish(&rs, prose, bl);
 	recs_free(&rs);
 	free(prose);
 	mparts_free(&mp);

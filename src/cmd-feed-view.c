@@ -10,7 +10,6 @@
 
 #include "cmd.h"
 #include "cmd-feed-view.h"
-#include "json-out.h"
 #include "log.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -54,38 +53,28 @@ print_block(const struct feed_row *f, void *ctx)
 	return 0;
 }
 
-static struct json_out *
-feed_json(const struct feed_row *f)
-{
-	struct json_out *o = json_out_object();
-
-	json_out_str(o, "url", f->url);
-	json_out_str(o, "title", f->title);
-	json_out_str(o, "site_link", f->site_link);
-	json_out_csv(o, "topics", f->topics);
-	json_out_str(o, "state", f->state);
-	json_out_time(o, "last_fetch", f->last_fetch);
-	json_out_int(o, "last_status", f->last_status);
-	json_out_str(o, "last_error", f->last_error);
-	json_out_int(o, "errors_in_a_row", f->consecutive_errors);
-	json_out_int(o, "items", f->nitems);
-	json_out_time(o, "last_new_item", f->last_new_item);
-	json_out_time(o, "next_fetch", f->next_fetch);
-	return o;
-}
+static const char *const feed_cols[] = { "url", "title", "site_link",
+    "topics", "state", "last_fetch", "last_status", "last_error",
+    "errors_in_a_row", "items", "last_new_item", "next_fetch", NULL };
 
 static int
-add_json(const struct feed_row *f, void *ctx)
+feed_cells(const struct feed_row *f, void *ctx)
 {
-	json_out_put(ctx, NULL, feed_json(f));
-	return 0;
-}
+	struct cmd_rows *r = ctx;
 
-/* The single feed of feed show, as an object rather than an array. */
-static int
-one_json(const struct feed_row *f, void *ctx)
-{
-	*(struct json_out **)ctx = feed_json(f);
+	cmd_rows_str(r, f->url);
+	cmd_rows_str(r, f->title);
+	cmd_rows_str(r, f->site_link);
+	cmd_rows_list(r, f->topics);
+	cmd_rows_str(r, f->state);
+	cmd_rows_time(r, f->last_fetch);
+	cmd_rows_int(r, f->last_status);
+	cmd_rows_str(r, f->last_error);
+	cmd_rows_int(r, f->consecutive_errors);
+	cmd_rows_int(r, f->nitems);
+	cmd_rows_time(r, f->last_new_item);
+	cmd_rows_time(r, f->next_fetch);
+	cmd_rows_end_row(r);
 	return 0;
 }
 
@@ -183,23 +172,24 @@ table(struct cmd_ctx *ctx, int64_t id)
 int
 feed_view_print(struct cmd_ctx *ctx, int64_t id, enum feed_view view)
 {
-	struct json_out *j = NULL;
+	struct cmd_rows *r = NULL;
 	char *err = NULL;
 	int rc;
 
 	if (view == FEED_VIEW_TABLE)
 		return table(ctx, id);
-	if (view == FEED_VIEW_BLOCK)
-		rc = id ? store_feed_get(ctx->st, id, print_block, ctx, &err)
-		    : store_feed_each(ctx->st, 0, print_block, NULL, &err);
-	else if (id)
-		rc = store_feed_get(ctx->st, id, one_json, &j, &err);
+	if (view != FEED_VIEW_BLOCK)
+		r = cmd_rows_new(view == FEED_VIEW_JSON ? CMD_JSON : CMD_CSV,
+		    feed_cols, id != 0);
+	if (id)
+		rc = store_feed_get(ctx->st, id, r ? feed_cells : print_block,
+		    r ? (void *)r : ctx, &err);
 	else
-		rc = store_feed_each(ctx->st, 0, add_json,
-		    j = json_out_array(), &err);
+		rc = store_feed_each(ctx->st, 0, r ? feed_cells : print_block,
+		    r, &err);
 	if (rc == -1) {
-		json_out_free(j);
+		cmd_rows_free(r);
 		return gz_fail_err(EX_IOERR, err);
 	}
-	return view == FEED_VIEW_JSON ? cmd_print_json(j) : EX_OK;
+	return r ? cmd_rows_done(r) : EX_OK;
 }

@@ -41,20 +41,22 @@ const struct cmd_entry cmd_feed_add_entry = {
 };
 
 const struct cmd_entry cmd_feed_list_entry = {
-	"feed", "list", "[--json]",
+	"feed", "list", "[--json] [--csv]",
 	"List feeds: a table on a terminal, labelled blocks otherwise.",
 	"  -j, --json         one JSON array of feeds (keys as feed show "
-	"--json)\n",
+	"--json)\n"
+	"      --csv          CSV with a header row (the same columns)\n",
 	GZ_NEEDS_DB, cmd_feed_list
 };
 
 const struct cmd_entry cmd_feed_show_entry = {
-	"feed", "show", "URL [--json]",
+	"feed", "show", "URL [--json] [--csv]",
 	"Show one feed: title, topics, state, last fetch and error, items.",
 	"  -j, --json         one JSON object: url, title, site_link, topics, "
 	"state,\n                     last_fetch, last_status, last_error, "
 	"errors_in_a_row,\n                     items, last_new_item, "
-	"next_fetch\n",
+	"next_fetch\n"
+	"      --csv          CSV: a header row and the feed's row\n",
 	GZ_NEEDS_DB, cmd_feed_show
 };
 
@@ -213,12 +215,12 @@ cmd_feed_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	int json;
 
-	if ((json = cmd_json_flag(&cmd_feed_list_entry, argc, argv)) == -1)
+	if ((json = cmd_format_flag(&cmd_feed_list_entry, argc, argv)) == -1)
 		return EX_USAGE;
 	if (argc - optind > 0)
 		return cmd_usage(&cmd_feed_list_entry, "takes no arguments");
-	return feed_view_print(ctx, 0, json ? FEED_VIEW_JSON
-	    : isatty(STDOUT_FILENO) ? FEED_VIEW_TABLE : FEED_VIEW_BLOCK);
+	return feed_view_print(ctx, 0, json == CMD_CSV ? FEED_VIEW_CSV
+	    : json ? FEED_VIEW_JSON : isatty(STDOUT_FILENO) ? FEED_VIEW_TABLE : FEED_VIEW_BLOCK);
 }
 
 /* The URL argument of show, remove, pause and resume. */
@@ -237,12 +239,12 @@ cmd_feed_show(struct cmd_ctx *ctx, int argc, char **argv)
 	int64_t id;
 	int json, rc;
 
-	if ((json = cmd_json_flag(&cmd_feed_show_entry, argc, argv)) == -1)
+	if ((json = cmd_format_flag(&cmd_feed_show_entry, argc, argv)) == -1)
 		return EX_USAGE;
 	if ((rc = one_url(&cmd_feed_show_entry, ctx, argc, argv, &id)) != EX_OK)
 		return rc;
-	return feed_view_print(ctx, id, json ? FEED_VIEW_JSON
-	    : FEED_VIEW_BLOCK);
+	return feed_view_print(ctx, id, json == CMD_CSV ? FEED_VIEW_CSV
+	    : json ? FEED_VIEW_JSON : FEED_VIEW_BLOCK);
 }
 
 static int

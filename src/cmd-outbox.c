@@ -21,17 +21,25 @@ static int	cmd_outbox_retry(struct cmd_ctx *, int, char **);
 static int	cmd_outbox_drop(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_outbox_list_entry = {
-	"outbox", "list", "[--state STATE]",
+	"outbox", "list", "[--state STATE] [--json] [--csv]",
 	"List the digests in the outbox with their state and attempts.",
 	"  -s, --state STATE   only queued, sent, deferred, failed or "
-	"dropped\n",
+	"dropped\n"
+	"  -j, --json          one JSON array of digests (keys as outbox "
+	"show --json)\n"
+	"      --csv           CSV with a header row (the same columns)\n",
 	GZ_NEEDS_DB, cmd_outbox_list
 };
 
 const struct cmd_entry cmd_outbox_show_entry = {
-	"outbox", "show", "ID",
+	"outbox", "show", "ID [--json] [--csv]",
 	"Show one digest: recipient, state, attempts, times, last error.",
-	NULL, GZ_NEEDS_DB, cmd_outbox_show
+	"  -j, --json          one JSON object: id, email, name, "
+	"subscriber_status,\n                      bounces, state, entries, "
+	"message_id, created,\n                      attempts, next_attempt, "
+	"sent, last_error\n"
+	"      --csv           CSV: a header row and the digest's row\n",
+	GZ_NEEDS_DB, cmd_outbox_show
 };
 
 const struct cmd_entry cmd_outbox_retry_entry = {
@@ -77,6 +85,32 @@ print_row(const struct outbox_row *r, void *ctx)
 	return 0;
 }
 
+static const char *const outbox_cols[] = { "id", "email", "name",
+    "subscriber_status", "bounces", "state", "entries", "message_id",
+    "created", "attempts", "next_attempt", "sent", "last_error", NULL };
+
+static int
+outbox_cells(const struct outbox_row *o, void *ctx)
+{
+	struct cmd_rows *r = ctx;
+
+	cmd_rows_int(r, o->id);
+	cmd_rows_str(r, o->email);
+	cmd_rows_str(r, o->name);
+	cmd_rows_str(r, o->subscriber_status);
+	cmd_rows_int(r, o->bounces);
+	cmd_rows_str(r, o->state);
+	cmd_rows_int(r, o->nitems);
+	cmd_rows_str(r, o->message_id);
+	cmd_rows_time(r, o->created);
+	cmd_rows_int(r, o->attempts);
+	cmd_rows_time(r, o->next_attempt);
+	cmd_rows_time(r, o->sent);
+	cmd_rows_str(r, o->last_error);
+	cmd_rows_end_row(r);
+	return 0;
+}
+
 static int
 valid_state(const char *s)
 {
@@ -89,30 +123,49 @@ valid_state(const char *s)
 }
 
 static int
-cmd_outbox_list(struct cmd_ctx *ctx, int argc, char **argv)
+parse_list(int argc, char **argv, const char **state, enum cmd_format *f)
 {
 	static const struct option opts[] = {
 		{ "state", required_argument, NULL, 's' },
+		CMD_FORMAT_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *state = NULL;
-	char *err = NULL;
 	int c;
 
-	while ((c = cmd_getopt(&cmd_outbox_list_entry, argc, argv, "s:",
+	while ((c = cmd_getopt(&cmd_outbox_list_entry, argc, argv, "s:j",
 	    opts)) != -1)
 		if (c == 's')
-			state = optarg;
-		else
+			*state = optarg;
+		else if (c == '?' || cmd_format_opt(&cmd_outbox_list_entry, c,
+		    f) != EX_OK)
 			return EX_USAGE;
 	if (optind < argc)
 		return cmd_usage(&cmd_outbox_list_entry, "takes no arguments");
-	if (state && !valid_state(state))
+	if (*state && !valid_state(*state))
 		return cmd_usage(&cmd_outbox_list_entry, "unknown state '%s' "
-		    "(queued, sent, deferred, failed or dropped)", state);
-	if (store_outbox_each(ctx->st, state, print_row, NULL, &err) == -1)
-		return gz_fail_err(EX_IOERR, err);
+		    "(queued, sent, deferred, failed or dropped)", *state);
 	return EX_OK;
+}
+
+static int
+cmd_outbox_list(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	enum cmd_format f = CMD_TEXT;
+	const char *state = NULL;
+	struct cmd_rows *r = NULL;
+	char *err = NULL;
+	int rc;
+
+	if ((rc = parse_list(argc, argv, &state, &f)) != EX_OK)
+		return rc;
+	if (f != CMD_TEXT)
+		r = cmd_rows_new(f, outbox_cols, 0);
+	if (store_outbox_each(ctx->st, state, r ? outbox_cells : print_row, r,
+	    &err) == -1) {
+		cmd_rows_free(r);
+		return gz_fail_err(EX_IOERR, err);
+	}
+	return r ? cmd_rows_done(r) : EX_OK;
 }
 
 /* The one ID argument of show, retry and drop. */
@@ -159,17 +212,27 @@ print_detail(const struct outbox_row *r, void *ctx)
 static int
 cmd_outbox_show(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct cmd_rows *r = NULL;
 	char *err = NULL;
 	int64_t id;
-	int rc;
+	int f, rc;
 
-	if ((rc = parse_id(&cmd_outbox_show_entry, argc, argv, &id)) != EX_OK)
+	if ((f = cmd_format_flag(&cmd_outbox_show_entry, argc, argv)) == -1)
+		return EX_USAGE;
+	if ((rc = parse_id(&cmd_outbox_show_entry, argc - optind + 1,
+	    argv + optind - 1, &id)) != EX_OK)
 		return rc;
-	rc = store_outbox_get(ctx->st, id, print_detail, NULL, &err);
+	if (f != CMD_TEXT)
+		r = cmd_rows_new((enum cmd_format)f, outbox_cols, 1);
+	rc = store_outbox_get(ctx->st, id, r ? outbox_cells : print_detail, r,
+	    &err);
+	if (rc == 0)
+		return r ? cmd_rows_done(r) : EX_OK;
+	cmd_rows_free(r);
 	if (rc == STORE_NOTFOUND)
 		return gz_fail(EX_DATAERR, "no digest %lld in the outbox",
 		    (long long)id);
-	return rc == -1 ? gz_fail_err(EX_IOERR, err) : EX_OK;
+	return gz_fail_err(EX_IOERR, err);
 }
 
 /* retry and drop: the change, then what to say about it. */

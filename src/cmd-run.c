@@ -14,15 +14,20 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "compose.h"
 #include "log.h"
 #include "xmalloc.h"
 
 static int	cmd_run(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_run_entry = {
-	NULL, "run", "",
+	NULL, "run", "[--note FILE] [--topic-note SLUG=FILE]...",
 	"Collect, compose and send in one go, under a lock (the weekly job).",
-	NULL, GZ_NEEDS_DB, cmd_run
+	"  -N, --note FILE             an editor's note in Markdown at the top "
+	"of every digest\n"
+	"  -T, --topic-note SLUG=FILE  a note in Markdown at the top of the "
+	"topic's section\n",
+	GZ_NEEDS_DB, cmd_run
 };
 
 int
@@ -41,17 +46,41 @@ cmd_take_lock(const char *db, int *fd)
 	return rc;
 }
 
+/* The notes are read before anything runs: a bad one stops the run. */
+static int
+run_options(struct cmd_ctx *ctx, int argc, char **argv,
+    struct compose_notes *notes)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'N' },
+		{ "topic-note", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, rc = EX_OK;
+
+	while (rc == EX_OK && (c = cmd_getopt(&cmd_run_entry, argc, argv,
+	    "N:T:", opts)) != -1)
+		rc = c == '?' ? EX_USAGE : cmd_notes_option(ctx, notes, c,
+		    optarg);
+	if (rc == EX_OK && argc - optind != 0)
+		rc = cmd_usage(&cmd_run_entry, "takes no arguments");
+	return rc;
+}
+
 static int
 cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	struct compose_notes notes = { 0 };
 	int fd = -1, rc, collected;
 
-	(void)argv;
-	if (argc > 1)
-		return cmd_usage(&cmd_run_entry, "takes no arguments");
-	if ((rc = cmd_take_lock(ctx->db_path, &fd)) != EX_OK) {
+	/* A bad signing key or note must stop the run before collect
+	 * changes anything. */
+	if ((rc = run_options(ctx, argc, argv, &notes)) != EX_OK ||
+	    (rc = cmd_dkim_check(ctx)) != EX_OK ||
+	    (rc = cmd_take_lock(ctx->db_path, &fd)) != EX_OK) {
 		if (fd != -1)
 			close(fd);
+		cmd_notes_free(&notes);
 		return rc;
 	}
 	/* A failed feed does not stop the weekly mailing. */
@@ -59,11 +88,12 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (collected != EX_OK && collected != EX_FAILURE)
 		rc = collected;
 	if (rc == EX_OK)
-		rc = cmd_compose_run(ctx);
+		rc = cmd_compose_notes_run(ctx, &notes);
 	if (rc == EX_OK)
 		rc = cmd_send_run(ctx);
 	if (rc == EX_OK)
 		rc = collected;
 	close(fd);
+	cmd_notes_free(&notes);
 	return rc;
 }

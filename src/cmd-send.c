@@ -139,6 +139,8 @@ cmd_send(struct cmd_ctx *ctx, int argc, char **argv)
 			return EX_USAGE;
 	if (optind < argc)
 		return cmd_usage(&cmd_send_entry, "takes no arguments");
+	if ((rc = cmd_dkim_check(ctx)) != EX_OK)
+		return rc;
 	if (dry)
 		return dry_run(ctx);
 	/* Two sends at once would both deliver every queued digest. */

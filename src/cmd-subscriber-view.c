@@ -18,24 +18,29 @@ static int	cmd_subscriber_list(struct cmd_ctx *, int, char **);
 static int	cmd_subscriber_show(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_subscriber_list_entry = {
-	"subscriber", "list", "[--topic SLUG] [--status STATUS] [--json]",
+	"subscriber", "list", "[--topic SLUG] [--status STATUS] "
+	"[--json] [--csv]",
 	"List subscribers with their status, frequency, topics and name.",
 	"  -t, --topic SLUG       only those subscribed to this topic\n"
 	"  -s, --status STATUS    only those with this status (pending, "
 	"active,\n                         unsubscribed or bounced)\n"
 	"  -j, --json             one JSON array of subscribers (keys as "
 	"subscriber\n                         show --json, without "
-	"subscriptions)\n",
+	"subscriptions)\n"
+	"      --csv              CSV with a header row: the same columns, "
+	"topics\n                         separated by ';'\n",
 	GZ_NEEDS_DB, cmd_subscriber_list
 };
 
 const struct cmd_entry cmd_subscriber_show_entry = {
-	"subscriber", "show", "EMAIL [--json]",
+	"subscriber", "show", "EMAIL [--json] [--csv]",
 	"Show one subscriber, with the mark of each subscription.",
 	"  -j, --json             one JSON object: email, name, status, "
 	"frequency,\n                         topics, created, last_digest, "
 	"bounces, subscriptions\n                         ({topic, name, "
-	"mark, since})\n",
+	"mark, since})\n"
+	"      --csv              CSV: a header row and the subscriber's row "
+	"(the\n                         columns of subscriber list --csv)\n",
 	GZ_NEEDS_DB, cmd_subscriber_show
 };
 
@@ -51,33 +56,35 @@ print_line(const struct subscriber_row *s, void *ctx)
 	return 0;
 }
 
-static struct json_out *
-subscriber_json(const struct subscriber_row *s)
-{
-	struct json_out *o = json_out_object();
+static const char *const subscriber_cols[] = { "email", "name", "status",
+    "frequency", "topics", "created", "last_digest", "bounces", NULL };
 
-	json_out_str(o, "email", s->email);
-	json_out_str(o, "name", s->name);
-	json_out_str(o, "status", s->status);
-	json_out_str(o, "frequency", s->frequency);
-	json_out_csv(o, "topics", s->topics);
-	json_out_time(o, "created", s->created);
-	json_out_time(o, "last_digest", s->last_digest);
-	json_out_int(o, "bounces", s->bounces);
-	return o;
+/* One subscriber's cells, the row left open for show's subscriptions. */
+static void
+subscriber_cells(const struct subscriber_row *s, struct cmd_rows *r)
+{
+	cmd_rows_str(r, s->email);
+	cmd_rows_str(r, s->name);
+	cmd_rows_str(r, s->status);
+	cmd_rows_str(r, s->frequency);
+	cmd_rows_list(r, s->topics);
+	cmd_rows_time(r, s->created);
+	cmd_rows_time(r, s->last_digest);
+	cmd_rows_int(r, s->bounces);
 }
 
 static int
-add_json(const struct subscriber_row *s, void *ctx)
+add_row(const struct subscriber_row *s, void *ctx)
 {
-	json_out_put(ctx, NULL, subscriber_json(s));
+	subscriber_cells(s, ctx);
+	cmd_rows_end_row(ctx);
 	return 0;
 }
 
 struct list_args {
 	const char *slug;
 	struct subscriber_filter filter;
-	int	 json;
+	enum cmd_format format;
 };
 
 static int
@@ -86,7 +93,7 @@ parse_list(struct cmd_ctx *ctx, int argc, char **argv, struct list_args *a)
 	static const struct option opts[] = {
 		{ "topic", required_argument, NULL, 't' },
 		{ "status", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
+		CMD_FORMAT_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *const *st;
@@ -97,7 +104,12 @@ parse_list(struct cmd_ctx *ctx, int argc, char **argv, struct list_args *a)
 		switch (c) {
 		case 't': a->slug = optarg; break;
 		case 's': a->filter.status = optarg; break;
-		case 'j': a->json = 1; break;
+		case 'j':
+		case 'C':
+			if (cmd_format_opt(&cmd_subscriber_list_entry, c,
+			    &a->format) != EX_OK)
+				return EX_USAGE;
+			break;
 		default: return EX_USAGE;
 		}
 	}
@@ -119,21 +131,21 @@ parse_list(struct cmd_ctx *ctx, int argc, char **argv, struct list_args *a)
 static int
 cmd_subscriber_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct list_args a = { NULL, { NULL, 0, NULL }, 0 };
-	struct json_out *j = NULL;
+	struct list_args a = { NULL, { NULL, 0, NULL }, CMD_TEXT };
+	struct cmd_rows *r = NULL;
 	char *err = NULL;
 	int rc;
 
 	if ((rc = parse_list(ctx, argc, argv, &a)) != EX_OK)
 		return rc;
-	if (a.json)
-		j = json_out_array();
-	if (store_subscriber_select(ctx->st, &a.filter, a.json ? add_json
-	    : print_line, j, &err) == -1) {
-		json_out_free(j);
+	if (a.format != CMD_TEXT)
+		r = cmd_rows_new(a.format, subscriber_cols, 0);
+	if (store_subscriber_select(ctx->st, &a.filter, r ? add_row
+	    : print_line, r, &err) == -1) {
+		cmd_rows_free(r);
 		return gz_fail_err(EX_IOERR, err);
 	}
-	return a.json ? cmd_print_json(j) : EX_OK;
+	return r ? cmd_rows_done(r) : EX_OK;
 }
 
 static int
@@ -163,9 +175,9 @@ print_subscription(const struct subscription_row *r, void *ctx)
 }
 
 static int
-one_json(const struct subscriber_row *s, void *ctx)
+one_row(const struct subscriber_row *s, void *ctx)
 {
-	*(struct json_out **)ctx = subscriber_json(s);
+	subscriber_cells(s, ctx);
 	return 0;
 }
 
@@ -183,43 +195,49 @@ subscription_json(const struct subscription_row *r, void *ctx)
 }
 
 static int
-show(struct cmd_ctx *ctx, const struct cmd_subscriber *sub, int json)
+show(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
+    enum cmd_format format)
 {
 	struct subscriber_filter f = { NULL, 0, sub->email };
-	struct json_out *o = NULL, *subs = NULL;
+	struct cmd_rows *r = NULL;
+	struct json_out *subs = NULL;
 	char *err = NULL;
 
-	if (store_subscriber_select(ctx->st, &f, json ? one_json : print_one,
-	    &o, &err) == -1)
-		return gz_fail_err(EX_IOERR, err);
-	if (json)
+	if (format != CMD_TEXT)
+		r = cmd_rows_new(format, subscriber_cols, 1);
+	if (store_subscriber_select(ctx->st, &f, r ? one_row : print_one,
+	    r, &err) == -1)
+		goto fail;
+	if (format == CMD_JSON)
 		subs = json_out_array();
-	if (store_subscription_each(ctx->st, sub->id, json ? subscription_json
-	    : print_subscription, subs, &err) == -1) {
-		json_out_free(subs);
-		json_out_free(o);
-		return gz_fail_err(EX_IOERR, err);
-	}
-	if (!json)
+	if (format != CMD_CSV && store_subscription_each(ctx->st, sub->id,
+	    subs ? subscription_json : print_subscription, subs, &err) == -1)
+		goto fail;
+	if (r == NULL)
 		return EX_OK;
-	json_out_put(o, "subscriptions", subs);
-	return cmd_print_json(o);
+	cmd_rows_put(r, "subscriptions", subs);
+	cmd_rows_end_row(r);
+	return cmd_rows_done(r);
+fail:
+	json_out_free(subs);
+	cmd_rows_free(r);
+	return gz_fail_err(EX_IOERR, err);
 }
 
 static int
 cmd_subscriber_show(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct cmd_subscriber sub = { 0, NULL, "", "" };
-	int json, rc;
+	int format, rc;
 
-	if ((json = cmd_json_flag(&cmd_subscriber_show_entry, argc, argv)) ==
-	    -1)
+	if ((format = cmd_format_flag(&cmd_subscriber_show_entry, argc,
+	    argv)) == -1)
 		return EX_USAGE;
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_subscriber_show_entry, "expected one "
 		    "EMAIL");
 	if ((rc = cmd_subscriber_find(ctx, argv[optind], &sub)) == EX_OK)
-		rc = show(ctx, &sub, json);
+		rc = show(ctx, &sub, (enum cmd_format)format);
 	free(sub.email);
 	return rc;
 }

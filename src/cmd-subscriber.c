@@ -8,21 +8,33 @@
 #include "address.h"
 #include "cmd.h"
 #include "config.h"
+#include "confirm.h"
 #include "log.h"
 #include "store.h"
 #include "xmalloc.h"
 
 static int	cmd_subscriber_add(struct cmd_ctx *, int, char **);
 static int	cmd_subscriber_set(struct cmd_ctx *, int, char **);
+struct add_args;
+static int	add_active(struct cmd_ctx *, const char *, struct add_args *);
+
+struct pending {
+	int64_t	 id;
+	char	 token[65];
+};
 
 const struct cmd_entry cmd_subscriber_add_entry = {
-	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG...",
+	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG... "
+	"[--frequency weekly|daily] [--confirm]",
 	"Add an active subscriber to one or more topics.",
 	"  -n, --name TEXT        the subscriber's name (used in To:)\n"
 	"  -t, --topic SLUG       a topic to subscribe to (repeatable, at "
 	"least one)\n"
 	"  -f, --frequency FREQ   weekly or daily (default: [digest] "
-	"frequency)\n",
+	"frequency)\n"
+	"      --confirm          add them pending and mail them a confirm "
+	"link\n                         (always so with [general] "
+	"double_opt_in = yes)\n",
 	GZ_NEEDS_DB, cmd_subscriber_add
 };
 
@@ -66,6 +78,7 @@ struct add_args {
 	const char *frequency;
 	char	**slugs;
 	size_t	 nslugs;
+	int	 confirm;		/* pending until they confirm */
 };
 
 static int
@@ -75,6 +88,7 @@ parse_add(int argc, char **argv, struct add_args *a)
 		{ "name", required_argument, NULL, 'n' },
 		{ "topic", required_argument, NULL, 't' },
 		{ "frequency", required_argument, NULL, 'f' },
+		{ "confirm", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -82,6 +96,7 @@ parse_add(int argc, char **argv, struct add_args *a)
 	while ((c = cmd_getopt(&cmd_subscriber_add_entry, argc, argv, "n:t:f:",
 	    opts)) != -1) {
 		switch (c) {
+		case 'C': a->confirm = 1; break;
 		case 'n': a->name = optarg; break;
 		case 't': a->slugs[a->nslugs++] = optarg; break;
 		case 'f': a->frequency = optarg; break;
@@ -97,7 +112,72 @@ parse_add(int argc, char **argv, struct add_args *a)
 }
 
 static int
+copy_token(const struct subscriber_row *s, void *ctx)
+{
+	struct pending *p = ctx;
+
+	p->id = s->id;
+	snprintf(p->token, sizeof p->token, "%s", s->token);
+	return 0;
+}
+
+/* The just-added subscriber becomes pending and gets the confirm mail;
+ * a mail that cannot go fails the command (nothing is kept). */
+static int
+make_pending(struct cmd_ctx *ctx, const char *email, const char *name)
+{
+	struct subscriber_filter f = { NULL, 0, email };
+	struct pending p = { 0, "" };
+	char *err = NULL;
+	int rc;
+
+	if (store_subscriber_select(ctx->st, &f, copy_token, &p, &err) == -1 ||
+	    store_subscriber_set_pending(ctx->st, p.id, &err) == -1)
+		return gz_fail_err(EX_IOERR, err);
+	if (confirm_send(ctx->cfg, email, name, p.token, ctx->now, &err) ==
+	    -1) {
+		rc = gz_fail(EX_UNAVAILABLE, "subscriber %s not added: the "
+		    "confirmation mail: %s", email, err ? err : "failed");
+		free(err);
+		return rc;
+	}
+	gz_info("added subscriber %s (pending): sent a confirmation request",
+	    email);
+	return EX_OK;
+}
+
+static int
 add(struct cmd_ctx *ctx, const char *email, struct add_args *a)
+{
+	int rc;
+
+	if (!a->confirm)
+		return add_active(ctx, email, a);
+	if ((rc = cmd_begin(ctx)) != EX_OK)
+		return rc;
+	if ((rc = add_active(ctx, email, a)) == EX_OK)
+		rc = make_pending(ctx, email, a->name);
+	return cmd_end(ctx, rc);
+}
+
+int
+cmd_expire_pending(struct cmd_ctx *ctx)
+{
+	int64_t before = ctx->now - (int64_t)ctx->cfg->confirm_expiry_days *
+	    86400;
+	char *err = NULL;
+	int n;
+
+	if ((n = store_pending_expire(ctx->st, before, &err)) == -1)
+		return gz_fail_err(EX_IOERR, err);
+	if (n > 0)
+		gz_info("removed %d subscriber(s) who did not confirm within "
+		    "%d days", n, ctx->cfg->confirm_expiry_days);
+	return EX_OK;
+}
+
+static int
+add_active(struct cmd_ctx *ctx, const char *email, struct add_args *a)
 {
 	int64_t *ids = xcalloc(a->nslugs, sizeof *ids);
 	char *err = NULL;
@@ -115,7 +195,8 @@ add(struct cmd_ctx *ctx, const char *email, struct add_args *a)
 		    email);
 	if (rc == -1)
 		return gz_fail_err(EX_IOERR, err);
-	gz_info("added subscriber %s", email);
+	if (!a->confirm)
+		gz_info("added subscriber %s", email);
 	return EX_OK;
 }
 
@@ -123,7 +204,8 @@ static int
 cmd_subscriber_add(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct add_args a = { NULL, ctx->cfg->frequency,
-	    xcalloc((size_t)argc, sizeof(char *)), 0 };
+	    xcalloc((size_t)argc, sizeof(char *)), 0,
+	    ctx->cfg->double_opt_in };
 	const char *why;
 	char *email = NULL;
 	int rc;

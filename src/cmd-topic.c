@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "json-out.h"
 #include "log.h"
 #include "store.h"
 
@@ -24,10 +23,12 @@ const struct cmd_entry cmd_topic_add_entry = {
 };
 
 const struct cmd_entry cmd_topic_list_entry = {
-	"topic", "list", "[--json]",
+	"topic", "list", "[--json] [--csv]",
 	"List topics with their feed and active subscriber counts.",
 	"  -j, --json         one JSON array of {slug, name, feeds, "
-	"subscribers}\n",
+	"subscribers}\n"
+	"      --csv          CSV: a header row, then slug,name,feeds,"
+	"subscribers\n",
 	GZ_NEEDS_DB, cmd_topic_list
 };
 
@@ -133,38 +134,41 @@ print_topic(const struct topic_row *t, void *ctx)
 	return 0;
 }
 
-static int
-json_topic(const struct topic_row *t, void *ctx)
-{
-	struct json_out *o = json_out_object();
+static const char *const topic_cols[] = { "slug", "name", "feeds",
+    "subscribers", NULL };
 
-	json_out_str(o, "slug", t->slug);
-	json_out_str(o, "name", t->name);
-	json_out_int(o, "feeds", t->nfeeds);
-	json_out_int(o, "subscribers", t->nsubscribers);
-	json_out_put(ctx, NULL, o);
+static int
+topic_cells(const struct topic_row *t, void *ctx)
+{
+	struct cmd_rows *r = ctx;
+
+	cmd_rows_str(r, t->slug);
+	cmd_rows_str(r, t->name);
+	cmd_rows_int(r, t->nfeeds);
+	cmd_rows_int(r, t->nsubscribers);
+	cmd_rows_end_row(r);
 	return 0;
 }
 
 static int
 cmd_topic_list(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct json_out *a = NULL;
+	struct cmd_rows *r = NULL;
 	char *err = NULL;
-	int json;
+	int f;
 
-	if ((json = cmd_json_flag(&cmd_topic_list_entry, argc, argv)) == -1)
+	if ((f = cmd_format_flag(&cmd_topic_list_entry, argc, argv)) == -1)
 		return EX_USAGE;
 	if (argc - optind > 0)
 		return cmd_usage(&cmd_topic_list_entry, "takes no arguments");
-	if (json)
-		a = json_out_array();
-	if (store_topic_each(ctx->st, json ? json_topic : print_topic, a,
+	if (f != CMD_TEXT)
+		r = cmd_rows_new(f, topic_cols, 0);
+	if (store_topic_each(ctx->st, r ? topic_cells : print_topic, r,
 	    &err) == -1) {
-		json_out_free(a);
+		cmd_rows_free(r);
 		return gz_fail_err(EX_IOERR, err);
 	}
-	return json ? cmd_print_json(a) : EX_OK;
+	return r ? cmd_rows_done(r) : EX_OK;
 }
 
 static int

@@ -16,19 +16,25 @@ extern const struct cmd_entry cmd_feed_add_entry, cmd_feed_list_entry;
 extern const struct cmd_entry cmd_feed_show_entry, cmd_feed_set_entry;
 extern const struct cmd_entry cmd_feed_pause_entry, cmd_feed_resume_entry;
 extern const struct cmd_entry cmd_feed_remove_entry;
+extern const struct cmd_entry cmd_feed_import_entry, cmd_feed_export_entry;
 extern const struct cmd_entry cmd_subscriber_add_entry;
 extern const struct cmd_entry cmd_subscriber_list_entry;
 extern const struct cmd_entry cmd_subscriber_show_entry;
 extern const struct cmd_entry cmd_subscriber_set_entry;
 extern const struct cmd_entry cmd_subscriber_remove_entry;
+extern const struct cmd_entry cmd_subscriber_import_entry;
+extern const struct cmd_entry cmd_subscriber_export_entry;
 extern const struct cmd_entry cmd_subscribe_entry, cmd_unsubscribe_entry;
 extern const struct cmd_entry cmd_collect_entry, cmd_compose_entry;
 extern const struct cmd_entry cmd_send_entry, cmd_preview_entry;
+extern const struct cmd_entry cmd_archive_entry;
 extern const struct cmd_entry cmd_run_entry, cmd_parse_entry;
 extern const struct cmd_entry cmd_outbox_list_entry, cmd_outbox_show_entry;
 extern const struct cmd_entry cmd_outbox_retry_entry, cmd_outbox_drop_entry;
 extern const struct cmd_entry cmd_template_check_entry;
 extern const struct cmd_entry cmd_bounces_parse_entry;
+extern const struct cmd_entry cmd_cgi_entry;
+extern const struct cmd_entry cmd_dkim_keygen_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -42,11 +48,15 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_feed_pause_entry,
 	&cmd_feed_resume_entry,
 	&cmd_feed_remove_entry,
+	&cmd_feed_import_entry,
+	&cmd_feed_export_entry,
 	&cmd_subscriber_add_entry,
 	&cmd_subscriber_list_entry,
 	&cmd_subscriber_show_entry,
 	&cmd_subscriber_set_entry,
 	&cmd_subscriber_remove_entry,
+	&cmd_subscriber_import_entry,
+	&cmd_subscriber_export_entry,
 	&cmd_subscribe_entry,
 	&cmd_unsubscribe_entry,
 	&cmd_collect_entry,
@@ -57,10 +67,13 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_outbox_retry_entry,
 	&cmd_outbox_drop_entry,
 	&cmd_preview_entry,
+	&cmd_archive_entry,
 	&cmd_template_check_entry,
 	&cmd_run_entry,
 	&cmd_parse_entry,
 	&cmd_bounces_parse_entry,
+	&cmd_cgi_entry,
+	&cmd_dkim_keygen_entry,
 	NULL
 };
 

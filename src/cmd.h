@@ -73,6 +73,9 @@ struct cmd_subscriber {
 /* Normalize and find addr; reports an invalid or unknown address (65). */
 int	 cmd_subscriber_find(struct cmd_ctx *ctx, const char *addr,
 	    struct cmd_subscriber *out);
+/* Remove pending subscribers older than [general] confirm_expiry_days
+ * (cmd-subscriber.c; compose and run start with it). */
+int	 cmd_expire_pending(struct cmd_ctx *ctx);
 /* Look up a feed by its URL; reports an unknown one (65). */
 int	 cmd_feed_find(struct cmd_ctx *ctx, const char *url, int64_t *id);
 
@@ -91,10 +94,51 @@ int	 cmd_print_json(struct json_out *j);
 int	 cmd_begin(struct cmd_ctx *ctx);
 int	 cmd_end(struct cmd_ctx *ctx, int rc);
 
+/*
+ * cmd-rows.c: --json and --csv output of list and show commands.  A
+ * command names its columns (NULL-terminated), sets each row's cells in
+ * that order and ends the row; CSV streams with a header row, JSON is one
+ * array (or one object when one is set).
+ */
+enum cmd_format { CMD_TEXT, CMD_JSON, CMD_CSV };
+/* Long options for a getopt table; 'j' is --json, 'C' is --csv. */
+#define CMD_FORMAT_OPTIONS \
+	{ "json", no_argument, NULL, 'j' }, { "csv", no_argument, NULL, 'C' }
+/* Apply option 'j' or 'C' to *f: EX_OK, or EX_USAGE when both are given. */
+int	 cmd_format_opt(const struct cmd_entry *e, int c, enum cmd_format *f);
+/* Parse a command whose only options are --json and --csv: the format,
+ * or -1 after a usage error.  optind points at the arguments. */
+int	 cmd_format_flag(const struct cmd_entry *e, int argc, char **argv);
+struct cmd_rows;
+struct cmd_rows *cmd_rows_new(enum cmd_format format,
+	    const char *const *cols, int one);
+void	 cmd_rows_str(struct cmd_rows *r, const char *v);
+void	 cmd_rows_int(struct cmd_rows *r, int64_t v);
+/* A Unix time: RFC 3339 UTC, empty (CSV) or null (JSON) for 0. */
+void	 cmd_rows_time(struct cmd_rows *r, int64_t t);
+/* "a,b": a JSON array, or "a;b" in CSV. */
+void	 cmd_rows_list(struct cmd_rows *r, const char *csv);
+/* JSON only: store child in the row (CSV drops it). */
+void	 cmd_rows_put(struct cmd_rows *r, const char *key,
+	    struct json_out *child);
+void	 cmd_rows_end_row(struct cmd_rows *r);
+/* Print (JSON) or flush (CSV), free r: EX_OK or EX_IOERR. */
+int	 cmd_rows_done(struct cmd_rows *r);
+void	 cmd_rows_free(struct cmd_rows *r);
+
 /* The stages, shared by their commands and gazette run. */
 int	 cmd_collect_run(struct cmd_ctx *ctx);
 int	 cmd_compose_run(struct cmd_ctx *ctx);
+/* cmd-compose.c: --note (c 'N') and --topic-note ('T'), for run too. */
+struct compose_notes;
+int	 cmd_notes_option(struct cmd_ctx *ctx, struct compose_notes *n, int c,
+	    const char *arg);
+void	 cmd_notes_free(struct compose_notes *n);
+int	 cmd_compose_notes_run(struct cmd_ctx *ctx, struct compose_notes *n);
 int	 cmd_send_run(struct cmd_ctx *ctx);
+/* Refuse to start when [dkim] is set but its key cannot sign: EX_OK, or
+ * reported (66 unreadable key file, 78 bad key or names). */
+int	 cmd_dkim_check(struct cmd_ctx *ctx);
 
 /*
  * The one-run-at-a-time lock on DATABASE.lock (cmd-run.c), taken without

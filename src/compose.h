@@ -43,6 +43,33 @@ int	 compose_all(struct store *st, const struct config *cfg, int64_t now,
  */
 int	 compose_due(struct store *st, const struct config *cfg, int64_t now,
 	    int *queued, int *waiting, char **err);
+/*
+ * Editors' notes for one compose run: Markdown the caller already checked
+ * (valid UTF-8).  Each is stored once, on the first digest that carries
+ * it; id is 0 until then.
+ */
+struct compose_topic_note {
+	const char *slug;
+	const char *markdown;
+	int64_t	 id;
+};
+struct compose_notes {
+	const char *markdown;		/* the run's note, NULL: none */
+	int64_t	 id;
+	struct compose_topic_note *topics;
+	size_t	 ntopics;
+};
+
+/*
+ * compose_all (due_only 0) or compose_due (1), with notes (may be NULL):
+ * the run's note tops every digest queued, a topic's note every digest
+ * carrying that topic.  With [digest] when_empty = note, a due subscriber
+ * with nothing new gets a digest with no entries, saying so.
+ */
+int	 compose_notes_run(struct store *st, const struct config *cfg,
+	    int64_t now, int due_only, struct compose_notes *notes,
+	    int *queued, int *waiting, char **err);
+
 /* Whether a subscriber with this frequency and last digest is due. */
 int	 compose_is_due(const char *frequency, int64_t last_digest,
 	    int64_t now);

@@ -29,6 +29,9 @@ static const struct key keys[] = {
 	{ "general", "database", K_PATH, S(database), 0, 0 },
 	{ "general", "title", K_STR, S(title), 0, 0 },
 	{ "general", "base_url", K_STR, S(base_url), 0, 0 },
+	{ "general", "double_opt_in", K_BOOL, S(double_opt_in), 0, 0 },
+	{ "general", "confirm_expiry_days", K_INT, S(confirm_expiry_days), 1,
+	    3650 },
 	{ "mail", "from", K_STR, S(from), 0, 0 },
 	{ "mail", "reply_to", K_STR, S(reply_to), 0, 0 },
 	{ "mail", "transport", K_STR, S(transport), 0, 0 },
@@ -54,6 +57,13 @@ static const struct key keys[] = {
 	{ "digest", "max_items_per_topic", K_INT, S(max_items_per_topic), 1, 10000 },
 	{ "digest", "excerpt_words", K_INT, S(excerpt_words), 1, 10000 },
 	{ "digest", "template_dir", K_PATH, S(template_dir), 0, 0 },
+	{ "dkim", "domain", K_STR, S(dkim_domain), 0, 0 },
+	{ "dkim", "selector", K_STR, S(dkim_selector), 0, 0 },
+	{ "dkim", "key_file", K_PATH, S(dkim_key_file), 0, 0 },
+	{ "dkim", "algorithm", K_STR, S(dkim_algorithm), 0, 0 },
+	{ "archive", "dir", K_PATH, S(archive_dir), 0, 0 },
+	{ "archive", "page_size", K_INT, S(archive_page_size), 1, 10000 },
+	{ "digest", "when_empty", K_STR, S(when_empty), 0, 0 },
 };
 #undef S
 
@@ -64,6 +74,8 @@ static const struct {
 	{ "mail", "transport", { "smtp", "sendmail", "maildir", NULL } },
 	{ "smtp", "tls", { "starttls", "tls", "none", NULL } },
 	{ "digest", "frequency", { "weekly", "daily", NULL, NULL } },
+	{ "dkim", "algorithm", { "rsa-sha256", "ed25519-sha256", NULL, NULL } },
+	{ "digest", "when_empty", { "skip", "note", NULL, NULL } },
 };
 
 struct parse_state {
@@ -78,6 +90,7 @@ config_defaults(void)
 	struct config *c = xcalloc(1, sizeof *c);
 
 	c->title = xstrdup("Digest");
+	c->confirm_expiry_days = 7;
 	c->transport = xstrdup("smtp");
 	c->maildir = xstrdup("outbox");
 	c->sendmail = xstrdup("/usr/sbin/sendmail -oi -t");
@@ -94,6 +107,10 @@ config_defaults(void)
 	c->frequency = xstrdup("weekly");
 	c->max_items_per_topic = 10;
 	c->excerpt_words = 55;
+	c->dkim_selector = xstrdup("gazette");
+	c->dkim_algorithm = xstrdup("rsa-sha256");
+	c->archive_page_size = 20;
+	c->when_empty = xstrdup("skip");
 	return c;
 }
 

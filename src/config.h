@@ -18,6 +18,8 @@ struct config {
 	char	*database;
 	char	*title;
 	char	*base_url;
+	int	 double_opt_in;	/* new subscribers confirm by mail first */
+	int	 confirm_expiry_days;	/* unconfirmed ones go after this */
 
 	/* [mail] */
 	char	*from;		/* "Name <addr>" */
@@ -51,6 +53,16 @@ struct config {
 	int	 max_items_per_topic;
 	int	 excerpt_words;
 	char	*template_dir;
+
+	/* [dkim]: signing is on when key_file is set */
+	char	*dkim_domain;	/* d=; default: the From address's domain */
+	char	*dkim_selector;	/* s= */
+	char	*dkim_key_file;
+	char	*dkim_algorithm; /* rsa-sha256 | ed25519-sha256 */
+	/* [archive] */
+	char	*archive_dir;	/* default for gazette archive -o */
+	int	 archive_page_size;
+	char	*when_empty;	/* skip|note: a due subscriber with nothing new */
 };
 
 /* A config holding the defaults. */

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "deliver.h"
 #include "digest.h"
+#include "dkim.h"
 #include "mime.h"
 #include "render.h"
 #include "store.h"
@@ -40,6 +41,7 @@ struct sender {
 	struct deliver_summary *sum;
 	deliver_report_fn report;
 	void	*ctx;
+	struct dkim_signer *dkim;	/* NULL: [dkim] is off */
 	double	 rate;		/* messages per second; 0: no limit */
 };
 
@@ -171,9 +173,10 @@ static int
 build_one(struct sender *s, const struct digest *d, struct rendered *r,
     struct buf *msg, char **err)
 {
-	if (render_digest(s->r, d, r, err) == -1)
+	if (render_digest(s->r, d, r, err) == -1 ||
+	    deliver_build(s->cfg, d, r, s->now, msg, err) == -1)
 		return -1;
-	return deliver_build(s->cfg, d, r, s->now, msg, err);
+	return s->dkim ? dkim_signer_sign(s->dkim, msg, err) : 0;
 }
 
 /* Returns TRANSPORT_DOWN when the run must stop. */
@@ -404,7 +407,7 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
     char **err)
 {
 	struct sender s = { st, cfg, NULL, NULL, NULL, NULL, now, sum,
-	    report, ctx, 0 };
+	    report, ctx, NULL, 0 };
 	int64_t *ids = NULL;
 	size_t n = 0;
 	int rc = -1;
@@ -414,6 +417,9 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 		s.rate = cfg->smtp_rate;
 	if (sender_of(cfg, &s.from_name, &s.from_addr, err) == -1)
 		return -1;
+	if (dkim_enabled(cfg) &&
+	    (s.dkim = dkim_signer_open(cfg, NULL, err)) == NULL)
+		goto out;
 	if (store_outbox_due(st, now, &ids, &n, err) == -1)
 		goto out;
 	if (n == 0) {
@@ -433,6 +439,7 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 		*err = xasprintf("the %s transport failed; %d digest(s) left "
 		    "queued for the next run", cfg->transport, sum->left);
 out:
+	dkim_signer_close(s.dkim);
 	transport_close(s.t);
 	renderer_free(s.r);
 	free(s.from_name);
@@ -467,13 +474,16 @@ deliver_plan(struct store *st, const struct config *cfg, int64_t now,
     deliver_plan_fn fn, void *ctx, char **err)
 {
 	struct sender s = { st, cfg, NULL, NULL, NULL, NULL, now, NULL,
-	    NULL, NULL, 0 };
+	    NULL, NULL, NULL, 0 };
 	int64_t *ids = NULL;
 	size_t n = 0, i;
 	int rc = -1;
 
 	if (sender_of(cfg, &s.from_name, &s.from_addr, err) == -1)
 		return -1;
+	if (dkim_enabled(cfg) &&
+	    (s.dkim = dkim_signer_open(cfg, NULL, err)) == NULL)
+		goto out;
 	if (store_outbox_due(st, now, &ids, &n, err) == -1 ||
 	    (n > 0 && (s.r = renderer_open(cfg, err)) == NULL))
 		goto out;
@@ -481,6 +491,7 @@ deliver_plan(struct store *st, const struct config *cfg, int64_t now,
 		plan_one(&s, ids[i], fn, ctx);
 	rc = 0;
 out:
+	dkim_signer_close(s.dkim);
 	renderer_free(s.r);
 	free(s.from_name);
 	free(s.from_addr);

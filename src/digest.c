@@ -69,11 +69,13 @@ digest_free(struct digest *d)
 		free(d->topics[i].entries);
 		free(d->topics[i].slug);
 		free(d->topics[i].name);
+		free(d->topics[i].note_md);
 	}
 	free(d->topics);
 	free(d->email);
 	free(d->name);
 	free(d->token);
 	free(d->message_id);
+	free(d->note_md);
 	free(d);
 }

@@ -28,6 +28,8 @@ struct digest_topic {
 	size_t	 more;		/* entries left out by the per-topic cap */
 	struct digest_entry *entries;
 	size_t	 nentries;
+	int64_t	 note_id;	/* the topic's editor's note, 0: none */
+	char	*note_md;	/* its Markdown */
 };
 
 struct digest {
@@ -40,6 +42,8 @@ struct digest {
 	int64_t	 created;
 	struct digest_topic *topics;
 	size_t	 ntopics;
+	int64_t	 note_id;	/* the run's editor's note, 0: none */
+	char	*note_md;	/* its Markdown */
 };
 
 struct digest *digest_new(void);

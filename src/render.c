@@ -6,16 +6,19 @@
  * text reaches the HTML template only through the engine's escaping or as
  * HTML that html_sanitize already cleaned.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "archive.h"
 #include "buf.h"
 #include "config.h"
 #include "digest.h"
 #include "fileio.h"
 #include "html.h"
+#include "markdown.h"
 #include "render.h"
 #include "template.h"
 #include "xmalloc.h"
@@ -45,7 +48,12 @@ struct renderer {
 	struct tmpl *t[T_COUNT];
 	struct partial *partials;
 	size_t	 npartials;
+	struct entry_cache *cache;	/* per run; see entry_text_get */
+	struct topic_cache *topics;	/* per run; see topic_value_shared */
 };
+
+static void	entry_cache_free(struct entry_cache *);
+static void	topic_cache_free(struct topic_cache *);
 
 static const char *
 template_dir(const struct config *cfg)
@@ -103,6 +111,8 @@ renderer_free(struct renderer *r)
 		free(r->partials[i].src);
 	}
 	free(r->partials);
+	entry_cache_free(r->cache);
+	topic_cache_free(r->topics);
 	free(r);
 }
 
@@ -191,33 +201,200 @@ entry_excerpt(const struct digest_entry *e, int words)
 	return ex;
 }
 
-static struct tval *
-entry_value(const struct renderer *r, const struct digest_entry *e, int ref)
+/*
+ * What an entry shows, computed once per run.  A digest's cost is in
+ * these (the HTML parse behind each excerpt), and the same entries recur
+ * in every digest of a topic: keyed by item id, the cache holds each
+ * distinct entry of the run once, bounded by topics x entries, whatever
+ * the number of subscribers.
+ */
+struct entry_text {
+	int64_t	 item_id;	/* 0: empty slot */
+	char	 date[32];
+	char	*byline_wrapped;
+	char	*title_wrapped;
+	char	*excerpt_wrapped;
+	char	*excerpt;
+};
+
+struct entry_cache {
+	struct entry_text *slots;
+	size_t	 size;		/* a power of two */
+	size_t	 used;
+	struct entry_text scratch;	/* an entry with no id: not kept */
+};
+
+static void
+entry_text_clear(struct entry_text *x)
 {
-	struct tval *v = tv_map();
-	char date[32] = "";
+	free(x->byline_wrapped);
+	free(x->title_wrapped);
+	free(x->excerpt_wrapped);
+	free(x->excerpt);
+	memset(x, 0, sizeof *x);
+}
+
+static void
+entry_text_fill(const struct renderer *r, const struct digest_entry *e,
+    struct entry_text *x)
+{
 	time_t t = (time_t)e->date;
 	struct tm tm;
-	char *ex = entry_excerpt(e, r->cfg->excerpt_words);
 
+	x->item_id = e->item_id;
 	if (gmtime_r(&t, &tm))
-		strftime(date, sizeof date, "%d %b %Y", &tm);
+		strftime(x->date, sizeof x->date, "%d %b %Y", &tm);
+	x->byline_wrapped = wrap_byline(e->source, x->date);
+	x->title_wrapped = wrap_text(e->title && *e->title ? e->title
+	    : "(untitled)");
+	x->excerpt = entry_excerpt(e, r->cfg->excerpt_words);
+	x->excerpt_wrapped = wrap_text(x->excerpt);
+}
+
+static struct entry_text *
+entry_slot(struct entry_cache *c, int64_t id)
+{
+	size_t i = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) & (c->size - 1);
+
+	while (c->slots[i].item_id != 0 && c->slots[i].item_id != id)
+		i = (i + 1) & (c->size - 1);
+	return &c->slots[i];
+}
+
+static void
+entry_cache_grow(struct entry_cache *c)
+{
+	struct entry_text *old = c->slots;
+	size_t n = c->size, i;
+
+	c->size = n ? n * 2 : 64;
+	c->slots = xcalloc(c->size, sizeof *c->slots);
+	for (i = 0; i < n; i++)
+		if (old[i].item_id != 0)
+			*entry_slot(c, old[i].item_id) = old[i];
+	free(old);
+}
+
+static const struct entry_text *
+entry_text_get(struct renderer *r, const struct digest_entry *e)
+{
+	struct entry_cache *c;
+	struct entry_text *x;
+
+	if (r->cache == NULL)
+		r->cache = xcalloc(1, sizeof *r->cache);
+	c = r->cache;
+	if (e->item_id == 0) {
+		entry_text_clear(&c->scratch);
+		entry_text_fill(r, e, &c->scratch);
+		return &c->scratch;
+	}
+	if (2 * (c->used + 1) > c->size)
+		entry_cache_grow(c);
+	x = entry_slot(c, e->item_id);
+	if (x->item_id == 0) {
+		entry_text_fill(r, e, x);
+		c->used++;
+	}
+	return x;
+}
+
+static void
+entry_cache_free(struct entry_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->size; i++)
+		entry_text_clear(&c->slots[i]);
+	entry_text_clear(&c->scratch);
+	free(c->slots);
+	free(c);
+}
+
+/* Each line of text wrapped at WRAP on its own. */
+static char *
+wrap_lines(const char *text)
+{
+	struct buf b;
+	const char *p = text, *nl;
+	char *line, *wrapped;
+
+	buf_init(&b, MESSAGE_MAX);
+	for (; p != NULL; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		line = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		wrapped = wrap_text(line);
+		buf_puts(&b, wrapped);
+		if (nl)
+			buf_putc(&b, '\n');
+		free(wrapped);
+		free(line);
+	}
+	return buf_detach(&b);
+}
+
+/* An editor's note as html_key (sanitized) and text_key (wrapped). */
+static void
+note_values(const char *md, struct tval *v, const char *html_key,
+    const char *text_key)
+{
+	char *text;
+
+	if (md == NULL || *md == '\0')
+		return;
+	tv_set(v, html_key, tv_str_own(markdown_to_html(md)));
+	text = markdown_to_text(md);
+	tv_set(v, text_key, tv_str_own(wrap_lines(text)));
+	free(text);
+}
+
+/*
+ * The run's note, and for a digest with no entries (when_empty = note)
+ * "nothing_new": the subscriber's topic names, with no topic sections.
+ */
+static void
+digest_extra_values(const struct digest *d, struct tval *v)
+{
+	struct buf b;
+	size_t i;
+
+	note_values(d->note_md, v, "note_html", "note_text");
+	if (digest_count(d) > 0)
+		return;
+	buf_init(&b, 0);
+	for (i = 0; i < d->ntopics; i++) {
+		if (i > 0)
+			buf_puts(&b, i + 1 == d->ntopics ? " and " : ", ");
+		buf_puts(&b, d->topics[i].name);
+	}
+	tv_set(v, "nothing_new", tv_str_own(buf_detach(&b)));
+	tv_set(v, "topics", tv_list());
+}
+
+static struct tval *
+entry_value(struct renderer *r, const struct digest_entry *e, int ref)
+{
+	struct tval *v = tv_map();
+	const struct entry_text *x = entry_text_get(r, e);
+
 	tv_set(v, "title", tv_str(e->title && *e->title ? e->title
 	    : "(untitled)"));
 	tv_set(v, "link", tv_str(e->link));
 	tv_set(v, "source", tv_str(e->source));
-	tv_set(v, "date", tv_str(date));
-	tv_set(v, "byline_wrapped", tv_str_own(wrap_byline(e->source, date)));
-	tv_set(v, "title_wrapped", tv_str_own(wrap_text(e->title &&
-	    *e->title ? e->title : "(untitled)")));
-	tv_set(v, "excerpt_wrapped", tv_str_own(wrap_text(ex)));
-	tv_set(v, "excerpt", tv_str_own(ex));
-	tv_set(v, "ref", tv_num(ref));
+	tv_set(v, "date", tv_str(x->date));
+	tv_set(v, "byline_wrapped", tv_str(x->byline_wrapped));
+	tv_set(v, "title_wrapped", tv_str(x->title_wrapped));
+	tv_set(v, "excerpt_wrapped", tv_str(x->excerpt_wrapped));
+	tv_set(v, "excerpt", tv_str(x->excerpt));
+	/* No link, no reference: 0 would be truthy in {{#ref}}. */
+	tv_set(v, "ref", ref ? tv_num(ref) : tv_null());
 	return v;
 }
 
 static struct tval *
-topic_value(const struct renderer *r, const struct digest_topic *t)
+topic_value(struct renderer *r, const struct digest_topic *t)
 {
 	struct tval *v = tv_map(), *list = tv_list(), *links = tv_list();
 	struct tval *l;
@@ -243,9 +420,100 @@ topic_value(const struct renderer *r, const struct digest_topic *t)
 	if (r->cfg->base_url)
 		tv_set(v, "archive_url", tv_str_own(xasprintf("%s/%s/",
 		    r->cfg->base_url, t->slug)));
+	note_values(t->note_md, v, "topic_note_html", "topic_note_text");
 	tv_set(v, "entries", list);
 	tv_set(v, "links", links);
 	return v;
+}
+
+/*
+ * A topic's section is the same in every digest that has the same
+ * entries (and the same cap and note): its context is built once per run
+ * and shared by reference, so each further digest costs only its template
+ * pass.  Bounded: at most TOPIC_CACHE_MAX sections are kept, whatever the
+ * number of subscribers; beyond that a section is built for its digest.
+ */
+#define TOPIC_CACHE_MAX	256
+
+struct topic_key {
+	int64_t	 topic_id;
+	int64_t	 note_id;
+	size_t	 more;
+	int64_t	*items;
+	size_t	 nitems;
+};
+
+struct topic_cache {
+	struct topic_key keys[TOPIC_CACHE_MAX];
+	struct tval *values[TOPIC_CACHE_MAX];
+	size_t	 n;
+};
+
+static int
+topic_key_is(const struct topic_key *k, const struct digest_topic *t)
+{
+	size_t i;
+
+	if (k->topic_id != t->topic_id || k->note_id != t->note_id ||
+	    k->more != t->more || k->nitems != t->nentries)
+		return 0;
+	for (i = 0; i < t->nentries; i++)
+		if (k->items[i] != t->entries[i].item_id)
+			return 0;
+	return 1;
+}
+
+/* Cacheable: every entry has an id (a digest from the outbox). */
+static int
+topic_cacheable(const struct digest_topic *t)
+{
+	size_t i;
+
+	if (t->note_md != NULL && t->note_id == 0)
+		return 0;
+	for (i = 0; i < t->nentries; i++)
+		if (t->entries[i].item_id == 0)
+			return 0;
+	return 1;
+}
+
+static struct tval *
+topic_value_shared(struct renderer *r, const struct digest_topic *t)
+{
+	struct topic_cache *c;
+	struct topic_key *k;
+	size_t i;
+
+	if (r->topics == NULL)
+		r->topics = xcalloc(1, sizeof *r->topics);
+	c = r->topics;
+	for (i = 0; i < c->n; i++)
+		if (topic_key_is(&c->keys[i], t))
+			return tv_ref(c->values[i]);
+	if (c->n == TOPIC_CACHE_MAX || !topic_cacheable(t))
+		return topic_value(r, t);
+	k = &c->keys[c->n];
+	*k = (struct topic_key){ t->topic_id, t->note_id, t->more,
+	    xreallocarray(NULL, t->nentries + 1, sizeof *k->items),
+	    t->nentries };
+	for (i = 0; i < t->nentries; i++)
+		k->items[i] = t->entries[i].item_id;
+	c->values[c->n] = topic_value(r, t);
+	return tv_ref(c->values[c->n++]);
+}
+
+static void
+topic_cache_free(struct topic_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->keys[i].items);
+		tv_free(c->values[i]);
+	}
+	free(c);
 }
 
 /* Characters left for headlines in "TITLE: N new posts — ...". */
@@ -302,14 +570,14 @@ headlines(const struct digest *d, size_t room)
 }
 
 static struct tval *
-digest_value(const struct renderer *r, const struct digest *d)
+digest_value(struct renderer *r, const struct digest *d)
 {
 	const struct config *cfg = r->cfg;
 	struct tval *v = tv_map(), *topics = tv_list(), *sub = tv_map();
 	size_t i, n = digest_count(d);
 
 	for (i = 0; i < d->ntopics; i++)
-		tv_push(topics, topic_value(r, &d->topics[i]));
+		tv_push(topics, topic_value_shared(r, &d->topics[i]));
 	tv_set(v, "title", tv_str(cfg->title));
 	tv_set(v, "count", tv_num((double)n));
 	tv_set(v, "one", tv_bool(n == 1));
@@ -320,7 +588,11 @@ digest_value(const struct renderer *r, const struct digest *d)
 	if (cfg->base_url && d->token)
 		tv_set(v, "unsubscribe_url", tv_str_own(xasprintf(
 		    "%s/unsubscribe?t=%s", cfg->base_url, d->token)));
+	if (cfg->base_url && d->id != 0)	/* the week's public issue page */
+		tv_set(v, "view_url", tv_str_own(archive_issue_url(
+		    cfg->base_url, d->created)));
 	tv_set(v, "topics", topics);
+	digest_extra_values(d, v);
 	return v;
 }
 

@@ -344,6 +344,29 @@ store_feed_set_title(struct store *st, int64_t id, const char *title,
 }
 
 int
+store_feed_set_site_link(struct store *st, int64_t id, const char *link,
+    char **err)
+{
+	static const char sql[] = "UPDATE feeds SET site_link = ?2 WHERE id = ?1";
+	int rc = change_by_id(st, sql, id, link, "changing a feed", err);
+
+	return rc == STORE_NOTFOUND ? 0 : rc;
+}
+
+int
+store_feed_add_topics(struct store *st, int64_t id, const int64_t *topic_ids,
+    size_t ntopics, int *added, char **err)
+{
+	int before = sqlite3_total_changes(st->db);
+
+	if (link_topics(st, feed_link_sql, id, topic_ids, ntopics, 0, 0,
+	    err) == -1)
+		return -1;
+	*added = sqlite3_total_changes(st->db) - before;
+	return 0;
+}
+
+int
 store_feed_set_topics(struct store *st, int64_t id, const int64_t *topic_ids,
     size_t ntopics, char **err)
 {

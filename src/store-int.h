@@ -35,5 +35,7 @@ int	 step_changes(struct store *st, sqlite3_stmt *s, const char *what,
 	    char **err);
 /* Column text as const char *, NULL for SQL NULL. */
 const char *col_text(sqlite3_stmt *s, int i);
+/* The ten columns of an entry row (unseen_row's order) into r. */
+void	 entry_row_read(sqlite3_stmt *s, struct unseen_row *r);
 
 #endif

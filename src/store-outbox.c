@@ -12,6 +12,21 @@
 #include "store-int.h"
 #include "xmalloc.h"
 
+void
+entry_row_read(sqlite3_stmt *s, struct unseen_row *r)
+{
+	r->topic_id = sqlite3_column_int64(s, 0);
+	r->topic_slug = col_text(s, 1);
+	r->topic_name = col_text(s, 2);
+	r->item_id = sqlite3_column_int64(s, 3);
+	r->title = col_text(s, 4);
+	r->link = col_text(s, 5);
+	r->source = col_text(s, 6);
+	r->summary_html = col_text(s, 7);
+	r->content_html = col_text(s, 8);
+	r->date = sqlite3_column_int64(s, 9);
+}
+
 /* Rows in unseen_row's column order, to fn until it returns non-zero. */
 static int
 unseen_rows(struct store *st, sqlite3_stmt *s, store_unseen_fn fn, void *ctx,
@@ -21,16 +36,7 @@ unseen_rows(struct store *st, sqlite3_stmt *s, store_unseen_fn fn, void *ctx,
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r.topic_id = sqlite3_column_int64(s, 0);
-		r.topic_slug = col_text(s, 1);
-		r.topic_name = col_text(s, 2);
-		r.item_id = sqlite3_column_int64(s, 3);
-		r.title = col_text(s, 4);
-		r.link = col_text(s, 5);
-		r.source = col_text(s, 6);
-		r.summary_html = col_text(s, 7);
-		r.content_html = col_text(s, 8);
-		r.date = sqlite3_column_int64(s, 9);
+		entry_row_read(s, &r);
 		if (fn(&r, ctx) != 0)
 			break;
 	}
@@ -168,6 +174,8 @@ store_digest_queue(struct store *st, struct digest *d, int64_t now,
 	for (i = 0; i < d->ntopics; i++)
 		if (queue_topic(st, d, &d->topics[i], (int)i, err) == -1)
 			goto fail;
+	if (store_digest_queue_notes(st, d, err) == -1)
+		goto fail;
 	if ((s = stmt_get(st, last, err)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);
@@ -310,7 +318,8 @@ store_digest_load(struct store *st, int64_t id, char **err)
 
 	d->id = id;
 	if (load_header(st, d, err) == -1 || load_topics(st, d, err) == -1 ||
-	    load_entries(st, d, err) == -1) {
+	    load_entries(st, d, err) == -1 ||
+	    store_digest_load_notes(st, d, err) == -1) {
 		digest_free(d);
 		return NULL;
 	}

@@ -9,17 +9,35 @@
 
 #include "store-int.h"
 
+/* The columns read_subscriber reads, in its order. */
+#define SUBSCRIBER_COLUMNS "SELECT s.id, s.email, s.name, s.status," \
+	" s.frequency," \
+	" (SELECT group_concat(slug, ',') FROM (SELECT t.slug" \
+	"   FROM subscriptions su JOIN topics t ON t.id = su.topic_id" \
+	"   WHERE su.subscriber_id = s.id ORDER BY t.slug))," \
+	" s.token, s.created, s.last_digest, s.bounces FROM subscribers s"
+
+static void
+read_subscriber(sqlite3_stmt *s, struct subscriber_row *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->email = col_text(s, 1);
+	r->name = col_text(s, 2);
+	r->status = col_text(s, 3);
+	r->frequency = col_text(s, 4);
+	r->topics = col_text(s, 5);
+	r->token = col_text(s, 6);
+	r->created = sqlite3_column_int64(s, 7);
+	r->last_digest = sqlite3_column_int64(s, 8);
+	r->bounces = sqlite3_column_int64(s, 9);
+}
+
 int
 store_subscriber_select(struct store *st, const struct subscriber_filter *f,
     store_subscriber_fn fn, void *ctx, char **err)
 {
-	static const char sql[] = "SELECT s.id, s.email, s.name, s.status,"
-	    " s.frequency,"
-	    " (SELECT group_concat(slug, ',') FROM (SELECT t.slug"
-	    "   FROM subscriptions su JOIN topics t ON t.id = su.topic_id"
-	    "   WHERE su.subscriber_id = s.id ORDER BY t.slug)),"
-	    " s.token, s.created, s.last_digest, s.bounces"
-	    " FROM subscribers s WHERE (?1 IS NULL OR s.status = ?1)"
+	static const char sql[] = SUBSCRIBER_COLUMNS
+	    " WHERE (?1 IS NULL OR s.status = ?1)"
 	    " AND (?2 = 0 OR EXISTS (SELECT 1 FROM subscriptions"
 	    "   WHERE subscriber_id = s.id AND topic_id = ?2))"
 	    " AND (?3 IS NULL OR s.email = ?3)"
@@ -34,22 +52,40 @@ store_subscriber_select(struct store *st, const struct subscriber_filter *f,
 	sqlite3_bind_int64(s, 2, f->topic_id);
 	bind_text(s, 3, f->email);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(s, 0);
-		r.email = col_text(s, 1);
-		r.name = col_text(s, 2);
-		r.status = col_text(s, 3);
-		r.frequency = col_text(s, 4);
-		r.topics = col_text(s, 5);
-		r.token = col_text(s, 6);
-		r.created = sqlite3_column_int64(s, 7);
-		r.last_digest = sqlite3_column_int64(s, 8);
-		r.bounces = sqlite3_column_int64(s, 9);
+		read_subscriber(s, &r);
 		if (fn(&r, ctx) != 0)
 			break;
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
 	    : store_fail(st, "listing subscribers", err);
+}
+
+/*
+ * store_subscriber_select's optional filters keep SQLite from using the
+ * address index, and subscriber import looks up every row: this one does.
+ */
+int
+store_subscriber_by_email(struct store *st, const char *email,
+    store_subscriber_fn fn, void *ctx, char **err)
+{
+	static const char sql[] = SUBSCRIBER_COLUMNS " WHERE s.email = ?";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+	struct subscriber_row r;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, email);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_subscriber(s, &r);
+		fn(&r, ctx);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	return rc == SQLITE_ROW ? 0 : store_fail(st, "finding a subscriber",
+	    err);
 }
 
 int

@@ -142,6 +142,23 @@ static const char *const migrations[] = {
 	/* 3: a title the operator set (gazette feed set --title) survives
 	 * collect, which otherwise takes the feed's own title */
 	"ALTER TABLE feeds ADD COLUMN title_set INTEGER NOT NULL DEFAULT 0;",
+	/* 4: the web pages look a token up by its SHA-256 (store-tokens.c
+	 * fills it in), so lookup time says nothing about the token */
+	"ALTER TABLE subscribers ADD COLUMN token_hash BLOB;"
+	"CREATE UNIQUE INDEX subscribers_token_hash"
+	"  ON subscribers(token_hash);",
+	/* 5: editors' notes (compose --note, --topic-note): stored once per
+	 * run, linked to each digest carrying them, topic_id 0 for the
+	 * note on top of the digest */
+	"CREATE TABLE notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  markdown TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE digest_notes ("
+	"  digest_id INTEGER NOT NULL REFERENCES digests(id) ON DELETE CASCADE,"
+	"  topic_id INTEGER NOT NULL,"
+	"  note_id INTEGER NOT NULL REFERENCES notes(id),"
+	"  PRIMARY KEY (digest_id, topic_id)) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

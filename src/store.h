@@ -102,6 +102,12 @@ int	 store_feed_set_state(struct store *st, int64_t id, const char *state,
 /* A title collect keeps; NULL hands the title back to the feed. */
 int	 store_feed_set_title(struct store *st, int64_t id, const char *title,
 	    char **err);
+/* The site link (an OPML htmlUrl) until a fetch brings the feed's own. */
+int	 store_feed_set_site_link(struct store *st, int64_t id,
+	    const char *link, char **err);
+/* Add topics to a feed's, keeping the others; *added counts new links. */
+int	 store_feed_add_topics(struct store *st, int64_t id,
+	    const int64_t *topic_ids, size_t ntopics, int *added, char **err);
 /* Replace the feed's topics. */
 int	 store_feed_set_topics(struct store *st, int64_t id,
 	    const int64_t *topic_ids, size_t ntopics, char **err);
@@ -175,6 +181,10 @@ int	 store_subscriber_select(struct store *st,
 /* Change the fields that are not NULL; an empty name clears it. */
 int	 store_subscriber_update(struct store *st, int64_t id, const char *name,
 	    const char *frequency, const char *status, char **err);
+/* Call fn with the subscriber of this address (any case), through the
+ * address index.  0, STORE_NOTFOUND, or -1. */
+int	 store_subscriber_by_email(struct store *st, const char *email,
+	    store_subscriber_fn fn, void *ctx, char **err);
 /* Delete the subscriber with its subscriptions and outbox rows. */
 int	 store_subscriber_remove(struct store *st, int64_t id, char **err);
 
@@ -241,6 +251,15 @@ int	 store_outbox_due(struct store *st, int64_t now, int64_t **ids,
 const char *store_filename(struct store *st);
 /* Load a queued digest with its entries.  NULL with *err when missing. */
 struct digest *store_digest_load(struct store *st, int64_t id, char **err);
+/* store-notes.c: editors' notes.  A note stored once per run, *id set. */
+int	 store_note_add(struct store *st, const char *markdown, int64_t now,
+	    int64_t *id, char **err);
+/* Within store_digest_queue: link d and its topics to their notes. */
+int	 store_digest_queue_notes(struct store *st, const struct digest *d,
+	    char **err);
+/* Within store_digest_load: fill the notes d and its topics carry. */
+int	 store_digest_load_notes(struct store *st, struct digest *d,
+	    char **err);
 int	 store_digest_sent(struct store *st, int64_t id, int64_t now,
 	    char **err);
 /* A failed attempt: deferred until retry_at, or failed for good (0). */
@@ -291,5 +310,48 @@ int	 store_outbox_drop(struct store *st, int64_t id, char **err);
  */
 int	 store_subscriber_bounce(struct store *st, int64_t subscriber_id,
 	    int max_bounces, int *now_bounced, char **err);
+
+/* ------------------------------- tokens, double opt-in (store-tokens.c) */
+struct token_subscriber {
+	int64_t	 id;
+	char	 status[16];
+	char	 email[320];
+};
+/*
+ * The subscriber whose token is token, found through an index on a hash
+ * of it and compared in constant time.  0 with *out, STORE_NOTFOUND, -1.
+ */
+int	 store_token_find(struct store *st, const char *token,
+	    struct token_subscriber *out, char **err);
+/* A pending subscriber becomes active: rows changed (0 or 1), or -1. */
+int	 store_subscriber_confirm(struct store *st, int64_t id, int64_t now,
+	    char **err);
+/* Mark a subscriber pending (added, not yet confirmed).  0 or -1. */
+int	 store_subscriber_set_pending(struct store *st, int64_t id,
+	    char **err);
+/* Unsubscribe at once: the status, and their unsent digests dropped,
+ * in one transaction.  0 or -1. */
+int	 store_subscriber_unsubscribe(struct store *st, int64_t id,
+	    char **err);
+/* Delete pending subscribers created before before: how many, or -1. */
+int	 store_pending_expire(struct store *st, int64_t before, char **err);
+/* ---------------------------------------------- web archive (store-archive.c) */
+/*
+ * An entry as the archive shows it; nothing about any subscriber.
+ * e.summary_html is the summary, else the content, cut to cap bytes;
+ * e.content_html is NULL.
+ */
+struct archive_row {
+	struct unseen_row e;
+	int64_t	 digest_created;	/* store_archive_sent: when made */
+};
+typedef int (*store_archive_fn)(const struct archive_row *r, void *ctx);
+
+/* Every entry of topic_id's feeds, newest first. */
+int	 store_archive_entries(struct store *st, int64_t topic_id, size_t cap,
+	    store_archive_fn fn, void *ctx, char **err);
+/* The entries of every sent digest, oldest digest first, by topic slug. */
+int	 store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
+	    void *ctx, char **err);
 
 #endif

@@ -38,7 +38,15 @@ struct tval {
 	struct tval	**items;	/* list items, or map values */
 	char		**keys;		/* map keys, parallel to items */
 	size_t		  n, cap;
+	const struct tval *ref;		/* tv_ref: stands for this one */
 };
+
+/* What v stands for: itself, or a tv_ref's target. */
+static const struct tval *
+deref(const struct tval *v)
+{
+	return v != NULL && v->ref != NULL ? v->ref : v;
+}
 
 static struct tval *
 tv_new(enum tval_kind kind)
@@ -88,6 +96,15 @@ tv_str_own(char *s)
 		return tv_null();
 	v = tv_new(TV_STR);
 	v->str = s;
+	return v;
+}
+
+struct tval *
+tv_ref(const struct tval *target)
+{
+	struct tval *v = tv_new(TV_NULL);
+
+	v->ref = deref(target);
 	return v;
 }
 
@@ -152,7 +169,7 @@ tv_set(struct tval *map, const char *key, struct tval *v)
 enum tval_kind
 tv_kind(const struct tval *v)
 {
-	return v == NULL ? TV_NULL : v->kind;
+	return v == NULL ? TV_NULL : deref(v)->kind;
 }
 
 void
@@ -182,7 +199,7 @@ map_get(const struct tval *map, const char *key)
 		return NULL;
 	for (i = 0; i < map->n; i++)
 		if (strcmp(map->keys[i], key) == 0)
-			return map->items[i];
+			return deref(map->items[i]);
 	return NULL;
 }
 
@@ -806,7 +823,7 @@ render_section(struct render *r, const struct node *n)
 	if (v->kind != TV_LIST)
 		return with_context(r, v, &n->body);
 	for (i = 0; i < v->n; i++)
-		if (with_context(r, v->items[i], &n->body) == -1)
+		if (with_context(r, deref(v->items[i]), &n->body) == -1)
 			return -1;
 	return 0;
 }

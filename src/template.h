@@ -26,6 +26,11 @@ struct tval *tv_bool(int b);
 struct tval *tv_num(double d);
 struct tval *tv_str(const char *s);		/* copies s; NULL gives TV_NULL */
 struct tval *tv_str_own(char *s);		/* takes s */
+/*
+ * A borrowed value: renders as target, which must outlive it, and is not
+ * freed with it (a part of the context shared by many renders).
+ */
+struct tval *tv_ref(const struct tval *target);
 struct tval *tv_list(void);
 struct tval *tv_map(void);
 /* Both take ownership of v and return it. */

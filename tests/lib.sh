@@ -191,6 +191,21 @@ for part in msg.walk():
 PYEOF
 }
 
+# Debian's headless Chromium, for the tests that look at pages in a browser
+# (they skip_all when it is absent).
+CHROMIUM=/usr/bin/chromium
+
+# browse ARGS... URL: headless Chromium in a fresh profile, no network
+# beyond this machine (every host name fails to resolve), bounded in time.
+browse() {
+	timeout 60 "$CHROMIUM" --headless --disable-gpu --disable-quic \
+	    --no-first-run --disable-background-networking \
+	    --disable-component-update --disable-sync \
+	    --user-data-dir="$T/profile" \
+	    --host-resolver-rules="MAP * ~NOTFOUND" \
+	    $([ "$(id -u)" -eq 0 ] && echo --no-sandbox) "$@"
+}
+
 # The feed fixture builder: rss_feed TITLE ITEM... where ITEM is
 # "guid|title|link".
 rss_feed() {

@@ -11,13 +11,14 @@ compare=$GAZETTE_SHARED/tools/bounce_compare.py
 [ -f "$compare" ] || skip_all "bounce_compare.py is absent"
 [ -x "$PY" ] || skip_all "no /usr/bin/python3"
 
-# Floors: what the reader reached (89.7 / 84.5 / 80.3 %), minus a point.
-# The targets are 95 / 85 / 85; 19 DragonFly Mail Agent bounces, which the
-# oracle (Sisimai 4.25) cannot read and gazette does, cost 3.5 points of
-# recipient agreement on their own.
-MIN_RECIPIENT=88
-MIN_CLASS=83
-MIN_STATUS=79
+# Floors: what the reader reached (92.3 / 87.8 / 87.2 %), minus a point.
+# The targets are 95 / 85 / 85.  21 of the recipient disagreements are the
+# oracle's: 19 DragonFly Mail Agent bounces that Sisimai 4.25 cannot read
+# and gazette does, and two Mimecast reports in which Sisimai finds no
+# recipient; without them recipient agreement is 96.1 %.
+MIN_RECIPIENT=90
+MIN_CLASS=86
+MIN_STATUS=86
 
 mkdir "$T/out"
 fails=0

@@ -40,7 +40,7 @@ is "$(complete_line 'gazette sub')" "subscribe subscriber " \
     "sub_completes_to_subscribe_and_subscriber"
 is "$(complete_line 'gazette topic ')" "add list remove rename " \
     "topic_completes_its_subcommands"
-is "$(complete_line 'gazette feed list --')" "--json " \
+is "$(complete_line 'gazette feed list --')" "--csv --json " \
     "options_come_from_the_command_help"
 is "$(complete_line 'gazette subscribe ada@example.org ')" \
     "networking ops security " "subscribe_completes_topic_slugs"

@@ -5,19 +5,7 @@
 # column.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-CHROMIUM=/usr/bin/chromium
 [ -x "$CHROMIUM" ] || skip_all "Debian's chromium is not installed"
-
-# browse ARGS... URL: headless Chromium in a fresh profile, no network
-# beyond this machine (every host name fails to resolve), bounded in time.
-browse() {
-	timeout 60 "$CHROMIUM" --headless --disable-gpu --disable-quic \
-	    --no-first-run --disable-background-networking \
-	    --disable-component-update --disable-sync \
-	    --user-data-dir="$T/profile" \
-	    --host-resolver-rules="MAP * ~NOTFOUND" \
-	    $([ "$(id -u)" -eq 0 ] && echo --no-sandbox) "$@"
-}
 
 write_local_config "$T/gazette.conf"
 mkdir -p "$T/www"

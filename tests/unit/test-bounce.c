@@ -141,6 +141,48 @@ static const char letter[] =
     "\n"
     "I liked the article about routing; write to hal@example.net too.\n";
 
+/* A filter appliance's report: user-unknown words, no code, no command. */
+static const char filter_words[] =
+    "From: postmaster@gate.example.net\n"
+    "To: news@example.com\n"
+    "Subject: failure notice\n"
+    "\n"
+    "Unable to deliver message to the following address.\n"
+    "\n"
+    "<hal@example.net>: 550 unknown user <hal@example.net>\n";
+
+/* A delivery status report whose MIME structure was lost on the way. */
+static const char inline_dsn[] =
+    "From: MAILER-DAEMON@mx.example.org\n"
+    "To: news@example.com\n"
+    "Subject: Delayed Mail (still being retried)\n"
+    "\n"
+    "Your message could not be delivered for more than 2 hour(s).\n"
+    "\n"
+    "<ivy@example.net>: connect to mx.example.net[192.0.2.2]:25: No route "
+    "to host\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "\n"
+    "Final-Recipient: rfc822; ivy@example.net\n"
+    "Action: delayed\n"
+    "Status: 4.4.1\n"
+    "Diagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.2]:25: "
+    "No route to host\n";
+
+/* Office 365 style: the code is in the report's prose, not by the address. */
+static const char code_in_prose[] =
+    "From: postmaster@outlook.example\n"
+    "To: news@example.com\n"
+    "Subject: Undeliverable: digest\n"
+    "\n"
+    "Delivery has failed to these recipients or groups:\n"
+    "\n"
+    "jan@example.net\n"
+    "The email address wasn't found at the destination domain.\n"
+    "\n"
+    "For more tips, see DSN 5.1.10 Errors in Exchange Online.\n";
+
 static struct bounce_list *
 read_str(const char *s)
 {
@@ -337,6 +379,49 @@ test_huge(void)
 	buf_free(&b);
 }
 
+static void
+test_rules(void)
+{
+	struct bounce_list *bl = read_str(filter_words);
+
+	ok(bl->n == 1 && bl->v[0].class == BOUNCE_SOFT &&
+	    strcmp(bl->v[0].reason, "filtered") == 0,
+	    "unknown-user words with no code and no RCPT: a filter, soft");
+	bounce_list_free(bl);
+
+	bl = read_str(exim);
+	ok(bl->n == 1 && bl->v[0].class == BOUNCE_HARD,
+	    "the same words said after RCPT TO: the address is gone, hard");
+	bounce_list_free(bl);
+
+	bl = read_str(inline_dsn);
+	ok(bl->n == 1 && strcmp(bl->v[0].recipient, "ivy@example.net") == 0,
+	    "DSN fields in plain text: the recipient is read");
+	ok(bl->n == 1 && bl->v[0].status != NULL &&
+	    strcmp(bl->v[0].status, "4.4.1") == 0,
+	    "DSN fields in plain text: the status is read");
+	ok(bl->n == 1 && bl->v[0].class == BOUNCE_SOFT &&
+	    strcmp(bl->v[0].reason, "networkerror") == 0,
+	    "no route to host, to be retried: a network error, soft");
+	bounce_list_free(bl);
+
+	bl = read_str("From: MAILER-DAEMON@mx.example.org\n"
+	    "To: news@example.com\n\n"
+	    "<\"kim..lee\"@example.net>: host mx.example.net said: 550 5.1.1 "
+	    "User unknown (in reply to RCPT TO command)\n");
+	ok(bl->n == 1 && strcmp(bl->v[0].recipient,
+	    "\"kim..lee\"@example.net") == 0,
+	    "a quoted local part keeps its quotes");
+	bounce_list_free(bl);
+
+	bl = read_str(code_in_prose);
+	ok(bl->n == 1 && bl->v[0].status != NULL &&
+	    strcmp(bl->v[0].status, "5.1.10") == 0 &&
+	    bl->v[0].class == BOUNCE_HARD,
+	    "a lone recipient's code elsewhere in the report is used");
+	bounce_list_free(bl);
+}
+
 int
 main(void)
 {
@@ -347,5 +432,6 @@ main(void)
 	test_truncated();
 	test_garbage();
 	test_huge();
+	test_rules();
 	return done_testing();
 }

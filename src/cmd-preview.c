@@ -130,6 +130,8 @@ preview_subscriber(struct cmd_ctx *ctx, const char *email,
 	d = compose_pick(ctx->st, id, ctx->cfg->max_items_per_topic, &err);
 	if (d == NULL)
 		return gz_fail_err(EX_IOERR, err);
+	/* As if composed now, so the view-in-browser link is this week's. */
+	d->created = ctx->now;
 	if (digest_count(d) == 0)
 		gz_info("nothing new for %s: no digest would be sent", d->email);
 	else
@@ -152,6 +154,7 @@ preview_topic(struct cmd_ctx *ctx, const struct preview_args *a)
 	    &err);
 	if (d == NULL)
 		return gz_fail_err(EX_IOERR, err);
+	d->created = ctx->now;
 	if (digest_count(d) == 0)
 		gz_info("topic %s has no entries yet: nothing to preview",
 		    a->topic);

@@ -588,7 +588,7 @@ digest_value(struct renderer *r, const struct digest *d)
 	if (cfg->base_url && d->token)
 		tv_set(v, "unsubscribe_url", tv_str_own(xasprintf(
 		    "%s/unsubscribe?t=%s", cfg->base_url, d->token)));
-	if (cfg->base_url && d->id != 0)	/* the week's public issue page */
+	if (cfg->base_url && d->created != 0)	/* the week's public issue page */
 		tv_set(v, "view_url", tv_str_own(archive_issue_url(
 		    cfg->base_url, d->created)));
 	tv_set(v, "topics", topics);

@@ -35,6 +35,8 @@
 #include "xmalloc.h"
 
 #define DEFAULT_TIMEOUT	60
+/* Bytes the stream gathers per write: a whole digest in one or two. */
+#define STREAM_BUFFER	(64 * 1024)
 /* libetpan formats each command into a 513-byte buffer and cuts the rest. */
 #define ADDR_MAX	254
 
@@ -259,6 +261,27 @@ no_delay(struct smtp_conn *c)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 }
 
+/*
+ * libetpan's streams buffer 8 KB, and each write to the socket costs it a
+ * select and two fcntl calls, about twenty system calls per digest.  Both
+ * buffers are plain malloc'd arrays of buffer_max_size bytes in the public
+ * struct, so they are grown in place; on failure the stream keeps its own.
+ */
+static void
+grow_buffers(mailstream *m)
+{
+	char *r, *w;
+
+	if (m->buffer_max_size >= STREAM_BUFFER)
+		return;
+	if ((r = realloc(m->read_buffer, STREAM_BUFFER)) != NULL)
+		m->read_buffer = r;
+	if (r != NULL && (w = realloc(m->write_buffer, STREAM_BUFFER)) != NULL) {
+		m->write_buffer = w;
+		m->buffer_max_size = STREAM_BUFFER;
+	}
+}
+
 static int
 default_port(enum smtp_tls tls)
 {
@@ -362,6 +385,7 @@ open_session(struct smtp_conn *c, const struct smtp_options *opt,
 	mailstream_low_set_timeout(mailstream_get_low(c->s->stream),
 	    mailsmtp_get_timeout(c->s));
 	no_delay(c);
+	grow_buffers(c->s->stream);
 	if ((st = greet(c, opt->helo, err)) != SMTP_OK)
 		return st;
 	if (opt->tls == SMTP_TLS_STARTTLS &&

@@ -16,6 +16,9 @@ packages="$packages python3 python3-aiosmtpd python3-dkim chromium postfix
 lighttpd dovecot-imapd spamassassin"
 # The man page check renders doc/gazette.1 with groff -ww.
 packages="$packages groff-base"
+# TLS and AUTH tests: openssl makes their throwaway CA; libetpan does AUTH
+# PLAIN and LOGIN through Cyrus SASL's plugins.
+packages="$packages openssl libsasl2-modules"
 if [ "${1:-}" = "--bench" ]; then
 	packages="$packages time hyperfine newsboat sfeed libxml2-utils"
 fi

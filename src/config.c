@@ -46,6 +46,9 @@ static const struct key keys[] = {
 	{ "smtp", "connections", K_INT, S(smtp_connections), 1, 64 },
 	{ "smtp", "rate", K_INT, S(smtp_rate), 0, 100000 },
 	{ "smtp", "timeout", K_INT, S(smtp_timeout), 1, 3600 },
+	{ "smtp", "ca_file", K_PATH, S(smtp_ca_file), 0, 0 },
+	{ "smtp", "tls_name", K_STR, S(smtp_tls_name), 0, 0 },
+	{ "smtp", "tls_verify", K_BOOL, S(smtp_tls_verify), 0, 0 },
 	{ "collect", "concurrency", K_INT, S(collect_concurrency), 1, 256 },
 	{ "collect", "timeout", K_INT, S(collect_timeout), 1, 3600 },
 	{ "collect", "max_size", K_SIZE, S(collect_max_size), 0, 0 },
@@ -97,6 +100,7 @@ config_defaults(void)
 	c->smtp_tls = xstrdup("none");
 	c->smtp_connections = 1;
 	c->smtp_timeout = 60;
+	c->smtp_tls_verify = 1;
 	c->collect_concurrency = 16;
 	c->collect_timeout = 30;
 	c->collect_max_size = (size_t)10 << 20;

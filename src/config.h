@@ -38,6 +38,9 @@ struct config {
 	int	 smtp_connections;
 	int	 smtp_rate;
 	int	 smtp_timeout;
+	char	*smtp_ca_file;	/* PEM anchors; NULL: the system's */
+	char	*smtp_tls_name;	/* name to verify; NULL: host */
+	int	 smtp_tls_verify;
 
 	/* [collect] */
 	int	 collect_concurrency;

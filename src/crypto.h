@@ -19,6 +19,21 @@ void	 crypto_sha256(const void *data, size_t len, unsigned char out[32]);
 
 /* --- crypto-cert.c: server certificates --- */
 
+/* One certificate as DER bytes. */
+struct crypto_der {
+	const unsigned char *data;
+	size_t	 len;
+};
+
+/*
+ * Check a server's chain (leaf first, as the server sent it) against the
+ * PEM anchors in ca_file, or the system trust store when ca_file is NULL,
+ * and the leaf's names against name (a host name or an IP address).
+ * 0 when trusted; -1 with *err saying why not.
+ */
+int	 crypto_cert_verify(const struct crypto_der *chain, size_t n,
+	    const char *ca_file, const char *name, char **err);
+
 /* --- crypto-key.c: key pairs --- */
 
 enum crypto_key_alg {

@@ -6,8 +6,14 @@
  * transport accepted the message, so a crash between the two re-sends at
  * most that one digest and never loses one.
  */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "compose.h"
@@ -36,6 +42,7 @@ struct sender {
 	deliver_report_fn report;
 	void	*ctx;
 	struct dkim_signer *dkim;	/* NULL: [dkim] is off */
+	double	 rate;		/* messages per second; 0: no limit */
 };
 
 static int
@@ -206,17 +213,192 @@ send_one(struct sender *s, int64_t id)
 	return st;
 }
 
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * [smtp] rate: the i-th message of the run leaves no earlier than i/rate
+ * seconds after the first, so a slow stretch is not followed by a burst
+ * above the rate for longer than it took to catch up.
+ */
+static void
+pace(double rate, double start, size_t i)
+{
+	struct timespec ts;
+	double wait;
+
+	if (rate <= 0)
+		return;
+	wait = start + (double)i / rate - monotonic();
+	if (wait <= 0)
+		return;
+	ts.tv_sec = (time_t)wait;
+	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 static int
 send_all(struct sender *s, const int64_t *ids, size_t n)
 {
+	double start = monotonic();
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		pace(s->rate, start, i);
 		if (send_one(s, ids[i]) == TRANSPORT_DOWN) {
 			s->sum->left = (int)(n - i);
 			return -1;
 		}
+	}
 	return 0;
+}
+
+/* What a sending process hands back to the parent. */
+struct child_result {
+	struct deliver_summary sum;
+	int	 rc;
+	char	 err[256];
+};
+
+/* The child's part: its own database handle, renderer and transport, and
+ * every workers-th digest from the k-th. */
+static void
+child_send(struct sender *s, const char *db, const int64_t *ids, size_t n,
+    size_t k, size_t workers, struct child_result *res)
+{
+	struct deliver_summary sum = { 0, 0, 0, 0 };
+	int64_t *mine = xcalloc(n / workers + 1, sizeof *mine);
+	size_t m = 0, i;
+	char *err = NULL;
+
+	for (i = k; i < n; i += workers)
+		mine[m++] = ids[i];
+	s->sum = &sum;
+	s->rate /= (double)workers;	/* the rate is for all of them */
+	res->rc = -1;
+	if ((s->st = store_open(db, &err)) == NULL ||
+	    (s->r = renderer_open(s->cfg, &err)) == NULL ||
+	    (s->t = transport_open(s->cfg, &err)) == NULL)
+		sum.left = (int)m;
+	else
+		res->rc = send_all(s, mine, m);
+	if (err != NULL)
+		snprintf(res->err, sizeof res->err, "%s", err);
+	res->sum = sum;
+	transport_close(s->t);
+	renderer_free(s->r);
+	store_close(s->st);
+	free(err);
+	free(mine);
+}
+
+static pid_t
+spawn(struct sender *s, const char *db, const int64_t *ids, size_t n,
+    size_t k, size_t workers, int *fd)
+{
+	struct child_result res;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		memset(&res, 0, sizeof res);
+		child_send(s, db, ids, n, k, workers, &res);
+		/* The parent's database handle is not ours to close: leave
+		 * without running exit handlers. */
+		_exit(write(p[1], &res, sizeof res) == sizeof res ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid == -1) {
+		close(p[0]);
+		return -1;
+	}
+	*fd = p[0];
+	return pid;
+}
+
+static int
+reap(pid_t pid, int fd, struct deliver_summary *sum, char **err)
+{
+	struct child_result res;
+	ssize_t r;
+	int status;
+
+	while ((r = read(fd, &res, sizeof res)) == -1 && errno == EINTR)
+		;
+	close(fd);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (r != (ssize_t)sizeof res) {
+		if (*err == NULL)
+			*err = xstrdup("a sending process died; its digests "
+			    "are as the outbox shows");
+		return -1;
+	}
+	sum->sent += res.sum.sent;
+	sum->deferred += res.sum.deferred;
+	sum->failed += res.sum.failed;
+	sum->left += res.sum.left;
+	if (res.rc == 0)
+		return 0;
+	if (*err == NULL && res.err[0] != '\0')
+		*err = xstrdup(res.err);
+	return -1;
+}
+
+/*
+ * [smtp] connections > 1: as many processes, each with its own database
+ * handle and SMTP connection and its own slice of the due digests.  A
+ * digest is in exactly one slice, and each process records what it sent
+ * itself, in the same order as send_all, so exactly-once holds as with one.
+ */
+static int
+send_parallel(struct sender *s, const int64_t *ids, size_t n, size_t workers,
+    char **err)
+{
+	pid_t pids[64];
+	int fds[64], rc = 0;
+	size_t k, started = 0;
+	char *db = xstrdup(store_filename(s->st));
+
+	fflush(NULL);
+	for (k = 0; k < workers && k < 64; k++, started++)
+		if ((pids[k] = spawn(s, db, ids, n, k, workers, &fds[k])) == -1)
+			break;
+	for (k = 0; k < started; k++)
+		if (reap(pids[k], fds[k], s->sum, err) == -1)
+			rc = -1;
+	if (started < workers) {
+		/* Slices with no process stay queued for the next run. */
+		for (k = started; k < workers; k++)
+			s->sum->left += (int)((n - k + workers - 1) / workers);
+		rc = -1;
+	}
+	if (rc == -1 && *err == NULL)
+		*err = xasprintf("the %s transport failed; %d digest(s) left "
+		    "queued for the next run", s->cfg->transport, s->sum->left);
+	free(db);
+	return rc;
+}
+
+/* Processes to send with: more than one only for SMTP and enough mail. */
+static size_t
+workers_for(const struct config *cfg, size_t n)
+{
+	size_t w = cfg->smtp_connections > 1 ? (size_t)cfg->smtp_connections : 1;
+
+	if (strcmp(cfg->transport, "smtp") != 0)
+		return 1;
+	return w < n ? w : n;
 }
 
 int
@@ -225,12 +407,14 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
     char **err)
 {
 	struct sender s = { st, cfg, NULL, NULL, NULL, NULL, now, sum,
-	    report, ctx, NULL };
+	    report, ctx, NULL, 0 };
 	int64_t *ids = NULL;
 	size_t n = 0;
 	int rc = -1;
 
 	memset(sum, 0, sizeof *sum);
+	if (!strcmp(cfg->transport, "smtp"))
+		s.rate = cfg->smtp_rate;
 	if (sender_of(cfg, &s.from_name, &s.from_addr, err) == -1)
 		return -1;
 	if (dkim_enabled(cfg) &&
@@ -240,6 +424,10 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 		goto out;
 	if (n == 0) {
 		rc = 0;
+		goto out;
+	}
+	if (workers_for(cfg, n) > 1) {
+		rc = send_parallel(&s, ids, n, workers_for(cfg, n), err);
 		goto out;
 	}
 	if ((s.r = renderer_open(cfg, err)) == NULL ||
@@ -286,7 +474,7 @@ deliver_plan(struct store *st, const struct config *cfg, int64_t now,
     deliver_plan_fn fn, void *ctx, char **err)
 {
 	struct sender s = { st, cfg, NULL, NULL, NULL, NULL, now, NULL,
-	    NULL, NULL, NULL };
+	    NULL, NULL, NULL, 0 };
 	int64_t *ids = NULL;
 	size_t n = 0, i;
 	int rc = -1;

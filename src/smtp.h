@@ -16,6 +16,10 @@ struct smtp_options {
 	const char *password;
 	const char *helo;	/* name for EHLO; NULL: our host name */
 	int	 timeout;	/* seconds per command */
+	const char *ca_file;	/* PEM anchors; NULL: the system's */
+	const char *tls_name;	/* name the certificate must carry;
+				   NULL: host */
+	int	 tls_insecure;	/* 1: skip the certificate check */
 };
 
 /* Outcome of one delivery attempt. */

@@ -217,6 +217,12 @@ store_outbox_due(struct store *st, int64_t now, int64_t **ids, size_t *n,
 	return store_fail(st, "reading the outbox", err);
 }
 
+const char *
+store_filename(struct store *st)
+{
+	return sqlite3_db_filename(st->db, "main");
+}
+
 static int
 load_header(struct store *st, struct digest *d, char **err)
 {
@@ -320,19 +326,36 @@ store_digest_load(struct store *st, int64_t id, char **err)
 	return d;
 }
 
+/*
+ * A delivery also clears the subscriber's run of hard bounces: max_bounces
+ * counts consecutive ones, so an address that works again starts over.
+ */
 int
 store_digest_sent(struct store *st, int64_t id, int64_t now, char **err)
 {
 	static const char sql[] = "UPDATE digests SET state = 'sent', sent = ?,"
 	    " attempts = attempts + 1, last_error = NULL, next_attempt = NULL"
 	    " WHERE id = ?";
-	sqlite3_stmt *s = stmt_get(st, sql, err);
+	static const char reset[] = "UPDATE subscribers SET bounces = 0"
+	    " WHERE bounces > 0 AND id ="
+	    " (SELECT subscriber_id FROM digests WHERE id = ?)";
+	sqlite3_stmt *s;
 
-	if (s == NULL)
-		return -1;
+	if (store_begin(st, err) == -1 || (s = stmt_get(st, sql, err)) == NULL)
+		goto fail;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, id);
-	return step_done(st, s, "marking a digest sent", err);
+	if (step_done(st, s, "marking a digest sent", err) == -1 ||
+	    (s = stmt_get(st, reset, err)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	if (step_done(st, s, "clearing a subscriber's bounces", err) == -1 ||
+	    store_commit(st, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 int

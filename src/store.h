@@ -247,6 +247,8 @@ int	 store_digest_queue(struct store *st, struct digest *d, int64_t now,
 /* Ids of digests to send now (queued, or deferred and due), oldest first. */
 int	 store_outbox_due(struct store *st, int64_t now, int64_t **ids,
 	    size_t *n, char **err);
+/* The database's file, for another process to open (parallel sending). */
+const char *store_filename(struct store *st);
 /* Load a queued digest with its entries.  NULL with *err when missing. */
 struct digest *store_digest_load(struct store *st, int64_t id, char **err);
 /* store-notes.c: editors' notes.  A note stored once per run, *id set. */

@@ -51,6 +51,9 @@ smtp_setup(struct transport *t, const struct config *cfg, char **err)
 	    : SMTP_TLS_NONE;
 	t->opt.user = cfg->smtp_user;
 	t->opt.timeout = cfg->smtp_timeout;
+	t->opt.ca_file = cfg->smtp_ca_file;
+	t->opt.tls_name = cfg->smtp_tls_name;
+	t->opt.tls_insecure = !cfg->smtp_tls_verify;
 	if (cfg->smtp_user && cfg->smtp_password_file &&
 	    (t->password = read_password(cfg->smtp_password_file, err)) == NULL)
 		return -1;

@@ -5,6 +5,7 @@
 # sent only after the 250 that ends DATA; 4xx defers it with a backoff;
 # 5xx fails it and counts a hard bounce.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/e2e/smtp-lib.sh"
 
 SINK=/usr/sbin/smtp-sink
 [ -x "$SINK" ] || skip_all "smtp-sink (Debian package postfix) is not installed"
@@ -52,22 +53,7 @@ start_sink() {
 # setup NAME PORT: a fresh database with one subscriber and one queued
 # digest (id 1), its config pointing at PORT.  Sets DB.
 setup() {
-	D=$T/$1.case
-	mkdir -p "$D"
-	write_config "$D/gazette.conf" "$2"
-	printf '[collect]\nallow_file = yes\n[mail]\nmax_bounces = 2\n' \
-	    >>"$D/gazette.conf"
-	sed -i 's/^timeout = .*/timeout = 2/' "$D/gazette.conf"
-	DB=$D/gazette.db
-	g topic add news >/dev/null 2>&1
-	g feed add "file://$T/feed.xml" --topic news >/dev/null 2>&1
-	g subscriber add zoe@example.org --topic news >/dev/null 2>&1
-	g collect >/dev/null 2>&1
-	g compose >/dev/null 2>&1
-}
-
-g() {
-	"$GAZETTE" --config "$D/gazette.conf" "$@"
+	case_setup "$1" "$2" timeout=2 "[mail]" max_bounces=2
 }
 
 # point PORT: send the current case to another server.
@@ -77,12 +63,6 @@ point() {
 
 field() {	# field NAME: a line of 'outbox show 1'
 	g outbox show 1 2>/dev/null | sed -n "s/^$1: *//p"
-}
-
-sql() {
-	"$PY" -c 'import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
-	    "$DB" "$1"
 }
 
 dumps() {
@@ -166,6 +146,17 @@ g compose >/dev/null 2>&1
 is "$(sql "select group_concat(s.email) from digests d join subscribers s
     on s.id = d.subscriber_id where d.id > 1")" "amy@example.org" \
     "bounced_subscriber_gets_no_more_digests"
+
+# ------------------------------------- a delivery clears the bounces
+start_sink reset5 -f RCPT || exit 1
+setup reset "$SINK_PORT"
+g send >/dev/null 2>&1
+is "$(field subscriber)" "active, 1 hard bounce(s)" "bounce_before_the_reset_is_counted"
+g outbox retry 1 2>/dev/null
+point "$OK_PORT"
+g send >/dev/null 2>&1
+is "$(field state):$(field subscriber)" "sent:active, 0 hard bounce(s)" \
+    "delivery_clears_the_consecutive_hard_bounce_count"
 
 # ------------------------------------------------------ DATA
 start_sink data4 -r DATA || exit 1

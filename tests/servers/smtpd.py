@@ -1,21 +1,30 @@
 #!/usr/bin/python3
 """A real SMTP server on 127.0.0.1 (Debian's python3-aiosmtpd) that saves
 every message it accepts as DIR/N.eml, exactly as received in DATA, and
-the envelope as DIR/N.env.  Binds a free port and writes it to PORTFILE.
+the envelope as DIR/N.env (with the client's address and port, so tests
+can tell connections apart).  Binds a free port and writes it to PORTFILE.
 
-usage: smtpd.py DIR PORTFILE
+usage: smtpd.py DIR PORTFILE [--starttls CERT KEY | --tls CERT KEY]
+                            [--auth USER:PASSWORD [--exclude MECH]...]
+
+--starttls offers STARTTLS with that certificate and key (PEM); --tls
+speaks TLS from the first byte (port-465 style).  --auth offers AUTH
+PLAIN and LOGIN (minus each --exclude) and requires it before MAIL; every
+attempt is appended to DIR/auth.log as "MECH ok" or "MECH refused".
 
 $GAZETTE_SMTPD_DELAY (seconds) holds back each 250 after the message is
 saved, widening the window a crash test aims at.
 """
+import argparse
 import asyncio
 import os
 import signal
 import socket
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class Saver:
@@ -28,6 +37,7 @@ class Saver:
         self.count += 1
         base = os.path.join(self.outdir, "%04d" % self.count)
         with open(base + ".env.tmp", "w") as f:
+            f.write("PEER:%s:%s\n" % tuple(session.peer[:2]))
             f.write("MAIL FROM:%s\n" % envelope.mail_from)
             for rcpt in envelope.rcpt_tos:
                 f.write("RCPT TO:%s\n" % rcpt)
@@ -40,6 +50,45 @@ class Saver:
         return "250 OK saved"
 
 
+class Authenticator:
+    def __init__(self, outdir, userpass):
+        self.log = os.path.join(outdir, "auth.log")
+        user, _, password = userpass.partition(":")
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        good = (auth_data.login == self.user and
+                auth_data.password == self.password)
+        with open(self.log, "a") as f:
+            f.write("%s %s\n" % (mechanism, "ok" if good else "refused"))
+        # handled=False: aiosmtpd itself answers 535 to a refusal.
+        return AuthResult(success=good, handled=False)
+
+
+def tls_context(cert, key):
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+def options(args):
+    """Keyword arguments for the Controller from the command line."""
+    kw = {}
+    if args.starttls:
+        kw["tls_context"] = tls_context(*args.starttls)
+        kw["require_starttls"] = False
+    if args.tls:
+        kw["ssl_context"] = tls_context(*args.tls)
+    if args.auth:
+        kw["authenticator"] = Authenticator(args.dir, args.auth)
+        kw["auth_required"] = True
+        # The test server's TLS is what is being tested; AUTH over plain
+        # text is allowed so AUTH can be tested on its own.
+        kw["auth_require_tls"] = False
+        kw["auth_exclude_mechanism"] = args.exclude
+    return kw
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -50,11 +99,21 @@ def free_port():
 
 def main():
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    outdir, portfile = sys.argv[1:3]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("portfile")
+    ap.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--auth", metavar="USER:PASSWORD")
+    ap.add_argument("--exclude", action="append", default=[])
+    args = ap.parse_args()
+    outdir, portfile = args.dir, args.portfile
     os.makedirs(outdir, exist_ok=True)
+    kw = options(args)
     for _ in range(20):
         port = free_port()
-        ctl = Controller(Saver(outdir), hostname="127.0.0.1", port=port)
+        ctl = Controller(Saver(outdir), hostname="127.0.0.1", port=port,
+                         **kw)
         try:
             ctl.start()
             break

@@ -1,0 +1,156 @@
+#!/bin/sh
+# Delivery over TLS and with AUTH, against Debian's aiosmtpd on 127.0.0.1
+# with a throwaway CA made here.  The server's certificate must chain to
+# the configured ca_file (or the system store) and carry the host's name;
+# otherwise nothing is sent, not even AUTH, and the digests stay queued.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/e2e/smtp-lib.sh"
+
+have_aiosmtpd || skip_all "python3-aiosmtpd is not installed"
+command -v openssl >/dev/null 2>&1 || skip_all "openssl is not installed"
+
+# ------------------------------------------------ a CA and a server cert
+C=$T/pki
+mkdir -p "$C"
+mkcert() {	# mkcert NAME SUBJECT SIGNER [EXTENSIONS...]
+	name=$1 subj=$2 signer=$3
+	shift 3
+	: >"$C/$name.ext"
+	for e in "$@"; do
+		echo "$e" >>"$C/$name.ext"
+	done
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$C/$name.key" -out "$C/$name.csr" -subj "$subj" \
+	    2>>"$C/log" || return 1
+	if [ "$signer" = self ]; then
+		set -- -signkey "$C/$name.key"
+	else
+		set -- -CA "$C/$signer.pem" -CAkey "$C/$signer.key" \
+		    -set_serial "$(date +%s%N | cut -c1-15)"
+	fi
+	openssl x509 -req -in "$C/$name.csr" -days 2 -sha256 \
+	    -extfile "$C/$name.ext" "$@" -out "$C/$name.pem" 2>>"$C/log"
+}
+mkcert ca "/CN=gazette test CA" self "basicConstraints=critical,CA:TRUE" \
+    "keyUsage=critical,keyCertSign,cRLSign" &&
+mkcert srv "/CN=mail.test" ca "subjectAltName=DNS:mail.test,IP:127.0.0.1" \
+    "extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE" &&
+mkcert other "/CN=another CA" self "basicConstraints=critical,CA:TRUE" \
+    "keyUsage=critical,keyCertSign,cRLSign" ||
+    { cat "$C/log"; exit 1; }
+
+rss_feed "News" "n-1|First story|https://news.example.org/1" >"$T/feed.xml"
+
+state() {
+	g outbox show 1 2>/dev/null | sed -n 's/^state: *//p'
+}
+
+count() {	# messages the server in folder $1 accepted
+	ls "$1" 2>/dev/null | grep -c '\.eml$'
+}
+
+# send_case NAME: send, keeping exit status, stdout and stderr.
+send_case() {
+	g send >"$T/$1.out" 2>"$T/$1.err"
+	RC=$?
+}
+
+# --------------------------------------------------------- STARTTLS
+start_smtpd stls --starttls "$C/srv.pem" "$C/srv.key" || exit 1
+STLS=$PORT
+STLS_RECV=$RECV
+
+case_setup verified "$STLS" tls=starttls "ca_file=$C/ca.pem"
+send_case verified
+is "$RC:$(state):$(count "$STLS_RECV")" "0:sent:1" \
+    "starttls_with_the_ca_file_delivers"
+
+case_setup untrusted "$STLS" tls=starttls
+send_case untrusted
+is "$RC:$(state):$(count "$STLS_RECV")" "75:queued:1" \
+    "self_signed_ca_not_in_the_system_store_is_refused_and_stays_queued"
+grep -q "TLS certificate of 127.0.0.1 not trusted: .*issuer" \
+    "$T/untrusted.err"
+ok $? "refusal_names_the_host_and_the_reason"
+diag "$(grep "not trusted" "$T/untrusted.err")"
+
+case_setup badname "$STLS" tls=starttls "ca_file=$C/ca.pem" \
+    tls_name=other.test
+send_case badname
+is "$RC:$(state):$(count "$STLS_RECV")" "75:queued:1" \
+    "certificate_for_another_name_is_refused"
+grep -q "TLS certificate of other.test not trusted: .*name" \
+    "$T/badname.err"
+ok $? "wrong_name_refusal_says_the_name_does_not_match"
+diag "$(grep "not trusted" "$T/badname.err")"
+
+case_setup goodname "$STLS" tls=starttls "ca_file=$C/ca.pem" \
+    tls_name=mail.test
+send_case goodname
+is "$RC:$(state):$(count "$STLS_RECV")" "0:sent:2" \
+    "tls_name_matching_the_certificate_delivers"
+
+case_setup insecure "$STLS" tls=starttls tls_verify=no
+send_case insecure
+is "$RC:$(state):$(count "$STLS_RECV")" "0:sent:3" \
+    "tls_verify_no_delivers_without_checking"
+
+case_setup wrongca "$STLS" tls=starttls "ca_file=$C/other.pem"
+send_case wrongca
+is "$RC:$(state)" "75:queued" "a_ca_file_that_did_not_sign_the_server_is_refused"
+
+# ------------------------------------------------------- implicit TLS
+start_smtpd itls --tls "$C/srv.pem" "$C/srv.key" || exit 1
+case_setup implicit "$PORT" tls=tls "ca_file=$C/ca.pem"
+send_case implicit
+is "$RC:$(state):$(count "$RECV")" "0:sent:1" "implicit_tls_with_the_ca_file_delivers"
+case_setup implicit_untrusted "$PORT" tls=tls
+send_case implicit_untrusted
+is "$RC:$(state):$(count "$RECV")" "75:queued:1" \
+    "implicit_tls_with_an_untrusted_certificate_is_refused"
+
+# ------------------------------------------ STARTTLS required, not offered
+start_smtpd plain || exit 1
+case_setup nostarttls "$PORT" tls=starttls "ca_file=$C/ca.pem"
+send_case nostarttls
+is "$RC:$(state):$(count "$RECV")" "75:queued:0" \
+    "starttls_required_but_not_offered_is_refused_and_stays_queued"
+grep -q "STARTTLS: 127.0.0.1 does not offer it" "$T/nostarttls.err"
+ok $? "missing_starttls_is_named"
+
+# --------------------------------------------------------------- AUTH
+SECRET='s3cr3t-Pa55'
+printf '%s\n' "$SECRET" >"$T/password"
+printf 'wrong-%s\n' "$SECRET" >"$T/badpassword"
+for mech in PLAIN LOGIN; do
+	other=LOGIN
+	[ "$mech" = LOGIN ] && other=PLAIN
+	start_smtpd "auth$mech" --starttls "$C/srv.pem" "$C/srv.key" \
+	    --auth "digest:$SECRET" --exclude "$other" || exit 1
+	case_setup "auth$mech" "$PORT" tls=starttls "ca_file=$C/ca.pem" \
+	    user=digest "password_file=$T/password"
+	send_case "auth$mech"
+	is "$RC:$(state):$(count "$RECV"):$(cat "$RECV/auth.log")" \
+	    "0:sent:1:$mech ok" "auth_${mech}_delivers"
+done
+
+case_setup badpass "$PORT" tls=starttls "ca_file=$C/ca.pem" user=digest \
+    "password_file=$T/badpassword"
+send_case badpass
+is "$RC:$(state):$(count "$RECV")" "75:queued:1" \
+    "wrong_password_sends_nothing_and_stays_queued"
+grep -q "AUTH: 535" "$T/badpass.err"
+ok $? "wrong_password_is_reported_as_an_auth_refusal"
+diag "$(grep AUTH "$T/badpass.err")"
+
+case_setup untrusted_auth "$PORT" tls=starttls user=digest \
+    "password_file=$T/password"
+send_case untrusted_auth
+is "$(grep -c . "$RECV/auth.log")" 2 \
+    "no_auth_is_attempted_with_an_untrusted_server"
+
+! cat "$T"/*.out "$T"/*.err "$T"/*.case/gazette.db* 2>/dev/null |
+    grep -a -q -e "$SECRET"
+ok $? "the_password_never_appears_in_output_or_the_database"
+
+done_testing

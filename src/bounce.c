@@ -508,6 +508,18 @@ bounce_read(const char *msg, size_t len)
 	return bl;
 }
 
+char *
+bounce_header(const char *msg, size_t len, const char *name)
+{
+	struct mparts mp;
+	char *v;
+
+	mparts_split(msg, len, &mp);
+	v = hdr_get(mp.hdr, name);
+	mparts_free(&mp);
+	return v;
+}
+
 void
 bounce_list_free(struct bounce_list *bl)
 {

@@ -41,6 +41,10 @@ struct bounce_list {
 struct bounce_list	*bounce_read(const char *msg, size_t len);
 void			 bounce_list_free(struct bounce_list *);
 
+/* The unfolded value of a header of the message, or NULL.  New string. */
+char			*bounce_header(const char *msg, size_t len,
+			    const char *name);
+
 /* "hard", "soft", "complaint", "ignore". */
 const char		*bounce_class_name(enum bounce_class);
 

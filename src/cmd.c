@@ -35,6 +35,7 @@ extern const struct cmd_entry cmd_template_check_entry;
 extern const struct cmd_entry cmd_bounces_parse_entry;
 extern const struct cmd_entry cmd_cgi_entry;
 extern const struct cmd_entry cmd_dkim_keygen_entry;
+extern const struct cmd_entry cmd_bounces_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_topic_add_entry,
@@ -74,6 +75,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_bounces_parse_entry,
 	&cmd_cgi_entry,
 	&cmd_dkim_keygen_entry,
+	&cmd_bounces_entry,
 	NULL
 };
 
@@ -94,9 +96,11 @@ cmd_find(int argc, char **argv, int *consumed)
 	const struct cmd_entry *const *e;
 	int family = is_family(argv[0]);
 
+	/* "gazette bounces" alone (or with options) is a command of its own
+	 * where the family has one by its name. */
+	if (family && (argc < 2 || argv[1][0] == '-'))
+		family = 0;
 	*consumed = family ? 2 : 1;
-	if (family && argc < 2)
-		return NULL;
 	for (e = cmd_table; *e; e++) {
 		if (family && (*e)->family &&
 		    strcmp((*e)->family, argv[0]) == 0 &&

@@ -38,6 +38,13 @@ static const struct key keys[] = {
 	{ "mail", "maildir", K_PATH, S(maildir), 0, 0 },
 	{ "mail", "sendmail", K_STR, S(sendmail), 0, 0 },
 	{ "mail", "max_bounces", K_INT, S(max_bounces), 0, 1000 },
+	{ "mail", "unsubscribe_address", K_STR, S(unsubscribe_address), 0, 0 },
+	{ "bounces", "mailbox", K_STR, S(bounces_mailbox), 0, 0 },
+	{ "bounces", "password_file", K_PATH, S(bounces_password_file), 0, 0 },
+	{ "bounces", "done_folder", K_STR, S(bounces_done_folder), 0, 0 },
+	{ "bounces", "soft_limit", K_INT, S(bounces_soft_limit), 0, 1000 },
+	{ "bounces", "tls_verify", K_BOOL, S(bounces_tls_verify), 0, 0 },
+	{ "bounces", "ca_file", K_PATH, S(bounces_ca_file), 0, 0 },
 	{ "smtp", "host", K_STR, S(smtp_host), 0, 0 },
 	{ "smtp", "port", K_INT, S(smtp_port), 1, 65535 },
 	{ "smtp", "tls", K_STR, S(smtp_tls), 0, 0 },
@@ -95,6 +102,9 @@ config_defaults(void)
 	c->maildir = xstrdup("outbox");
 	c->sendmail = xstrdup("/usr/sbin/sendmail -oi -t");
 	c->max_bounces = 3;
+	c->bounces_done_folder = xstrdup("gazette-done");
+	c->bounces_soft_limit = 5;
+	c->bounces_tls_verify = 1;
 	c->smtp_host = xstrdup("127.0.0.1");
 	c->smtp_port = 25;
 	c->smtp_tls = xstrdup("none");

@@ -28,6 +28,15 @@ struct config {
 	char	*maildir;
 	char	*sendmail;
 	int	 max_bounces;	/* hard bounces before 'bounced'; 0 never */
+	char	*unsubscribe_address;	/* the List-Unsubscribe mailto: */
+
+	/* [bounces] */
+	char	*bounces_mailbox;	/* a Maildir, or imap[s]://user@host/box */
+	char	*bounces_password_file;
+	char	*bounces_done_folder;	/* where handled mail is moved */
+	int	 bounces_soft_limit;	/* soft bounces in a row; 0 never */
+	int	 bounces_tls_verify;
+	char	*bounces_ca_file;	/* trusted CAs for the IMAP server */
 
 	/* [smtp] */
 	char	*smtp_host;

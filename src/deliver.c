@@ -55,6 +55,35 @@ sender_of(const struct config *cfg, char **name, char **addr, char **err)
 	return -1;
 }
 
+/*
+ * List-Unsubscribe: a mailto: that gazette bounces reads (the subject
+ * carries the token) and the https: page of gazette cgi.  NULL without a
+ * token or anywhere to send it.
+ */
+static char *
+unsubscribe_links(const struct config *cfg, const char *token,
+    const char *from_addr)
+{
+	const char *to = cfg->unsubscribe_address ? cfg->unsubscribe_address :
+	    from_addr;
+	char *mailto = NULL, *https = NULL, *v;
+
+	if (token == NULL)
+		return NULL;
+	if (to != NULL)
+		mailto = xasprintf("<mailto:%s?subject=unsubscribe%%20%s>", to,
+		    token);
+	if (cfg->base_url != NULL)
+		https = xasprintf("<%s/unsubscribe?t=%s>", cfg->base_url, token);
+	if (mailto != NULL && https != NULL)
+		v = xasprintf("%s, %s", mailto, https);
+	else
+		v = xstrdup_or_null(mailto != NULL ? mailto : https);
+	free(mailto);
+	free(https);
+	return v;
+}
+
 int
 deliver_build(const struct config *cfg, const struct digest *d,
     const struct rendered *r, int64_t now, struct buf *out, char **err)
@@ -68,9 +97,7 @@ deliver_build(const struct config *cfg, const struct digest *d,
 		return -1;
 	list_id = xasprintf("%s <digest.%s>", cfg->title ? cfg->title : "",
 	    compose_domain(cfg));
-	if (cfg->base_url && d->token)
-		unsub = xasprintf("<%s/unsubscribe?t=%s>", cfg->base_url,
-		    d->token);
+	unsub = unsubscribe_links(cfg, d->token, from_addr);
 	m.from_name = from_name ? from_name : cfg->title;
 	m.from_addr = from_addr;
 	m.to_name = d->name;
@@ -81,7 +108,8 @@ deliver_build(const struct config *cfg, const struct digest *d,
 	m.date = now;
 	m.list_id = list_id;
 	m.list_unsubscribe = unsub;
-	m.one_click = unsub != NULL;
+	/* RFC 8058: one click needs the https: link. */
+	m.one_click = unsub != NULL && cfg->base_url != NULL;
 	m.text = r->text;
 	m.html = r->html;
 	rc = mime_build(&m, out, err);

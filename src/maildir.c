@@ -45,8 +45,8 @@ make_dirs(const char *dir, char **err)
 	return rc;
 }
 
-static int
-make_maildir(const char *dir, char **err)
+int
+maildir_make(const char *dir, char **err)
 {
 	static const char *subs[] = { "tmp", "new", "cur" };
 	struct stat st;
@@ -88,7 +88,8 @@ unique_name(void)
 	if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
 		r ^= (uint64_t)(uintptr_t)&r;
 	gettimeofday(&tv, NULL);
-	return xasprintf("%lld.M%ldP%ld_R%016llx.%s", (long long)tv.tv_sec,
+	/* Microseconds padded, so names sort in delivery order. */
+	return xasprintf("%lld.M%06ldP%ld_R%016llx.%s", (long long)tv.tv_sec,
 	    (long)tv.tv_usec, (long)getpid(), (unsigned long long)r, host);
 }
 
@@ -161,7 +162,7 @@ maildir_deliver(const char *dir, const char *msg, size_t len, char **err)
 		*err = xstrdup("no maildir given");
 		return -1;
 	}
-	if (make_maildir(dir, err) == -1)
+	if (maildir_make(dir, err) == -1)
 		return -1;
 	name = unique_name();
 	tmp = xasprintf("%s/tmp/%s", dir, name);

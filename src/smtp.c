@@ -9,13 +9,12 @@
  *
  * libetpan 1.9.4's GnuTLS code sets SNI but never checks the server's
  * certificate, so right after every handshake the chain and the name are
- * checked here (crypto-cert.c), before anything else is said; an untrusted
+ * checked (etpan-tls.c), before anything else is said; an untrusted
  * server is dropped without a word more.
  *
  * It must never print, exit, or let a closed socket's SIGPIPE end the
  * process, and never put a CR or LF from an address into a command.
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -30,7 +29,7 @@
 
 #include <libetpan/libetpan.h>
 
-#include "crypto.h"
+#include "etpan-tls.h"
 #include "smtp.h"
 #include "xmalloc.h"
 
@@ -200,44 +199,14 @@ command_safe(const char *s, size_t max)
 	return n <= max;
 }
 
-/* Server Name Indication, so virtual hosts present the right certificate;
- * an address literal is no name to indicate (RFC 6066 3). */
-static void
-tls_setup(struct mailstream_ssl_context *ctx, void *name)
-{
-	unsigned char addr[16];
-
-	if (inet_pton(AF_INET, name, addr) != 1 &&
-	    inet_pton(AF_INET6, name, addr) != 1)
-		mailstream_ssl_set_server_name(ctx, name);
-}
-
 /* The chain the server presented, checked against the anchors and name. */
 static enum smtp_status
 verify_peer(struct smtp_conn *c, const struct smtp_options *opt, char **err)
 {
-	struct crypto_der *der;
-	carray *chain;
-	MMAPString *m;
-	unsigned int i, n;
 	char *why = NULL;
-	int rc;
 
-	if (opt->tls_insecure)
-		return SMTP_OK;
-	chain = mailstream_get_certificate_chain(c->s->stream);
-	n = chain != NULL ? carray_count(chain) : 0;
-	der = xcalloc(n + 1, sizeof *der);
-	for (i = 0; i < n; i++) {
-		m = carray_get(chain, i);
-		der[i].data = (const unsigned char *)m->str;
-		der[i].len = m->len;
-	}
-	rc = crypto_cert_verify(der, n, opt->ca_file, c->tls_name, &why);
-	free(der);
-	if (chain != NULL)
-		mailstream_certificate_chain_free(chain);
-	if (rc == 0)
+	if (opt->tls_insecure ||
+	    etpan_tls_verify(c->s->stream, opt->ca_file, c->tls_name, &why) == 0)
 		return SMTP_OK;
 	*err = xasprintf("TLS certificate of %s not trusted: %s", c->tls_name,
 	    why);
@@ -304,7 +273,7 @@ connect_server(struct smtp_conn *c, const struct smtp_options *opt,
 
 	if (opt->tls == SMTP_TLS_IMPLICIT)
 		r = mailsmtp_ssl_connect_with_callback(c->s, opt->host,
-		    (uint16_t)port, tls_setup, c->tls_name);
+		    (uint16_t)port, etpan_tls_sni, c->tls_name);
 	else
 		r = mailsmtp_socket_connect(c->s, opt->host, (uint16_t)port);
 	if (r == MAILSMTP_NO_ERROR)
@@ -333,7 +302,7 @@ starttls(struct smtp_conn *c, const struct smtp_options *opt, char **err)
 		*err = xasprintf("STARTTLS: %s does not offer it", c->host);
 		return SMTP_PERMFAIL;
 	}
-	r = mailsmtp_socket_starttls_with_callback(c->s, tls_setup,
+	r = mailsmtp_socket_starttls_with_callback(c->s, etpan_tls_sni,
 	    c->tls_name);
 	if (r == MAILSMTP_ERROR_SSL) {
 		*err = xasprintf("STARTTLS: TLS handshake with %s failed",

@@ -144,12 +144,15 @@ store_outbox_drop(struct store *st, int64_t id, char **err)
 	return guarded_update(st, sql, id, "dropping a digest", err);
 }
 
+/*
+ * Run inc, an UPDATE of one subscriber's counter RETURNING (count, status),
+ * and hand back the new count: -1 when the subscriber is not active (an
+ * unsubscribed one stays unsubscribed, nothing to retire).
+ */
 static int
-bounce_count(struct store *st, int64_t subscriber_id, int *bounces,
-    char **err)
+bounce_count(struct store *st, const char *inc, int64_t subscriber_id,
+    int *bounces, char **err)
 {
-	static const char inc[] = "UPDATE subscribers SET bounces = bounces + 1"
-	    " WHERE id = ? RETURNING bounces, status";
 	sqlite3_stmt *s = stmt_get(st, inc, err);
 	int rc;
 
@@ -158,8 +161,6 @@ bounce_count(struct store *st, int64_t subscriber_id, int *bounces,
 	sqlite3_bind_int64(s, 1, subscriber_id);
 	rc = sqlite3_step(s);
 	*bounces = -1;
-	/* Only an active subscriber is retired here: an unsubscribed one
-	 * stays unsubscribed. */
 	if (rc == SQLITE_ROW && strcmp(col_text(s, 1), "active") == 0)
 		*bounces = sqlite3_column_int(s, 0);
 	if (rc == SQLITE_ROW)
@@ -168,8 +169,8 @@ bounce_count(struct store *st, int64_t subscriber_id, int *bounces,
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "counting a bounce", err);
 }
 
-static int
-retire(struct store *st, int64_t subscriber_id, char **err)
+int
+store_retire(struct store *st, int64_t subscriber_id, char **err)
 {
 	static const char sub[] = "UPDATE subscribers SET status = 'bounced'"
 	    " WHERE id = ?";
@@ -190,27 +191,51 @@ retire(struct store *st, int64_t subscriber_id, char **err)
 	    err);
 }
 
-int
-store_subscriber_bounce(struct store *st, int64_t subscriber_id,
-    int max_bounces, int *now_bounced, char **err)
+/* Count one bounce with inc; at limit (0: never) retire the subscriber. */
+static int
+bounce_and_retire(struct store *st, const char *inc, int64_t subscriber_id,
+    int limit, int *retired, char **err)
 {
 	int bounces;
 
-	*now_bounced = 0;
+	*retired = 0;
 	if (store_begin(st, err) == -1)
 		return -1;
-	if (bounce_count(st, subscriber_id, &bounces, err) == -1)
+	if (bounce_count(st, inc, subscriber_id, &bounces, err) == -1)
 		goto fail;
-	if (max_bounces > 0 && bounces >= max_bounces) {
-		if (retire(st, subscriber_id, err) == -1)
+	if (limit > 0 && bounces >= limit) {
+		if (store_retire(st, subscriber_id, err) == -1)
 			goto fail;
-		*now_bounced = 1;
+		*retired = 1;
 	}
 	if (store_commit(st, err) == -1)
 		goto fail;
 	return 0;
 fail:
 	store_rollback(st);
-	*now_bounced = 0;
+	*retired = 0;
 	return -1;
+}
+
+int
+store_subscriber_bounce(struct store *st, int64_t subscriber_id,
+    int max_bounces, int *now_bounced, char **err)
+{
+	static const char inc[] = "UPDATE subscribers SET bounces = bounces + 1"
+	    " WHERE id = ? RETURNING bounces, status";
+
+	return bounce_and_retire(st, inc, subscriber_id, max_bounces,
+	    now_bounced, err);
+}
+
+int
+store_subscriber_soft_bounce(struct store *st, int64_t subscriber_id,
+    int soft_limit, int *suspended, char **err)
+{
+	static const char inc[] = "UPDATE subscribers"
+	    " SET soft_bounces = soft_bounces + 1"
+	    " WHERE id = ? RETURNING soft_bounces, status";
+
+	return bounce_and_retire(st, inc, subscriber_id, soft_limit,
+	    suspended, err);
 }

@@ -38,4 +38,8 @@ const char *col_text(sqlite3_stmt *s, int i);
 /* The ten columns of an entry row (unseen_row's order) into r. */
 void	 entry_row_read(sqlite3_stmt *s, struct unseen_row *r);
 
+/* Mark a subscriber 'bounced' and drop their unsent digests (no
+ * transaction of its own).  0 or -1 with *err. */
+int	 store_retire(struct store *st, int64_t subscriber_id, char **err);
+
 #endif

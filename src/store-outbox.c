@@ -327,8 +327,9 @@ store_digest_load(struct store *st, int64_t id, char **err)
 }
 
 /*
- * A delivery also clears the subscriber's run of hard bounces: max_bounces
- * counts consecutive ones, so an address that works again starts over.
+ * A delivery also clears the subscriber's runs of hard and soft bounces:
+ * max_bounces and soft_limit count consecutive ones, so an address that
+ * works again starts over.
  */
 int
 store_digest_sent(struct store *st, int64_t id, int64_t now, char **err)
@@ -336,8 +337,8 @@ store_digest_sent(struct store *st, int64_t id, int64_t now, char **err)
 	static const char sql[] = "UPDATE digests SET state = 'sent', sent = ?,"
 	    " attempts = attempts + 1, last_error = NULL, next_attempt = NULL"
 	    " WHERE id = ?";
-	static const char reset[] = "UPDATE subscribers SET bounces = 0"
-	    " WHERE bounces > 0 AND id ="
+	static const char reset[] = "UPDATE subscribers SET bounces = 0,"
+	    " soft_bounces = 0 WHERE (bounces > 0 OR soft_bounces > 0) AND id ="
 	    " (SELECT subscriber_id FROM digests WHERE id = ?)";
 	sqlite3_stmt *s;
 

@@ -159,6 +159,15 @@ static const char *const migrations[] = {
 	"  topic_id INTEGER NOT NULL,"
 	"  note_id INTEGER NOT NULL REFERENCES notes(id),"
 	"  PRIMARY KEY (digest_id, topic_id)) WITHOUT ROWID;",
+	/* 6: gazette bounces: soft bounces in a row, and the mail it has
+	 * handled (by Message-ID, or a digest of the bytes), so a message
+	 * read twice is counted once */
+	"ALTER TABLE subscribers ADD COLUMN soft_bounces INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"CREATE TABLE handled_mail ("
+	"  key TEXT PRIMARY KEY,"
+	"  handled INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -353,5 +353,19 @@ int	 store_archive_entries(struct store *st, int64_t topic_id, size_t cap,
 /* The entries of every sent digest, oldest digest first, by topic slug. */
 int	 store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
 	    void *ctx, char **err);
+/* ------------------------------------------------ mail read by bounces */
+/* Was the message with this key handled before?  0 with *seen, or -1. */
+int	 store_mail_seen(struct store *st, const char *key, int *seen,
+	    char **err);
+/* Remember the message as handled, with what was done. */
+int	 store_mail_handled(struct store *st, const char *key,
+	    const char *outcome, int64_t now, char **err);
+/*
+ * Count a soft bounce in a row for subscriber_id; at soft_limit (0: never)
+ * an active subscriber is suspended (marked 'bounced', unsent digests
+ * dropped).  *suspended tells whether this call did it.
+ */
+int	 store_subscriber_soft_bounce(struct store *st, int64_t subscriber_id,
+	    int soft_limit, int *suspended, char **err);
 
 #endif

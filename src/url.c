@@ -185,3 +185,49 @@ url_is_http(const char *url)
 	free(scheme);
 	return yes;
 }
+
+/* One part of h, URL-decoded, as our own string; NULL when absent. */
+static char *
+part_of(CURLU *h, CURLUPart what)
+{
+	char *v = NULL, *out;
+
+	if (curl_url_get(h, what, &v, CURLU_URLDECODE) != CURLUE_OK)
+		return NULL;
+	out = xstrdup(v);
+	curl_free(v);
+	return out;
+}
+
+int
+url_split(const char *url, struct url_parts *p)
+{
+	CURLU *h = curl_url();
+	char *port;
+
+	memset(p, 0, sizeof *p);
+	if (h == NULL || curl_url_set(h, CURLUPART_URL, url,
+	    CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		curl_url_cleanup(h);
+		return -1;
+	}
+	p->scheme = part_of(h, CURLUPART_SCHEME);
+	p->user = part_of(h, CURLUPART_USER);
+	p->host = part_of(h, CURLUPART_HOST);
+	p->path = part_of(h, CURLUPART_PATH);
+	if ((port = part_of(h, CURLUPART_PORT)) != NULL)
+		p->port = atoi(port);
+	free(port);
+	curl_url_cleanup(h);
+	return p->scheme != NULL && p->host != NULL ? 0 : -1;
+}
+
+void
+url_parts_free(struct url_parts *p)
+{
+	free(p->scheme);
+	free(p->user);
+	free(p->host);
+	free(p->path);
+	memset(p, 0, sizeof *p);
+}

@@ -20,4 +20,14 @@ char	*url_scheme(const char *url);
  */
 char	*url_trim(const char *url);
 
+
+/* A URL in parts, user and path URL-decoded; port 0 when not given. */
+struct url_parts {
+	char	*scheme, *user, *host, *path;
+	int	 port;
+};
+/* Split url (any scheme): 0, or -1 when it is no URL with a host. */
+int	 url_split(const char *url, struct url_parts *p);
+void	 url_parts_free(struct url_parts *p);
+
 #endif

@@ -157,6 +157,26 @@ db_dump() {
 print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$T/gazette.db"
 }
 
+# status_of EMAIL: the subscriber's status, as subscriber show tells it.
+status_of() {
+	gz subscriber show "$1" --json |
+	    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["status"])'
+}
+
+# subscriber_field COLUMN EMAIL: one column of the subscriber's row in the
+# test database (token, soft_bounces, ...).
+subscriber_field() {
+	"$PY" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT %s FROM subscribers WHERE email = ?" % sys.argv[2],
+    (sys.argv[3],)).fetchone()[0])' "$T/gazette.db" "$1" "$2"
+}
+
+# token_of EMAIL: the token the subscriber's digests carry.
+token_of() {
+	subscriber_field token "$1"
+}
+
 # gz ARGS...: run gazette with the test config.
 gz() {
 	"$GAZETTE" --config "$T/gazette.conf" "$@"
@@ -227,4 +247,48 @@ rss_feed() {
 		    "$ititle"
 	done
 	printf '</channel></rss>\n'
+}
+
+# mkcert NAME SUBJECT SIGNER [EXTENSIONS...]: an EC key $C/NAME.key and a
+# certificate $C/NAME.pem, self-signed (SIGNER "self") or by $C/SIGNER.
+mkcert() {
+	name=$1 subj=$2 signer=$3
+	shift 3
+	: >"$C/$name.ext"
+	for e in "$@"; do
+		echo "$e" >>"$C/$name.ext"
+	done
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$C/$name.key" -out "$C/$name.csr" -subj "$subj" \
+	    2>>"$C/log" || return 1
+	if [ "$signer" = self ]; then
+		set -- -signkey "$C/$name.key"
+	else
+		set -- -CA "$C/$signer.pem" -CAkey "$C/$signer.key" \
+		    -set_serial "$(date +%s%N | cut -c1-15)"
+	fi
+	openssl x509 -req -in "$C/$name.csr" -days 2 -sha256 \
+	    -extfile "$C/$name.ext" "$@" -out "$C/$name.pem" 2>>"$C/log"
+}
+
+# test_pki DNSNAME: in C=$T/pki a throwaway CA (ca), a server certificate
+# (srv) it signed for DNSNAME and 127.0.0.1, and an unrelated CA (other).
+test_pki() {
+	C=$T/pki
+	mkdir -p "$C"
+	mkcert ca "/CN=gazette test CA" self \
+	    "basicConstraints=critical,CA:TRUE" \
+	    "keyUsage=critical,keyCertSign,cRLSign" &&
+	mkcert srv "/CN=$1" ca "subjectAltName=DNS:$1,IP:127.0.0.1" \
+	    "extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE" &&
+	mkcert other "/CN=another CA" self \
+	    "basicConstraints=critical,CA:TRUE" \
+	    "keyUsage=critical,keyCertSign,cRLSign" ||
+	    { cat "$C/log"; return 1; }
+}
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	"$PY" -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

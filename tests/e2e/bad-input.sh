@@ -11,7 +11,7 @@ printf '<!DOCTYPE html><html><head><title>x</title></head><body>hi</body></html>
     >"$T/www/page.html"
 start_http "$T/www" || exit 1
 # An SMTP port with nobody listening: bind one, then let it go.
-dead_port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+dead_port=$(free_port)
 write_config "$T/gazette.conf" "$dead_port"
 base=http://127.0.0.1:$HTTP_PORT
 

@@ -63,13 +63,20 @@ for i, l in enumerate(lines):
         heads.append((i, plain(l[3:])))
 
 
+def owns(cmd, text):
+    return text == cmd or text.startswith(cmd + " ")
+
+
 def sections(cmd):
     """(heading, body lines) of every heading for cmd."""
     out = []
     for k, (i, text) in enumerate(heads):
         if text is None:
             continue
-        if text != cmd and not text.startswith(cmd + " "):
+        if not owns(cmd, text):
+            continue
+        # "bounces parse ..." is the heading of bounces parse, not bounces.
+        if any(len(c) > len(cmd) and owns(c, text) for c in commands):
             continue
         end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
         out.append((text, lines[i + 1:end]))

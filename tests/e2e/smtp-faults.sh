@@ -18,11 +18,6 @@ if [ "$(id -u)" -eq 0 ]; then
 	chmod 711 "$T"
 fi
 
-free_port() {
-	"$PY" -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # Wait until something listens on port $1 (at most 5 s).
 wait_port() {
 	"$PY" - "$1" <<'PYEOF'

@@ -78,8 +78,7 @@ ok $? "the_rate_holds_for_all_connections_together"
 diag "rate = 4 over 2 connections, 6 messages: ${took} ms"
 
 # ------------------------------------------------- nobody listening
-closed=$("$PY" -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+closed=$(free_port)
 case_setup down "$closed" connections=3
 g send >"$T/down.out" 2>"$T/down.err"
 is "$?:$(sql "select count(*) from digests where state = 'queued'")" "75:6" \

@@ -10,34 +10,7 @@ have_aiosmtpd || skip_all "python3-aiosmtpd is not installed"
 command -v openssl >/dev/null 2>&1 || skip_all "openssl is not installed"
 
 # ------------------------------------------------ a CA and a server cert
-C=$T/pki
-mkdir -p "$C"
-mkcert() {	# mkcert NAME SUBJECT SIGNER [EXTENSIONS...]
-	name=$1 subj=$2 signer=$3
-	shift 3
-	: >"$C/$name.ext"
-	for e in "$@"; do
-		echo "$e" >>"$C/$name.ext"
-	done
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$C/$name.key" -out "$C/$name.csr" -subj "$subj" \
-	    2>>"$C/log" || return 1
-	if [ "$signer" = self ]; then
-		set -- -signkey "$C/$name.key"
-	else
-		set -- -CA "$C/$signer.pem" -CAkey "$C/$signer.key" \
-		    -set_serial "$(date +%s%N | cut -c1-15)"
-	fi
-	openssl x509 -req -in "$C/$name.csr" -days 2 -sha256 \
-	    -extfile "$C/$name.ext" "$@" -out "$C/$name.pem" 2>>"$C/log"
-}
-mkcert ca "/CN=gazette test CA" self "basicConstraints=critical,CA:TRUE" \
-    "keyUsage=critical,keyCertSign,cRLSign" &&
-mkcert srv "/CN=mail.test" ca "subjectAltName=DNS:mail.test,IP:127.0.0.1" \
-    "extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE" &&
-mkcert other "/CN=another CA" self "basicConstraints=critical,CA:TRUE" \
-    "keyUsage=critical,keyCertSign,cRLSign" ||
-    { cat "$C/log"; exit 1; }
+test_pki mail.test || exit 1
 
 rss_feed "News" "n-1|First story|https://news.example.org/1" >"$T/feed.xml"
 

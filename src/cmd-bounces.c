@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "fileio.h"
+#include "secret.h"
 #include "hygiene.h"
 #include "log.h"
 #include "mailbox.h"
@@ -164,10 +165,13 @@ bounces_spec(struct cmd_ctx *ctx, struct mailbox_spec *spec, char **password)
 		return gz_fail(EX_CONFIG, "no bounce mailbox: set [bounces] "
 		    "mailbox to a Maildir or an imaps:// URL");
 	if (mailbox_is_imap(cfg->bounces_mailbox)) {
-		if (cfg->bounces_password_file == NULL)
-			return gz_fail(EX_CONFIG, "[bounces] password_file "
-			    "is needed for %s", cfg->bounces_mailbox);
-		if ((*password = file_read_secret(cfg->bounces_password_file,
+		if (cfg->bounces_password_file == NULL &&
+		    cfg->bounces_password_command == NULL)
+			return gz_fail(EX_CONFIG, "[bounces] password_file or "
+			    "password_command is needed for %s",
+			    cfg->bounces_mailbox);
+		if ((*password = secret_read("[bounces]",
+		    cfg->bounces_password_file, cfg->bounces_password_command,
 		    &err)) == NULL)
 			return gz_fail_err(EX_CONFIG, err);
 	}

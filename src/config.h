@@ -33,6 +33,7 @@ struct config {
 	/* [bounces] */
 	char	*bounces_mailbox;	/* a Maildir, or imap[s]://user@host/box */
 	char	*bounces_password_file;
+	char	*bounces_password_command;	/* prints the password */
 	char	*bounces_done_folder;	/* where handled mail is moved */
 	int	 bounces_soft_limit;	/* soft bounces in a row; 0 never */
 	int	 bounces_tls_verify;
@@ -44,6 +45,7 @@ struct config {
 	char	*smtp_tls;	/* starttls | tls | none */
 	char	*smtp_user;
 	char	*smtp_password_file;
+	char	*smtp_password_command;	/* prints the password */
 	int	 smtp_connections;
 	int	 smtp_rate;
 	int	 smtp_timeout;

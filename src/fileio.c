@@ -92,13 +92,3 @@ fail:
 	free(tmp);
 	return -1;
 }
-
-char *
-file_read_secret(const char *path, char **err)
-{
-	char *s = file_read(path, 4096, NULL, err);
-
-	if (s != NULL)
-		s[strcspn(s, "\r\n")] = '\0';
-	return s;
-}

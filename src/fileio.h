@@ -18,7 +18,4 @@ char	*file_read(const char *path, size_t max, size_t *len, char **err);
 int	 file_write_atomic(const char *path, const char *data, size_t len,
 	    char **err);
 
-/* The first line of a small file (a password): new string, or NULL. */
-char	*file_read_secret(const char *path, char **err);
-
 #endif

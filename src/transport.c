@@ -12,13 +12,12 @@
 #include <sys/wait.h>
 
 #include "config.h"
-#include "fileio.h"
+#include "secret.h"
 #include "maildir.h"
 #include "smtp.h"
 #include "transport.h"
 #include "xmalloc.h"
 
-#define PASSWORD_MAX 4096
 
 enum kind { T_SMTP, T_SENDMAIL, T_MAILDIR };
 
@@ -30,16 +29,6 @@ struct transport {
 	const char *maildir;
 	const char *sendmail;
 };
-
-static char *
-read_password(const char *path, char **err)
-{
-	char *s = file_read(path, PASSWORD_MAX, NULL, err);
-
-	if (s != NULL)
-		s[strcspn(s, "\r\n")] = '\0';
-	return s;
-}
 
 static int
 smtp_setup(struct transport *t, const struct config *cfg, char **err)
@@ -54,8 +43,9 @@ smtp_setup(struct transport *t, const struct config *cfg, char **err)
 	t->opt.ca_file = cfg->smtp_ca_file;
 	t->opt.tls_name = cfg->smtp_tls_name;
 	t->opt.tls_insecure = !cfg->smtp_tls_verify;
-	if (cfg->smtp_user && cfg->smtp_password_file &&
-	    (t->password = read_password(cfg->smtp_password_file, err)) == NULL)
+	if (cfg->smtp_user && (cfg->smtp_password_file ||
+	    cfg->smtp_password_command) && (t->password = secret_read("[smtp]",
+	    cfg->smtp_password_file, cfg->smtp_password_command, err)) == NULL)
 		return -1;
 	t->opt.password = t->password;
 	if ((t->conn = smtp_open(&t->opt, err)) == NULL) {

@@ -219,6 +219,16 @@ sed "s|^password_file = .*|password_file = $T/wrong-password|" \
 is "$?" 69 "wrong_password_exits_69"
 grep -q "login failed" "$T/err"
 ok $? "wrong_password_error_says_login_failed"
+sed "s|^password_file = .*|password_command = cat $T/imap-password|" \
+    "$T/gazette.conf" >"$T/cmd.conf"
+"$GAZETTE" --config "$T/cmd.conf" bounces --dry-run >/dev/null 2>"$T/err"
+ok $? "password_command_logs_in"
+sed "s|^password_file = .*|password_command = exit 1|" \
+    "$T/gazette.conf" >"$T/cmdfail.conf"
+"$GAZETTE" --config "$T/cmdfail.conf" bounces >/dev/null 2>"$T/err"
+is "$?" 78 "failing_password_command_exits_78"
+grep -q "\[bounces\] password_command failed (exit status 1)" "$T/err"
+ok $? "failing_password_command_is_named"
 sed "s|^mailbox = .*|mailbox = imaps://bounces@127.0.0.1:$(free_port)/INBOX|" \
     "$T/gazette.conf" >"$T/down.conf"
 "$GAZETTE" --config "$T/down.conf" bounces >/dev/null 2>"$T/err"

@@ -106,6 +106,25 @@ for mech in PLAIN LOGIN; do
 	is "$RC:$(state):$(count "$RECV"):$(cat "$RECV/auth.log")" \
 	    "0:sent:1:$mech ok" "auth_${mech}_delivers"
 done
+AUTH_PORT=$PORT AUTH_RECV=$RECV
+
+# The password from a command (a keyring, a vault client) instead of a file;
+# a command that fails is a temporary failure: the digest waits.
+start_smtpd authcmd --starttls "$C/srv.pem" "$C/srv.key" \
+    --auth "digest:$SECRET" || exit 1
+case_setup authcmd "$PORT" tls=starttls "ca_file=$C/ca.pem" user=digest \
+    "password_command=cat $T/password"
+send_case authcmd
+is "$RC:$(state):$(count "$RECV")" "0:sent:1" "password_command_delivers"
+case_setup authcmdfail "$PORT" tls=starttls "ca_file=$C/ca.pem" user=digest \
+    "password_command=echo $SECRET; exit 3"
+send_case authcmdfail
+is "$RC:$(state):$(count "$RECV")" "75:queued:1" \
+    "failing_password_command_sends_nothing_and_stays_queued"
+grep -q "\[smtp\] password_command failed (exit status 3)" \
+    "$T/authcmdfail.err"
+ok $? "failing_password_command_is_named_with_its_status"
+PORT=$AUTH_PORT RECV=$AUTH_RECV
 
 case_setup badpass "$PORT" tls=starttls "ca_file=$C/ca.pem" user=digest \
     "password_file=$T/badpassword"

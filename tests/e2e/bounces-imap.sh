@@ -138,18 +138,23 @@ put "$T/garbage.eml"
 total=$n
 [ "$(id -u)" -eq 0 ] && chown -R "$mail_user" "$DV/home"
 
-"$DOVECOT" -F -c "$DV/dovecot.conf" 2>"$DV/stderr" &
-server_pids="$server_pids $!"
-i=0
-until [ "$(imap_count INBOX 2>/dev/null)" = "$total" ]; do
-	i=$((i + 1))
-	if [ $i -gt 100 ]; then
-		echo "Bail out! Dovecot did not start"
-		cat "$DV/stderr" "$DV/log" 2>/dev/null | sed 's/^/# /'
-		exit 1
-	fi
-	sleep 0.2
-done
+# start_dovecot COUNT: start it and wait until the INBOX holds COUNT.
+start_dovecot() {
+	"$DOVECOT" -F -c "$DV/dovecot.conf" 2>"$DV/stderr" &
+	DV_PID=$!
+	server_pids="$server_pids $DV_PID"
+	i=0
+	until [ "$(imap_count INBOX 2>/dev/null)" = "$1" ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "Bail out! Dovecot did not start"
+			cat "$DV/stderr" "$DV/log" 2>/dev/null | sed 's/^/# /'
+			exit 1
+		fi
+		sleep 0.2
+	done
+}
+start_dovecot "$total"
 ok 0 "dovecot_serves_the_loaded_inbox"
 
 # ------------------------------------------------ a dry run over STARTTLS
@@ -243,5 +248,34 @@ grep -q "selecting the folder failed" "$T/err"
 ok $? "missing_folder_error_says_so"
 is "$(db_dump)" "$before" "failed_runs_change_nothing"
 is "$(imap_count INBOX)" "$inbox" "failed_runs_move_nothing"
+
+# ------------------------------------------------ a server without MOVE
+# Handled mail then goes by COPY, \Deleted and EXPUNGE: still never lost.
+kill "$DV_PID" && wait "$DV_PID" 2>/dev/null
+echo "imap_capability = IMAP4rev1 LITERAL+ SASL-IR UIDPLUS" \
+    >>"$DV/dovecot.conf"
+gz subscriber add moved@example.org --topic net >/dev/null 2>&1
+sed 's/userunknown@example.jp/moved@example.org/g' \
+    "$MAILS/lhost-gmail-01.eml" | sed 's/^Message-ID: <047d7b/Message-ID: <copy-/' \
+    >"$T/moved.eml"
+put "$T/moved.eml"
+[ "$(id -u)" -eq 0 ] && chown -R "$mail_user" "$DV/home"
+start_dovecot $((inbox + 1))
+done_before=$(imap_count gazette-done)
+"$PY" - "$IMAPS_PORT" "$C/ca.pem" <<'PYEOF'
+import imaplib, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+m = imaplib.IMAP4_SSL("127.0.0.1", int(sys.argv[1]), ssl_context=ctx)
+m.login("bounces", "s3cret-pw")
+typ, caps = m.capability()
+sys.exit(b"MOVE" in caps[0].split())
+PYEOF
+ok $? "the_server_now_offers_no_move"
+gz bounces >"$T/nomove" 2>&1
+ok $? "bounces_without_move_succeeds"
+is "$(status_of moved@example.org)" bounced "hard_bounce_read_without_move"
+is "$(imap_count gazette-done)" $((done_before + 1)) \
+    "copied_to_gazette_done_without_move"
+is "$(imap_count INBOX)" "$inbox" "and_expunged_from_the_inbox"
 
 done_testing

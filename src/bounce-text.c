@@ -48,23 +48,26 @@ static const char *const not_rcpt[] = {
 	"(generated", "generated from", NULL
 };
 
-/* The end of the prose: the first line that starts the copy. */
+/*
+ * The end of the prose: the start of the first line that holds a mark of
+ * the copy.  Each mark is searched once over the whole text (the earliest
+ * hit is on that line), not once per line, which was quadratic.
+ */
 static size_t
 prose_len(const char *text)
 {
-	const char *p, *e;
+	const char *first = NULL, *m;
 	size_t i;
 
-	for (p = text; *p != '\0'; p = *e ? e + 1 : e) {
-		e = p + strcspn(p, "\n");
-		for (i = 0; copy_marks[i] != NULL; i++) {
-			const char *m = ci_find(p, copy_marks[i]);
-
-			if (m != NULL && m < e)
-				return p - text;
-		}
-	}
-	return p - text;
+	for (i = 0; copy_marks[i] != NULL; i++)
+		if ((m = ci_find(text, copy_marks[i])) != NULL &&
+		    (first == NULL || m < first))
+			first = m;
+	if (first == NULL)
+		return strlen(text);
+	while (first > text && first[-1] != '\n')
+		first--;
+	return (size_t)(first - text);
 }
 
 static int

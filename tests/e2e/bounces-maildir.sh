@@ -139,6 +139,14 @@ Great digest this week.
 MAIL
 printf 'not a mail at all \001\002\n' >"$T/garbage"
 put <"$T/garbage"
+# A bounce cut off in the middle of its report, and a mail over 10 MB.
+dsn cut1 gone@example.net 5.1.1 "550 5.1.1 User unknown"
+head -c 300 "$T/bounces/new/100$n.test:2," >"$T/cut"
+mv "$T/cut" "$T/bounces/new/100$n.test:2,"
+"$PY" -c 'import sys
+sys.stdout.write("Subject: huge\nMessage-ID: <huge@example.net>\n\n")
+sys.stdout.write(("x" * 999 + "\n") * 11000)' >"$T/huge"
+put <"$T/huge"
 total=$n
 
 before=$(db_dump)
@@ -160,10 +168,12 @@ is "$(status_of stays@example.net)" active "an auto-reply changes nothing"
 moved=$(ls "$T/bounces/.gazette-done/cur" | wc -l)
 left=$(ls "$T/bounces/new" "$T/bounces/cur" | grep -c "^100")
 is "$moved" 6 "the six handled mails are moved to the done folder"
-is "$left" 2 "the letter and the garbage are left in place"
+is "$left" 4 "the letter, the garbage, the cut-off and the huge mail stay"
 is "$((moved + left))" "$total" "no mail is lost"
 grep -q "1 hard, 1 soft, 1 complaints, 1 unsubscribes, 1 ignored, 1 unknown" "$T/out"
 ok $? "the summary counts each kind"
+grep -q "over 10 MB: left in the mailbox" "$T/out"
+ok $? "the huge mail is named as left in place"
 
 # The same mails again (a crash before the move, say): counted once.
 cp "$T/bounces/.gazette-done/cur/"* "$T/bounces/new/"

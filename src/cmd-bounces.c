@@ -185,29 +185,17 @@ bounces_spec(struct cmd_ctx *ctx, struct mailbox_spec *spec, char **password)
 	return EX_OK;
 }
 
-static int
-cmd_bounces(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_bounces_run(struct cmd_ctx *ctx, int dry_run)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct mailbox_spec spec = { 0 };
 	struct tally t = { 0 };
 	char *password, *err = NULL;
-	int c, rc;
+	int rc;
 
-	while ((c = cmd_getopt(&cmd_bounces_entry, argc, argv, "n", opts)) !=
-	    -1) {
-		if (c == '?')
-			return EX_USAGE;
-		t.dry_run = 1;
-	}
-	if (argc - optind != 0)
-		return cmd_usage(&cmd_bounces_entry, "no arguments expected");
 	if ((rc = bounces_spec(ctx, &spec, &password)) != EX_OK)
 		return rc;
-	spec.dry_run = t.dry_run;
+	spec.dry_run = t.dry_run = dry_run;
 	t.ctx = ctx;
 	rc = mailbox_read(&spec, one_mail, &t, &err);
 	free(password);
@@ -221,4 +209,24 @@ cmd_bounces(struct cmd_ctx *ctx, int argc, char **argv)
 	    t.complaints, t.unsubscribes, t.ignored, t.unknown, t.seen,
 	    t.left + t.unreadable, t.retired);
 	return EX_OK;
+}
+
+static int
+cmd_bounces(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, dry_run = 0;
+
+	while ((c = cmd_getopt(&cmd_bounces_entry, argc, argv, "n", opts)) !=
+	    -1) {
+		if (c == '?')
+			return EX_USAGE;
+		dry_run = 1;
+	}
+	if (argc - optind != 0)
+		return cmd_usage(&cmd_bounces_entry, "no arguments expected");
+	return cmd_bounces_run(ctx, dry_run);
 }

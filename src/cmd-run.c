@@ -1,5 +1,6 @@
 /*
- * cmd-run.c - gazette run: collect, compose and send, for cron and systemd.
+ * cmd-run.c - gazette run: bounces (when a mailbox is set), collect,
+ * compose and send, for cron and systemd.
  *
  * One run at a time: an exclusive lock on DATABASE.lock, taken without
  * waiting, so a second run started while one is going exits at once and
@@ -15,6 +16,7 @@
 
 #include "cmd.h"
 #include "compose.h"
+#include "config.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -83,6 +85,11 @@ cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_notes_free(&notes);
 		return rc;
 	}
+	/* Bounces first, so this run mails nobody whose address is gone;
+	 * a mailbox that cannot be read does not stop the weekly mailing. */
+	if (ctx->cfg->bounces_mailbox != NULL &&
+	    cmd_bounces_run(ctx, 0) != EX_OK)
+		gz_warn("run: the bounce mailbox was not read; going on");
 	/* A failed feed does not stop the weekly mailing. */
 	collected = cmd_collect_run(ctx);
 	if (collected != EX_OK && collected != EX_FAILURE)

@@ -136,6 +136,8 @@ int	 cmd_notes_option(struct cmd_ctx *ctx, struct compose_notes *n, int c,
 void	 cmd_notes_free(struct compose_notes *n);
 int	 cmd_compose_notes_run(struct cmd_ctx *ctx, struct compose_notes *n);
 int	 cmd_send_run(struct cmd_ctx *ctx);
+/* gazette bounces: read the bounce mailbox and act on it. */
+int	 cmd_bounces_run(struct cmd_ctx *ctx, int dry_run);
 /* Refuse to start when [dkim] is set but its key cannot sign: EX_OK, or
  * reported (66 unreadable key file, 78 bad key or names). */
 int	 cmd_dkim_check(struct cmd_ctx *ctx);

@@ -187,12 +187,35 @@ dsn soft2 soft@example.net 4.2.2 "452 4.2.2 Mailbox full"
 gz bounces >/dev/null 2>&1
 is "$(status_of soft@example.net)" bounced "a run of soft bounces suspends the subscriber"
 
+# gazette run reads the mailbox first: a reader whose address bounced gets
+# no digest from the same run; the others do.
+gz subscriber add late@example.net --topic net >/dev/null 2>&1
+gz subscriber add fine@example.net --topic net >/dev/null 2>&1
+dsn late1 late@example.net 5.1.1 "550 5.1.1 <late@example.net>: User unknown"
+rss_feed "Net News" "n2|Switching news|https://net.example.org/2" \
+    >"$T/www/net.xml"
+touch -d "@$(($(date +%s) + 60))" "$T/www/net.xml"
+gz run >"$T/run" 2>&1
+ok $? "run with a bounce in the mailbox succeeds"
+is "$(status_of late@example.net)" bounced "run reads the bounce first"
+is "$(grep -l "^To:.*late@example.net" "$T"/maildir/new/* | wc -l)" 0 \
+    "so the bounced reader gets no digest"
+is "$(grep -l "^To:.*fine@example.net" "$T"/maildir/new/* | wc -l)" 1 \
+    "and the others get theirs"
+
 # Bad configuration: clear errors, non-zero exit.
 sed -i "s|^mailbox = .*|mailbox = $T/nowhere|" "$T/gazette.conf"
 gz bounces >/dev/null 2>"$T/err"
 is "$?" 74 "a missing Maildir exits 74"
 grep -q "nowhere" "$T/err"
 ok $? "and the message names it"
+gz subscriber add later@example.net --topic net >/dev/null 2>&1
+gz run >/dev/null 2>"$T/err"
+is "$?" 0 "a run whose bounce mailbox is missing still mails"
+grep -q "bounce mailbox was not read; going on" "$T/err"
+ok $? "and warns that it did not read it"
+is "$(grep -l "^To:.*later@example.net" "$T"/maildir/new/* | wc -l)" 1 \
+    "the digest went out"
 sed -i "s|^mailbox = .*|mailbox = imaps://bounces@127.0.0.1/INBOX|" "$T/gazette.conf"
 gz bounces >/dev/null 2>"$T/err"
 is "$?" 78 "an IMAP mailbox without a password_file exits 78"

@@ -21,7 +21,7 @@ command -v sqlite3 >/dev/null || { echo "compose.sh: needs sqlite3"; exit 0; }
 [ -x /usr/bin/time ] || { echo "compose.sh: needs /usr/bin/time"; exit 0; }
 
 W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT INT TERM
+[ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$W"' EXIT INT TERM
 cd "$W"
 
 cat >gazette.conf <<CONF

@@ -159,24 +159,70 @@ fetch_one(struct imap *m, uint32_t uid, imap_fn fn, void *ctx, char **err)
 	return rc;
 }
 
-int
-imap_each(struct imap *m, imap_fn fn, void *ctx, char **err)
+/* UID and size of one fetched message; 0 when it has no UID. */
+static uint32_t
+uid_size(struct mailimap_msg_att *ma, uint32_t *size)
 {
-	struct mailimap_search_key *all = mailimap_search_key_new_all();
-	clist *uids = NULL;
+	struct mailimap_msg_att_item *it;
 	clistiter *i;
+	uint32_t uid = 0;
+
+	*size = 0;
+	for (i = clist_begin(ma->att_list); i != NULL; i = clist_next(i)) {
+		it = clist_content(i);
+		if (it->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
+			continue;
+		if (it->att_data.att_static->att_type == MAILIMAP_MSG_ATT_UID)
+			uid = it->att_data.att_static->att_data.att_uid;
+		else if (it->att_data.att_static->att_type ==
+		    MAILIMAP_MSG_ATT_RFC822_SIZE)
+			*size = it->att_data.att_static->att_data.att_rfc822_size;
+	}
+	return uid;
+}
+
+/* Every message's UID and size, in one UID FETCH 1:* (UID RFC822.SIZE). */
+static int
+list_sizes(struct imap *m, clist **fetched, char **err)
+{
+	struct mailimap_set *all = mailimap_set_new_interval(1, 0);
+	struct mailimap_fetch_type *ft =
+	    mailimap_fetch_type_new_fetch_att_list_empty();
 	int rc;
 
-	rc = mailimap_uid_search(m->s, NULL, all, &uids);
-	mailimap_search_key_free(all);
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_uid());
+	mailimap_fetch_type_new_fetch_att_list_add(ft,
+	    mailimap_fetch_att_new_rfc822_size());
+	*fetched = NULL;
+	rc = mailimap_uid_fetch(m->s, all, ft, fetched);
+	mailimap_fetch_type_free(ft);
+	mailimap_set_free(all);
 	if (rc != MAILIMAP_NO_ERROR)
 		return fail(m, "listing the folder", rc, err);
-	rc = 0;
-	for (i = clist_begin(uids); i != NULL && rc == 0; i = clist_next(i))
-		if ((rc = fetch_one(m, *(uint32_t *)clist_content(i), fn, ctx,
-		    err)) > 0)
+	return 0;
+}
+
+int
+imap_each(struct imap *m, size_t max_size, imap_fn fn, void *ctx, char **err)
+{
+	clist *fetched;
+	clistiter *i;
+	uint32_t uid, size;
+	int rc = 0;
+
+	if (list_sizes(m, &fetched, err) == -1)
+		return -1;
+	for (i = clist_begin(fetched); i != NULL && rc == 0; i = clist_next(i)) {
+		if ((uid = uid_size(clist_content(i), &size)) == 0)
+			continue;
+		/* Too big to be a bounce of ours: judged without the bytes. */
+		if (size > max_size)
+			rc = fn(uid, "", 0, ctx);
+		else if ((rc = fetch_one(m, uid, fn, ctx, err)) > 0)
 			rc = 0;
-	mailimap_search_result_free(uids);
+	}
+	mailimap_fetch_list_free(fetched);
 	return rc;
 }
 

@@ -25,12 +25,14 @@ struct imap_options {
 struct imap	*imap_open(const char *url, const struct imap_options *opt,
 		    char **err);
 /*
- * Call fn for each message of the folder, read without marking it seen.
- * fn returns 0 to go on, -1 to stop: imap_each then returns -1 and leaves
- * *err as fn left it.  0, or -1 with *err.
+ * Call fn for each message of the folder, read without marking it seen;
+ * a message over max_size is not fetched: fn gets it empty.  fn returns 0
+ * to go on, -1 to stop: imap_each then returns -1 and leaves *err as fn
+ * left it.  0, or -1 with *err.
  */
 typedef int (*imap_fn)(uint32_t uid, const char *msg, size_t len, void *ctx);
-int		 imap_each(struct imap *m, imap_fn fn, void *ctx, char **err);
+int		 imap_each(struct imap *m, size_t max_size, imap_fn fn, void *ctx,
+		    char **err);
 /* Move one message to folder (created when missing).  0 or -1 + *err. */
 int		 imap_move(struct imap *m, uint32_t uid, const char *folder,
 		    char **err);

@@ -88,7 +88,7 @@ mailbox_read(const struct mailbox_spec *spec, mailbox_fn fn, void *ctx,
 		w.imap = imap_open(spec->where, &io, err);
 		if (w.imap == NULL)
 			return -1;
-		rc = imap_each(w.imap, from_imap, &w, err);
+		rc = imap_each(w.imap, spec->max_size, from_imap, &w, err);
 		imap_close(w.imap);
 	} else {
 		w.done = xasprintf("%s/.%s", spec->where, spec->done);

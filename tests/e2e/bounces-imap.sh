@@ -135,6 +135,10 @@ MAIL
 put "$T/letter.eml"
 printf '\001\002 this is no mail\n\n\377\376' >"$T/garbage.eml"
 put "$T/garbage.eml"
+"$PY" -c 'import sys
+sys.stdout.write("Subject: huge\nMessage-ID: <huge@example.net>\n\n")
+sys.stdout.write(("x" * 999 + "\n") * 11000)' >"$T/huge.eml"
+put "$T/huge.eml"
 total=$n
 [ "$(id -u)" -eq 0 ] && chown -R "$mail_user" "$DV/home"
 
@@ -182,7 +186,12 @@ is "$(status_of ada@example.org)" unsubscribed \
     "mail_to_the_unsubscribe_address_with_a_token_unsubscribes"
 is "$(imap_count gazette-done)" "$handled" "handled_mail_moves_to_gazette_done"
 is "$(imap_count INBOX)" $((total - handled)) \
-    "letter_and_garbage_stay_in_the_inbox"
+    "letter_garbage_and_huge_mail_stay_in_the_inbox"
+grep -q "over 10 MB: left in the mailbox" "$T/out"
+ok $? "the_huge_mail_is_named"
+most=$(sed -n 's/.*body_bytes=\([0-9]*\).*/\1/p' "$DV/log" | sort -n | tail -n 1)
+[ "${most:-0}" -gt 0 ] && [ "$most" -lt 10000000 ]
+ok $? "the_huge_mail_is_never_fetched"
 
 # ------------------------------------------------ nothing counted twice
 gz bounces >"$T/again" 2>&1

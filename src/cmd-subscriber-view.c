@@ -37,8 +37,8 @@ const struct cmd_entry cmd_subscriber_show_entry = {
 	"Show one subscriber, with the mark of each subscription.",
 	"  -j, --json             one JSON object: email, name, status, "
 	"frequency,\n                         topics, created, last_digest, "
-	"bounces, subscriptions\n                         ({topic, name, "
-	"mark, since})\n"
+	"bounces,\n                         soft_bounces, subscriptions ({topic, "
+	"name,\n                         mark, since})\n"
 	"      --csv              CSV: a header row and the subscriber's row "
 	"(the\n                         columns of subscriber list --csv)\n",
 	GZ_NEEDS_DB, cmd_subscriber_show
@@ -57,7 +57,8 @@ print_line(const struct subscriber_row *s, void *ctx)
 }
 
 static const char *const subscriber_cols[] = { "email", "name", "status",
-    "frequency", "topics", "created", "last_digest", "bounces", NULL };
+    "frequency", "topics", "created", "last_digest", "bounces",
+    "soft_bounces", NULL };
 
 /* One subscriber's cells, the row left open for show's subscriptions. */
 static void
@@ -71,6 +72,7 @@ subscriber_cells(const struct subscriber_row *s, struct cmd_rows *r)
 	cmd_rows_time(r, s->created);
 	cmd_rows_time(r, s->last_digest);
 	cmd_rows_int(r, s->bounces);
+	cmd_rows_int(r, s->soft_bounces);
 }
 
 static int
@@ -154,10 +156,11 @@ print_one(const struct subscriber_row *s, void *ctx)
 	char created[32], last[32];
 
 	(void)ctx;
-	printf("%s\n  name: %s\n  status: %s, frequency: %s, bounces: %lld\n"
+	printf("%s\n  name: %s\n  status: %s, frequency: %s, bounces: %lld "
+	    "hard, %lld soft\n"
 	    "  created: %s, last digest: %s\n  topics:%s\n", s->email,
 	    s->name ? s->name : "-", s->status, s->frequency,
-	    (long long)s->bounces, cmd_time(s->created, created, sizeof created),
+	    (long long)s->bounces, (long long)s->soft_bounces, cmd_time(s->created, created, sizeof created),
 	    cmd_time(s->last_digest, last, sizeof last),
 	    s->topics ? "" : " -");
 	return 0;

@@ -15,7 +15,8 @@
 	" (SELECT group_concat(slug, ',') FROM (SELECT t.slug" \
 	"   FROM subscriptions su JOIN topics t ON t.id = su.topic_id" \
 	"   WHERE su.subscriber_id = s.id ORDER BY t.slug))," \
-	" s.token, s.created, s.last_digest, s.bounces FROM subscribers s"
+	" s.token, s.created, s.last_digest, s.bounces, s.soft_bounces" \
+	" FROM subscribers s"
 
 static void
 read_subscriber(sqlite3_stmt *s, struct subscriber_row *r)
@@ -30,6 +31,7 @@ read_subscriber(sqlite3_stmt *s, struct subscriber_row *r)
 	r->created = sqlite3_column_int64(s, 7);
 	r->last_digest = sqlite3_column_int64(s, 8);
 	r->bounces = sqlite3_column_int64(s, 9);
+	r->soft_bounces = sqlite3_column_int64(s, 10);
 }
 
 int

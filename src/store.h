@@ -150,7 +150,8 @@ struct subscriber_row {
 	const char *token;
 	int64_t	 created;
 	int64_t	 last_digest;
-	int64_t	 bounces;
+	int64_t	 bounces;		/* hard bounces in a row */
+	int64_t	 soft_bounces;		/* soft bounces in a row */
 };
 typedef int (*store_subscriber_fn)(const struct subscriber_row *s, void *ctx);
 

@@ -157,10 +157,16 @@ db_dump() {
 print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$T/gazette.db"
 }
 
+# shown KEY EMAIL: one key of subscriber show --json.
+shown() {
+	gz subscriber show "$2" --json |
+	    "$PY" -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' \
+	    "$1"
+}
+
 # status_of EMAIL: the subscriber's status, as subscriber show tells it.
 status_of() {
-	gz subscriber show "$1" --json |
-	    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["status"])'
+	shown status "$1"
 }
 
 # subscriber_field COLUMN EMAIL: one column of the subscriber's row in the

@@ -48,20 +48,47 @@ act_add(struct hygiene_result *r, const char *addr, const char *what)
 	return a;
 }
 
-/* Unsubscribed at once, their unsent digests dropped. */
+/*
+ * The subscriber whose digest the mail returns: the first Message-ID
+ * header below the mail's own header (the copy or the headers of the
+ * original that bounces and ARF reports carry) that is one of ours.
+ * Complaint reports often redact the address; the ID is left intact.
+ */
 static int
-unsubscribe(struct store *st, int64_t id, char **err)
+original_recipient(struct store *st, const char *msg, size_t len,
+    int64_t *id, char **err)
 {
-	return store_subscriber_unsubscribe(st, id, err);
+	const char *end = msg + len, *p = msg, *nl, *lt, *gt;
+	char *mid;
+	int rc, in_body = 0;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (!in_body) {
+			in_body = p == nl || (*p == '\r' && p + 1 == nl);
+			continue;
+		}
+		if ((size_t)(nl - p) < 12 || strncasecmp(p, "Message-ID:", 11) != 0 ||
+		    (lt = memchr(p, '<', (size_t)(nl - p))) == NULL ||
+		    (gt = memchr(lt, '>', (size_t)(nl - lt))) == NULL)
+			continue;
+		mid = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+		rc = store_digest_recipient(st, mid, id, err);
+		free(mid);
+		if (rc != STORE_NOTFOUND)
+			return rc;
+	}
+	return STORE_NOTFOUND;
 }
 
 /* One reading of a bounce: act on the subscriber it names. */
 static int
 act_on(struct store *st, const struct config *cfg, const struct bounce *b,
-    struct hygiene_result *r, char **err)
+    int64_t original, struct hygiene_result *r, char **err)
 {
 	struct hygiene_act *a;
-	int64_t id;
+	int64_t id = original;
 	int rc, retired = 0;
 
 	if (b->class == BOUNCE_IGNORE) {
@@ -70,7 +97,8 @@ act_on(struct store *st, const struct config *cfg, const struct bounce *b,
 	}
 	if ((rc = store_subscriber_id(st, b->recipient, &id, err)) == -1)
 		return -1;
-	if (rc == STORE_NOTFOUND) {
+	/* Not found: id still holds the original's recipient, if any. */
+	if (rc == STORE_NOTFOUND && original == -1) {
 		act_add(r, b->recipient, "unknown address");
 		return 0;
 	}
@@ -81,7 +109,7 @@ act_on(struct store *st, const struct config *cfg, const struct bounce *b,
 		rc = store_subscriber_soft_bounce(st, id,
 		    cfg->bounces_soft_limit, &retired, err);
 	else
-		rc = unsubscribe(st, id, err);
+		rc = store_subscriber_unsubscribe(st, id, err);
 	if (rc == -1)
 		return -1;
 	a = act_add(r, b->recipient, b->class == BOUNCE_HARD ? "hard bounce" :
@@ -131,7 +159,7 @@ read_unsubscribe(struct store *st, const char *msg, size_t len,
 		act_add(r, "-", "unknown token");
 		return 0;
 	}
-	if (unsubscribe(st, who.id, err) == -1)
+	if (store_subscriber_unsubscribe(st, who.id, err) == -1)
 		return -1;
 	act_add(r, who.email, "unsubscribe")->subscriber = who.id;
 	return 0;
@@ -142,11 +170,20 @@ act_all(struct store *st, const struct config *cfg, const char *msg,
     size_t len, struct hygiene_result *r, char **err)
 {
 	struct bounce_list *bl = bounce_read(msg, len);
+	int64_t original = -1;
 	size_t i;
 	int rc = 0;
 
+	/* A digest has one recipient: the returned digest names whom a lone
+	 * reading is about when its address is rewritten or redacted. */
+	if (bl->n == 1 && (rc = original_recipient(st, msg, len, &original,
+	    err)) == -1) {
+		r->readings = bl;
+		return -1;
+	}
+	rc = 0;
 	for (i = 0; i < bl->n && rc == 0; i++)
-		rc = act_on(st, cfg, &bl->v[i], r, err);
+		rc = act_on(st, cfg, &bl->v[i], original, r, err);
 	if (rc == 0 && bl->n == 0)
 		rc = read_unsubscribe(st, msg, len, r, err);
 	/* The actions keep pointers into the readings: the result owns them. */

@@ -10,18 +10,12 @@ int
 store_mail_seen(struct store *st, const char *key, int *seen, char **err)
 {
 	static const char sql[] = "SELECT 1 FROM handled_mail WHERE key = ?";
-	sqlite3_stmt *s = stmt_get(st, sql, err);
-	int rc;
+	int64_t one;
+	int rc = store_lookup_id(st, sql, key, &one, "looking up handled mail",
+	    err);
 
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	*seen = rc == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, "looking up handled mail", err);
-	return 0;
+	*seen = rc == 0;
+	return rc == -1 ? -1 : 0;
 }
 
 int
@@ -38,4 +32,15 @@ store_mail_handled(struct store *st, const char *key, const char *outcome,
 	sqlite3_bind_int64(s, 2, now);
 	bind_text(s, 3, outcome);
 	return step_done(st, s, "remembering handled mail", err);
+}
+
+int
+store_digest_recipient(struct store *st, const char *message_id,
+    int64_t *subscriber_id, char **err)
+{
+	static const char sql[] = "SELECT subscriber_id FROM digests"
+	    " WHERE message_id = ?";
+
+	return store_lookup_id(st, sql, message_id, subscriber_id,
+	    "looking up a digest by Message-ID", err);
 }

@@ -35,9 +35,9 @@ store_topic_add(struct store *st, const char *slug, const char *name,
 }
 
 /* One id by one text key: 0 with *id, STORE_NOTFOUND, or -1. */
-static int
-lookup_id(struct store *st, const char *sql, const char *key, int64_t *id,
-    const char *what, char **err)
+int
+store_lookup_id(struct store *st, const char *sql, const char *key,
+    int64_t *id, const char *what, char **err)
 {
 	sqlite3_stmt *s = stmt_get(st, sql, err);
 	int rc;
@@ -59,7 +59,7 @@ store_topic_id(struct store *st, const char *slug, int64_t *id, char **err)
 {
 	static const char sql[] = "SELECT id FROM topics WHERE slug = ?";
 
-	return lookup_id(st, sql, slug, id, "finding a topic", err);
+	return store_lookup_id(st, sql, slug, id, "finding a topic", err);
 }
 
 int
@@ -307,7 +307,7 @@ store_feed_id(struct store *st, const char *url, int64_t *id, char **err)
 {
 	static const char sql[] = "SELECT id FROM feeds WHERE url = ?";
 
-	return lookup_id(st, sql, url, id, "finding a feed", err);
+	return store_lookup_id(st, sql, url, id, "finding a feed", err);
 }
 
 int
@@ -475,7 +475,7 @@ store_subscriber_id(struct store *st, const char *email, int64_t *id,
 {
 	static const char sql[] = "SELECT id FROM subscribers WHERE email = ?";
 
-	return lookup_id(st, sql, email, id, "finding a subscriber", err);
+	return store_lookup_id(st, sql, email, id, "finding a subscriber", err);
 }
 
 int

@@ -38,6 +38,11 @@ const char *col_text(sqlite3_stmt *s, int i);
 /* The ten columns of an entry row (unseen_row's order) into r. */
 void	 entry_row_read(sqlite3_stmt *s, struct unseen_row *r);
 
+/* Run sql (one text parameter, key) for the first row's integer: 0 with
+ * *id, STORE_NOTFOUND, or -1 with *err naming what. */
+int	 store_lookup_id(struct store *st, const char *sql, const char *key,
+	    int64_t *id, const char *what, char **err);
+
 /* Mark a subscriber 'bounced' and drop their unsent digests (no
  * transaction of its own).  0 or -1 with *err. */
 int	 store_retire(struct store *st, int64_t subscriber_id, char **err);

@@ -361,6 +361,10 @@ int	 store_mail_seen(struct store *st, const char *key, int *seen,
 /* Remember the message as handled, with what was done. */
 int	 store_mail_handled(struct store *st, const char *key,
 	    const char *outcome, int64_t now, char **err);
+/* Whose digest had this Message-ID (without <>)?  0 with *subscriber_id,
+ * STORE_NOTFOUND, or -1. */
+int	 store_digest_recipient(struct store *st, const char *message_id,
+	    int64_t *subscriber_id, char **err);
 /*
  * Count a soft bounce in a row for subscriber_id; at soft_limit (0: never)
  * an active subscriber is suspended (marked 'bounced', unsent digests

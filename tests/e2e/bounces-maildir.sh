@@ -18,10 +18,10 @@ soft_limit = 2
 CONF
 
 gz topic add net --name Networking >/dev/null &&
-for a in hard soft complain unsub stays; do
+for a in hard soft complain unsub stays hidden; do
 	gz subscriber add "$a@example.net" --topic net >/dev/null || exit 1
 done
-ok $? "setup: five subscribers"
+ok $? "setup: six subscribers"
 
 
 mkdir -p "$T/bounces/new" "$T/bounces/cur" "$T/bounces/tmp"
@@ -62,11 +62,12 @@ MAIL
 dsn hard1 hard@example.net 5.1.1 "550 5.1.1 <hard@example.net>: User unknown"
 dsn soft1 soft@example.net 5.2.2 "552 5.2.2 Mailbox full"
 dsn forged1 nobody@example.net 5.1.1 "550 5.1.1 User unknown"
-put <<MAIL
+arf() {	# arf ID RCPT [ORIGINAL-MESSAGE-ID-LINE]: an ARF abuse report
+	put <<MAIL
 From: feedback@isp.example
 To: abuse@news.example.org
 Subject: complaint
-Message-ID: <arf1@isp.example>
+Message-ID: <$1@isp.example>
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=feedback-report; boundary="f"
 
@@ -81,17 +82,20 @@ Content-Type: message/feedback-report
 Feedback-Type: abuse
 User-Agent: test/1.0
 Version: 1
-Original-Rcpt-To: complain@example.net
+Original-Rcpt-To: $2
 
 --f
-Content-Type: message/rfc822
+Content-Type: text/rfc822-headers
 
 From: digest@news.example.org
-To: complain@example.net
+To: $2
 Subject: Test Weekly
+${3:-}
 
 --f--
 MAIL
+}
+arf arf1 complain@example.net
 put <<MAIL
 From: stays@example.net
 To: digest@news.example.org
@@ -122,6 +126,11 @@ PYEOF
 )
 is "$mailto" "unsubscribe@news.example.org unsubscribe $(token_of unsub@example.net)" \
     "the digest's List-Unsubscribe mailto: names the address and the token"
+# A complaint whose address the provider redacted: the returned headers
+# of hidden's digest carry its Message-ID, which names the reader.
+hidden_id=$(grep -h -i "^Message-ID:" \
+    "$(grep -l "^To:.*hidden@example.net" "$T"/maildir/new/* | head -n 1)")
+arf arf2 redacted@isp.example "$hidden_id"
 put <<MAIL
 From: unsub@example.net
 To: ${mailto%% *}
@@ -165,12 +174,14 @@ is "$(status_of soft@example.net)" active "one soft bounce does not"
 is "$(status_of complain@example.net)" unsubscribed "a complaint unsubscribes"
 is "$(status_of unsub@example.net)" unsubscribed "a mail with the token unsubscribes"
 is "$(status_of stays@example.net)" active "an auto-reply changes nothing"
+is "$(status_of hidden@example.net)" unsubscribed \
+    "a redacted complaint unsubscribes the reader its Message-ID names"
 moved=$(ls "$T/bounces/.gazette-done/cur" | wc -l)
 left=$(ls "$T/bounces/new" "$T/bounces/cur" | grep -c "^100")
-is "$moved" 6 "the six handled mails are moved to the done folder"
+is "$moved" 7 "the seven handled mails are moved to the done folder"
 is "$left" 4 "the letter, the garbage, the cut-off and the huge mail stay"
 is "$((moved + left))" "$total" "no mail is lost"
-grep -q "1 hard, 1 soft, 1 complaints, 1 unsubscribes, 1 ignored, 1 unknown" "$T/out"
+grep -q "1 hard, 1 soft, 2 complaints, 1 unsubscribes, 1 ignored, 1 unknown" "$T/out"
 ok $? "the summary counts each kind"
 grep -q "over 10 MB: left in the mailbox" "$T/out"
 ok $? "the huge mail is named as left in place"
@@ -179,7 +190,7 @@ ok $? "the huge mail is named as left in place"
 cp "$T/bounces/.gazette-done/cur/"* "$T/bounces/new/"
 gz bounces >"$T/again" 2>&1
 ok $? "a second run over the same mails runs"
-grep -q "0 hard, 0 soft" "$T/again" && grep -q "6 handled before" "$T/again"
+grep -q "0 hard, 0 soft" "$T/again" && grep -q "7 handled before" "$T/again"
 ok $? "a second run counts nothing again"
 
 # A second soft bounce (a new mail) reaches soft_limit = 2.

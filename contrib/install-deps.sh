@@ -20,7 +20,9 @@ packages="$packages groff-base"
 # PLAIN and LOGIN through Cyrus SASL's plugins.
 packages="$packages openssl libsasl2-modules"
 if [ "${1:-}" = "--bench" ]; then
-	packages="$packages time hyperfine newsboat sfeed libxml2-utils"
+	# lighttpd-mod-deflate: collect.sh serves its feeds gzipped.
+	packages="$packages time hyperfine newsboat sfeed libxml2-utils
+lighttpd-mod-deflate"
 fi
 
 missing=""

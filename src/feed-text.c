@@ -563,9 +563,13 @@ feed_map_c1(const char *s)
 static const char *
 strpbrk_n(const char *p, const char *end, const char *chars)
 {
+	const char *c;
+
+	/* No strchr() a byte: this runs over every byte of every feed. */
 	for (; p < end; p++) {
-		if (strchr(chars, *p) != NULL && *p != '\0')
-			return p;
+		for (c = chars; *c != '\0'; c++)
+			if (*p == *c)
+				return p;
 	}
 	return NULL;
 }

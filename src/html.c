@@ -274,6 +274,14 @@ trail_bytes(unsigned char c, uint32_t *cp, uint32_t *min)
 	return 0;
 }
 
+/* An ASCII byte utf8_clean keeps: printable, or whitespace. */
+static int
+ascii_kept(unsigned char c)
+{
+	return c < 0x80 && (c >= 0x20 || c == '\t' || c == '\n' ||
+	    c == '\r' || c == '\f');
+}
+
 /*
  * Input as valid UTF-8: invalid bytes become U+FFFD and control characters
  * other than whitespace go, so the parser never sees either.
@@ -283,16 +291,20 @@ utf8_clean(const char *s, size_t *lenp)
 {
 	struct buf b;
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *run;
 	uint32_t cp, min;
 	int n, i;
 
 	buf_init(&b, 0);
 	while (*p != '\0') {
 		if (*p < 0x80) {
-			if (*p >= 0x20 || *p == '\t' || *p == '\n' ||
-			    *p == '\r' || *p == '\f')
-				buf_putc(&b, *p);
-			p++;
+			/* Runs of ASCII go in one append: most text is ASCII. */
+			for (run = p; *p != '\0' && ascii_kept(*p); p++)
+				;
+			if (p == run)
+				p++;	/* a control character: dropped */
+			else
+				buf_append(&b, run, (size_t)(p - run));
 			continue;
 		}
 		n = trail_bytes(*p, &cp, &min);

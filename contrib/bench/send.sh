@@ -15,34 +15,22 @@ N=${BENCH_DIGESTS:-10000}
 SINK=/usr/sbin/smtp-sink
 SOURCE=/usr/sbin/smtp-source
 PY=/usr/bin/python3
-TIME=/usr/bin/time
+. "$(dirname "$0")/bench.subr"
 
-for tool in "$SINK" "$SOURCE" "$TIME" "$PY"; do
+for tool in "$SINK" "$SOURCE" "$BENCH_TIME" "$PY"; do
 	[ -x "$tool" ] || { echo "send.sh: $tool is missing" >&2; exit 1; }
 done
 case $GAZETTE in /*) ;; *) GAZETTE=$(pwd)/$GAZETTE ;; esac
 # The source tree's templates, so an uninstalled build works too.
 TEMPLATES=${GAZETTE_TEMPLATES:-$(cd "$(dirname "$0")/../.." && pwd)/templates}
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/gazette-bench.XXXXXX")
-sink_pid=""
-cleanup() {
-	if [ -n "$sink_pid" ]; then
-		kill "$sink_pid" 2>/dev/null
-		wait "$sink_pid" 2>/dev/null || true
-	fi
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-port=$("$PY" -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+bench_scratch
+port=$(free_port)
 sink_user=""
 [ "$(id -u)" -eq 0 ] && sink_user="-u nobody"
 # shellcheck disable=SC2086
 "$SINK" $sink_user "127.0.0.1:$port" 1000 >/dev/null 2>"$W/sink.err" &
-sink_pid=$!
+server_pids=$!
 "$PY" - "$port" <<'PYEOF' || { cat "$W/sink.err"; exit 1; }
 import socket, sys, time
 for _ in range(50):
@@ -119,39 +107,27 @@ echo "digests: $queued queued, $size bytes each"
     "PRAGMA wal_checkpoint(TRUNCATE)")' "$W/gazette.db"
 cp "$W/gazette.db" "$W/queued.db"
 
-# timed NAME COMMAND...: run under time -v; sets SECS, CPU and RSS_MB.
-timed() {
+# run_timed NAME COMMAND...: timed, failing with the command's last
+# words when it fails; sets SECS, CPU and RSS_MB.
+run_timed() {
 	name=$1
 	shift
-	"$TIME" -v "$@" >"$W/$name.out" 2>"$W/$name.time" || {
-		tail -n 30 "$W/$name.time" >&2
-		return 1
-	}
-	SECS=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, a, ":");
-	    s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s }' \
-	    "$W/$name.time")
-	CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 }
-	    END { printf "%.2f", u + s }' "$W/$name.time")
-	RSS_MB=$(awk -F': ' '/Maximum resident/ { printf "%.1f", $2 / 1024 }' \
-	    "$W/$name.time")
-}
-
-rate() {	# rate COUNT SECONDS
-	awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'
+	timed "$W/$name.time" "$@" >"$W/$name.out" 2>"$W/$name.err"
+	[ "$RC" -eq 0 ] || { tail -n 30 "$W/$name.err" >&2; return 1; }
 }
 
 for conns in ${BENCH_CONNECTIONS:-1 4}; do
 	cp "$W/queued.db" "$W/gazette.db"
 	rm -f "$W/gazette.db-wal" "$W/gazette.db-shm"
 	sed -i "s/^connections = .*/connections = $conns/" "$W/gazette.conf"
-	timed "gazette$conns" "$GAZETTE" --config "$W/gazette.conf" -q send
-	g_rate=$(rate "$queued" "$SECS")
+	run_timed "gazette$conns" "$GAZETTE" --config "$W/gazette.conf" -q send
+	g_rate=$(per_sec "$queued" "$SECS")
 	printf 'gazette send, %d connection(s): %s msg/s (%ss wall, %ss CPU, peak RSS %s MB)\n' \
 	    "$conns" "$g_rate" "$SECS" "$CPU" "$RSS_MB"
-	timed "source$conns" "$SOURCE" -s "$conns" -m "$queued" -l "$size" -d \
+	run_timed "source$conns" "$SOURCE" -s "$conns" -m "$queued" -l "$size" -d \
 	    -f digest@bench.example.org -t reader@bench.example.org \
 	    "127.0.0.1:$port"
-	s_rate=$(rate "$queued" "$SECS")
+	s_rate=$(per_sec "$queued" "$SECS")
 	printf 'smtp-source,  %d session(s):    %s msg/s (%ss wall, %ss CPU, peak RSS %s MB)\n' \
 	    "$conns" "$s_rate" "$SECS" "$CPU" "$RSS_MB"
 	awk -v g="$g_rate" -v s="$s_rate" -v c="$conns" 'BEGIN {

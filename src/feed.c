@@ -165,19 +165,11 @@ not_a_feed(struct parser *p)
 static struct feed_item *
 item_begin(struct parser *p, int depth)
 {
-	struct feed *f = p->f;
 	struct feed_item *it;
 	char *about;
 
-	if (f->nitems >= MAX_ITEMS)
+	if ((it = feed_item_add(p->f, &p->itemcap)) == NULL)
 		return NULL;
-	if (f->nitems == p->itemcap) {
-		p->itemcap = p->itemcap ? p->itemcap * 2 : 16;
-		f->items = xreallocarray(f->items, p->itemcap, sizeof *it);
-	}
-	it = &f->items[f->nitems++];
-	memset(it, 0, sizeof *it);
-	it->published = it->updated = DATE_NONE;
 	memset(&p->is, 0, sizeof p->is);
 	p->is.depth = depth;
 	p->is.title_depth = p->is.summary_depth = -1;
@@ -403,21 +395,10 @@ capture_end(struct parser *p)
 	struct capture *c = &p->c;
 	char *text = buf_detach(&c->text);
 	char *xml = buf_detach(&c->xml);
-	char *fixed;
 
 	c->active = 0;
-	if (p->utf8) {
-		feed_unmojibake(text);
-		feed_unmojibake(xml);
-	}
-	if ((fixed = feed_map_c1(text)) != NULL) {
-		free(text);
-		text = fixed;
-	}
-	if ((fixed = feed_map_c1(xml)) != NULL) {
-		free(xml);
-		xml = fixed;
-	}
+	text = feed_fix_text(text, p->utf8);
+	xml = feed_fix_text(xml, p->utf8);
 	feed_store_field(p, text, xml);
 	free(text);
 	free(xml);

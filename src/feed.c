@@ -1,5 +1,6 @@
 /*
- * feed.c - RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 documents into struct feed.
+ * feed.c - RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 documents into struct feed,
+ * and the door for every format: JSON Feed goes on to feed-jsonfeed.c.
  *
  * One pass over libxml2's streaming reader.  Like sfeed, elements are looked
  * up by (namespace, local name) in a sorted table that yields a tag, and a
@@ -24,6 +25,7 @@
 
 #include "date.h"
 #include "feed-int.h"
+#include "feed-jsonfeed.h"
 #include "html.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -697,6 +699,8 @@ feed_parse(const char *data, size_t len, const char *base_url,
 		*err = xstrdup("not a feed: document too large");
 		return NULL;
 	}
+	if (feed_sniff_json(data, len))
+		return feed_jsonfeed_parse(data, len, base_url, err);
 	if (feed_sniff_html(data, len)) {
 		*err = xstrdup("not a feed: the document is an HTML page");
 		return NULL;

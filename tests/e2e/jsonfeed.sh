@@ -1,5 +1,6 @@
 #!/bin/sh
-# JSON Feed over HTTP from the test server: feed add checks it, collect
+# JSON Feed over HTTP from the test server: feed add checks it (and finds
+# it from a page's application/feed+json link), collect
 # stores its items once (ids, else links, else a hash), run puts them in a
 # digest with sanitized content; a JSON document that is no JSON Feed is
 # that feed's error and leaves a good feed beside it alone.
@@ -24,6 +25,12 @@ ITEM3='{"url": "https://json.example.org/no-id", "title": "An item without an id
 ITEM4='{"id": "j-4", "url": "https://json.example.org/4", "title": "A later item"}'
 news_json "$ITEM1" "$ITEM2" "$ITEM3" >"$T/www/news.json"
 echo '{"name": "not a feed", "version": "2.0.0"}' >"$T/www/package.json"
+cat >"$T/www/index.html" <<'EOF'
+<!DOCTYPE html>
+<html><head><title>Json News</title>
+<link rel="alternate" type="application/feed+json" title="JSON Feed" href="/news.json">
+</head><body>Hello</body></html>
+EOF
 rss_feed "Good" "g-1|Good one|https://good.example.org/1" >"$T/www/good.xml"
 start_http "$T/www" || exit 1
 write_local_config "$T/gazette.conf"
@@ -48,6 +55,9 @@ print(j["feed"]["format"], len(j["items"]), j["items"][1]["link"])' "$T/parse.js
 gz topic add news --name News >/dev/null 2>&1
 gz feed add "$base/news.json" --topic news >"$T/add.out" 2>&1
 ok $? "feed_add_accepts_a_json_feed"
+gz feed add "$base/index.html" --topic news >"$T/add-page.out" 2>&1
+grep -q "already there" "$T/add-page.out"
+ok $? "page_announcing_the_json_feed_leads_to_it"
 gz feed add "$base/good.xml" --topic news >/dev/null 2>&1
 gz feed add "$base/package.json" --topic news >"$T/add-bad.out" 2>&1
 [ $? -ne 0 ] && grep -q "JSON Feed version" "$T/add-bad.out"

@@ -33,29 +33,6 @@ static const char *html_names[] = {
 	"var", "video",
 };
 
-void
-feed_add_category(struct feed_item *it, const char *raw)
-{
-	char *c;
-	size_t i;
-
-	if (raw == NULL || (c = feed_collapse(raw)) == NULL)
-		return;
-	for (i = 0; i < it->ncategories; i++) {
-		if (strcmp(it->categories[i], c) == 0) {
-			free(c);
-			return;
-		}
-	}
-	if (it->ncategories >= MAX_CATS) {
-		free(c);
-		return;
-	}
-	it->categories = xreallocarray(it->categories, it->ncategories + 1,
-	    sizeof *it->categories);
-	it->categories[it->ncategories++] = c;
-}
-
 static void
 add_keywords(struct feed_item *it, const char *s)
 {

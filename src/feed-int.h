@@ -13,8 +13,6 @@
 #include "feed-text.h"
 
 #define MAX_DEPTH	256		/* libxml2 refuses deeper documents anyway */
-#define MAX_ITEMS	20000
-#define MAX_CATS	64
 #define FIELD_MAX	((size_t)8 << 20)
 
 enum ns { NS_OTHER, NS_FEED, NS_RDF, NS_DC, NS_DCTERMS, NS_CONTENT,
@@ -32,9 +30,6 @@ enum field {
 	F_NONE, F_TITLE, F_LINK, F_ID, F_SUMMARY, F_CONTENT, F_PUBLISHED,
 	F_UPDATED, F_AUTHOR, F_NAME, F_EMAIL, F_CATEGORY, F_KEYWORDS
 };
-
-
-
 
 /* The item being read, with what we need to pick among repeated fields. */
 struct itemstate {
@@ -90,6 +85,5 @@ enum kind	 feed_tag_kind(enum tag t);
 /* feed-fields.c */
 void	 feed_store_field(struct parser *p, char *text, char *xml);
 void	 feed_author_end(struct parser *p);
-void	 feed_add_category(struct feed_item *it, const char *raw);
 
 #endif

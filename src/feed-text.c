@@ -1,8 +1,10 @@
 /*
- * feed-text.c - the byte and string chores of feed.c.
+ * feed-text.c - the byte and string chores of the feed parser (feed.c and
+ * feed-jsonfeed.c).
  *
- * Charset sniffing and windows-1252 repair before libxml2 sees the bytes,
- * whitespace folding, RSS author strings and link clean-up after.  Uses
+ * Charset sniffing and windows-1252 repair before a parser sees the bytes,
+ * whitespace folding, new items and their categories, RSS author strings
+ * and link clean-up after.  Uses
  * libxml2 only for its table of HTML entity names; never returns invalid
  * UTF-8 from valid input.
  */
@@ -13,12 +15,16 @@
 
 #include <libxml/HTMLparser.h>
 
-#include "buf.h"
-#include "feed.h"
 #include "base64.h"
+#include "buf.h"
+#include "date.h"
+#include "feed.h"
 #include "feed-text.h"
 #include "url.h"
 #include "xmalloc.h"
+
+#define MAX_ITEMS	20000
+#define MAX_CATS	64
 
 /* windows-1252 0x80-0x9f; its five holes stay what Latin-1 says. */
 static const unsigned short cp1252[32] = {
@@ -53,6 +59,19 @@ feed_sniff_html(const char *data, size_t len)
 		return 1;
 	return len >= 5 && strncasecmp(data, "<html", 5) == 0 &&
 	    (len == 5 || data[5] == '>' || isspace((unsigned char)data[5]));
+}
+
+int
+feed_sniff_json(const char *data, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' ||
+	    data[i] == '\r' || data[i] == '\n'))
+		i++;
+	return i < len && data[i] == '{';
 }
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid. */
@@ -557,6 +576,59 @@ feed_map_c1(const char *s)
 			buf_putc(&b, p[i]);
 	}
 	return buf_detach(&b);
+}
+
+char *
+feed_fix_text(char *s, int utf8)
+{
+	char *fixed;
+
+	if (utf8)
+		feed_unmojibake(s);
+	if ((fixed = feed_map_c1(s)) == NULL)
+		return s;
+	free(s);
+	return fixed;
+}
+
+struct feed_item *
+feed_item_add(struct feed *f, size_t *cap)
+{
+	struct feed_item *it;
+
+	if (f->nitems >= MAX_ITEMS)
+		return NULL;
+	if (f->nitems == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		f->items = xreallocarray(f->items, *cap, sizeof *it);
+	}
+	it = &f->items[f->nitems++];
+	memset(it, 0, sizeof *it);
+	it->published = it->updated = DATE_NONE;
+	return it;
+}
+
+void
+feed_add_category(struct feed_item *it, const char *raw)
+{
+	char *c;
+	size_t i;
+
+	if (raw == NULL || (c = feed_collapse(raw)) == NULL)
+		return;
+	for (i = 0; i < it->ncategories; i++) {
+		if (strcmp(it->categories[i], c) == 0) {
+			free(c);
+			return;
+		}
+	}
+	if (it->ncategories >= MAX_CATS) {
+		free(c);
+		return;
+	}
+	it->categories = xreallocarray(it->categories, it->ncategories + 1,
+	    sizeof *it->categories);
+	it->categories[it->ncategories++] = c;
 }
 
 /* The first of chars in [p, end), or NULL. */

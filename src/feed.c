@@ -1,5 +1,6 @@
 /*
- * feed.c - RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 documents into struct feed.
+ * feed.c - RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 documents into struct feed,
+ * and the door for every format: JSON Feed goes on to feed-jsonfeed.c.
  *
  * One pass over libxml2's streaming reader.  Like sfeed, elements are looked
  * up by (namespace, local name) in a sorted table that yields a tag, and a
@@ -24,6 +25,7 @@
 
 #include "date.h"
 #include "feed-int.h"
+#include "feed-jsonfeed.h"
 #include "html.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -165,19 +167,11 @@ not_a_feed(struct parser *p)
 static struct feed_item *
 item_begin(struct parser *p, int depth)
 {
-	struct feed *f = p->f;
 	struct feed_item *it;
 	char *about;
 
-	if (f->nitems >= MAX_ITEMS)
+	if ((it = feed_item_add(p->f, &p->itemcap)) == NULL)
 		return NULL;
-	if (f->nitems == p->itemcap) {
-		p->itemcap = p->itemcap ? p->itemcap * 2 : 16;
-		f->items = xreallocarray(f->items, p->itemcap, sizeof *it);
-	}
-	it = &f->items[f->nitems++];
-	memset(it, 0, sizeof *it);
-	it->published = it->updated = DATE_NONE;
 	memset(&p->is, 0, sizeof p->is);
 	p->is.depth = depth;
 	p->is.title_depth = p->is.summary_depth = -1;
@@ -403,21 +397,10 @@ capture_end(struct parser *p)
 	struct capture *c = &p->c;
 	char *text = buf_detach(&c->text);
 	char *xml = buf_detach(&c->xml);
-	char *fixed;
 
 	c->active = 0;
-	if (p->utf8) {
-		feed_unmojibake(text);
-		feed_unmojibake(xml);
-	}
-	if ((fixed = feed_map_c1(text)) != NULL) {
-		free(text);
-		text = fixed;
-	}
-	if ((fixed = feed_map_c1(xml)) != NULL) {
-		free(xml);
-		xml = fixed;
-	}
+	text = feed_fix_text(text, p->utf8);
+	xml = feed_fix_text(xml, p->utf8);
 	feed_store_field(p, text, xml);
 	free(text);
 	free(xml);
@@ -716,6 +699,8 @@ feed_parse(const char *data, size_t len, const char *base_url,
 		*err = xstrdup("not a feed: document too large");
 		return NULL;
 	}
+	if (feed_sniff_json(data, len))
+		return feed_jsonfeed_parse(data, len, base_url, err);
 	if (feed_sniff_html(data, len)) {
 		*err = xstrdup("not a feed: the document is an HTML page");
 		return NULL;

@@ -1,8 +1,9 @@
 /*
  * feed.h - feed documents in, our own structs out.
  *
- * feed.c parses RSS and Atom with libxml2's streaming reader; callers never
- * see a libxml2 type.  Every string in these structs is valid UTF-8 and owned
+ * feed.c parses RSS and Atom with libxml2's streaming reader, and
+ * feed-jsonfeed.c JSON Feed with jansson; callers never see a library's
+ * type.  Every string in these structs is valid UTF-8 and owned
  * by the struct; HTML fields are already sanitized (html_sanitize).
  */
 #ifndef GZ_FEED_H
@@ -26,7 +27,8 @@ struct feed_item {
 };
 
 struct feed {
-	char	*format;	/* "rss20", "rss10", "rss091", "atom10", "atom03" */
+	char	*format;	/* "rss20", "rss10", "rss091", "atom10", "atom03",
+				   "json10", "json11" */
 	char	*title;
 	char	*link;		/* site link */
 	char	*self_link;
@@ -39,7 +41,8 @@ struct feed {
  * Parse a feed document.  base_url is the URL it was fetched from (relative
  * links resolve against it; may be NULL); http_charset is the charset of the
  * HTTP Content-Type, or NULL.  Returns NULL and sets *err (caller frees) when
- * the bytes are not a feed at all (HTML page, empty body, not XML).
+ * the bytes are not a feed at all (HTML page, empty body, not XML, JSON
+ * that is no JSON Feed).
  */
 struct feed *feed_parse(const char *data, size_t len, const char *base_url,
 	    const char *http_charset, char **err);

@@ -3,9 +3,9 @@
  * given a page instead of a feed.
  *
  * Part of the html module (libxml2's HTML parser stays behind html*.c).
- * Reads <link rel="alternate" type="application/rss+xml|atom+xml"> the way
- * browsers and feed readers do.  Never fetches (HTML_PARSE_NONET, no DTD),
- * prints or exits.
+ * Reads <link rel="alternate" type="application/rss+xml|atom+xml|feed+json">
+ * (the last is JSON Feed's) the way browsers and feed readers do.  Never
+ * fetches (HTML_PARSE_NONET, no DTD), prints or exits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +35,12 @@ has_token(const char *list, const char *word)
 	return 0;
 }
 
-/* application/rss+xml or application/atom+xml, parameters allowed. */
+/* An RSS, Atom or JSON Feed media type, parameters allowed. */
 static int
 is_feed_type(const char *type)
 {
 	static const char *const types[] = { "application/rss+xml",
-	    "application/atom+xml" };
+	    "application/atom+xml", "application/feed+json" };
 	size_t i, n;
 
 	type += strspn(type, " \t");

@@ -40,8 +40,8 @@ char	*html_escape(const char *s);
 /* html-discover.c */
 /*
  * The feed a web page announces with <link rel="alternate"
- * type="application/rss+xml|atom+xml" href>, made absolute against the
- * page's <base> or page_url: a new http(s) URL, or NULL.
+ * type="application/rss+xml|atom+xml|feed+json" href>, made absolute
+ * against the page's <base> or page_url: a new http(s) URL, or NULL.
  */
 char	*html_feed_link(const char *page, size_t len, const char *page_url);
 

@@ -1,6 +1,7 @@
 /*
  * json-int.h - what the jansson modules (json-out.c, feed-json.c,
- * bounce-json.c) share.  Only those files include this header.
+ * bounce-json.c, feed-jsonfeed.c) share.  Only those files include this
+ * header.
  */
 #ifndef GZ_JSON_INT_H
 #define GZ_JSON_INT_H

@@ -37,6 +37,7 @@ static const char *const copy_marks[] = {
 	"content-type: message/rfc822",
 	"this is the original message",
 	"the header of the original",
+	"message text follows",		/* smail */
 	NULL
 };
 
@@ -218,6 +219,42 @@ text_scan(const char *text, const char *skip1, const char *skip2,
 	scan(text, skip1, skip2, 1, out);
 	if (out->n == n0)
 		scan(text, skip1, skip2, 0, out);
+}
+
+/* Is the line the address alone: "addr", "<addr>", "addr:" or "<addr>:"? */
+static int
+line_is_addr(const char *p, const char *e, const char *addr)
+{
+	size_t n = strlen(addr);
+
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	if (e > p && e[-1] == ':')
+		e--;
+	if (e - p >= 2 && *p == '<' && e[-1] == '>') {
+		p++;
+		e--;
+	}
+	return (size_t)(e - p) == n && strncasecmp(p, addr, n) == 0;
+}
+
+void
+text_scan_self(const char *text, const char *self, struct recs *out)
+{
+	const char *p, *e, *end = text + prose_len(text);
+
+	for (p = text; p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', end - p)) == NULL)
+			e = end;
+		if (line_is_addr(p, e, self)) {
+			recs_add(out, self)->diag = diag_after(p, end);
+			return;
+		}
+		if (e == end)
+			return;
+	}
 }
 
 char *

@@ -225,22 +225,6 @@ read_group(const char *group, const char *prose, struct recs *out)
 	free(a);
 }
 
-static void
-read_dsn(const struct mpart *m, const char *prose, struct recs *out)
-{
-	const char *p = m->body, *e;
-	char *group;
-
-	while (*p != '\0') {
-		if ((e = strstr(p, "\n\n")) == NULL)
-			e = p + strlen(p);
-		group = xstrndup(p, e - p);
-		read_group(group, prose, out);
-		free(group);
-		p = *e ? e + 2 : e;
-	}
-}
-
 /* The start of the line after p's, or the end of the text. */
 static const char *
 next_line(const char *p)
@@ -255,32 +239,50 @@ blank_line(const char *p)
 	return *p == '\n' || (*p == '\r' && p[1] == '\n');
 }
 
-/*
- * Delivery-status fields standing in plain text: a report whose MIME
- * structure was lost on the way (forwarded, pasted, headers stripped).
- * Each block of lines with a Final-Recipient is one recipient's group.
- */
 static void
-read_inline_dsn(const char *text, const char *prose, struct recs *out)
+read_span(const char *start, const char *end, const char *prose,
+    struct recs *out)
 {
-	const char *line, *start = text, *end;
 	char *group;
 
-	for (line = text; *line != '\0'; line = next_line(line)) {
-		if (blank_line(line)) {
-			start = next_line(line);
+	if (end <= start)
+		return;
+	group = xstrndup(start, end - start);
+	read_group(group, prose, out);
+	free(group);
+}
+
+/*
+ * The per-recipient groups of delivery-status fields in text, read in
+ * order.  RFC 3464 separates groups by blank lines, but some reporters
+ * (AOL's, for one) run them together: a second Final-Recipient in a group
+ * starts the next.  Blocks without a recipient field name nobody and are
+ * passed over by read_group, so this serves both a message/delivery-status
+ * part and DSN fields pasted into plain text (a report whose MIME
+ * structure was lost on the way: forwarded, or its headers stripped).
+ */
+static void
+read_dsn_text(const char *text, const char *prose, struct recs *out)
+{
+	const char *line = text, *start = text;
+	int seen = 0, final;
+
+	for (;;) {
+		if (*line == '\0' || blank_line(line)) {
+			read_span(start, line, prose, out);
+			if (*line == '\0')
+				return;
+			start = line = next_line(line);
+			seen = 0;
 			continue;
 		}
-		if (strncasecmp(line, "Final-Recipient:", 16) != 0)
-			continue;
-		for (end = line; *end != '\0' && !blank_line(end);)
-			end = next_line(end);
-		group = xstrndup(start, end - start);
-		read_group(group, prose, out);
-		free(group);
-		line = start = end;
-		if (*line == '\0')
-			break;
+		final = strncasecmp(line, "Final-Recipient:", 16) == 0;
+		if (final && seen) {
+			read_span(start, line, prose, out);
+			start = line;
+		}
+		seen |= final;
+		line = next_line(line);
 	}
 }
 
@@ -399,6 +401,8 @@ read_prose(const struct mparts *mp, const char *prose, struct recs *out)
 	size_t i;
 
 	text_scan(prose, me, robot, out);
+	if (out->n == 0 && me != NULL)
+		text_scan_self(prose, me, out);
 	for (i = 0; i < out->n; i++) {
 		out->v[i].at_data = says_data(prose);
 		out->v[i].at_rcpt = says_rcpt(prose);
@@ -469,9 +473,12 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 	for (i = 0; i < mp->n; i++)
 		if (is_type(&mp->v[i], "message/delivery-status") ||
 		    is_type(&mp->v[i], "message/global-delivery-status"))
-			read_dsn(&mp->v[i], prose, rs);
+			read_dsn_text(mp->v[i].body, prose, rs);
+	/* Pasted fields: decoded text first, then the raw body. */
 	if (rs->n == 0)
-		read_inline_dsn(mp->body, prose, rs);
+		read_dsn_text(prose, prose, rs);
+	if (rs->n == 0)
+		read_dsn_text(mp->body, prose, rs);
 	if (rs->n > 0)
 		return;
 	if (looks_bounced(mp->hdr, prose))

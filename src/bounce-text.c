@@ -23,6 +23,7 @@
 /* Where the returned message begins in a bounce's prose. */
 static const char *const copy_marks[] = {
 	"this is a copy of the message",
+	"this is a copy of your message",
 	"below this line is a copy",
 	"original message follows",
 	"original message -----",
@@ -98,6 +99,26 @@ prompt_ok(const char *line, const char *at_addr, int strict)
 	return !strict || ci_find(pre, "to:") != pre;
 }
 
+/*
+ * "a@b.example <c@d.example>" is a name-addr (RFC 5322 3.4) whose display
+ * name looks like an address: the address is the one in angle brackets.
+ */
+static void
+display_name_addr(char **a, const char *pos)
+{
+	const char *p = pos + strlen(*a);
+	char *b;
+
+	p += strspn(p, " \t");
+	if (*p != '<' || (b = addr_find(p + 1)) == NULL)
+		return;
+	if (strncasecmp(p + 1, b, strlen(b)) == 0 && p[1 + strlen(b)] == '>') {
+		free(*a);
+		*a = b;
+	} else
+		free(b);
+}
+
 /* The address on a line, if the line presents it as a recipient. */
 static char *
 line_rcpt(const char *line, size_t len, const char *skip1, const char *skip2,
@@ -111,6 +132,8 @@ line_rcpt(const char *line, size_t len, const char *skip1, const char *skip2,
 		return NULL;
 	}
 	pos = ci_find(l, a);
+	if (pos != NULL)
+		display_name_addr(&a, pos);
 	if (pos == NULL || !prompt_ok(l, pos, strict) ||
 	    (pos > l && pos[-1] == '<' && pos - 1 > l && pos[-2] == '=') ||
 	    is_robot(a) || (skip1 != NULL && strcmp(a, skip1) == 0) ||

@@ -335,7 +335,9 @@ looks_bounced(const char *hdr, const char *prose)
 	for (i = 0; marks[i] != NULL && !yes; i++)
 		yes = (from && ci_find(from, marks[i])) ||
 		    (subj && ci_find(subj, marks[i]));
+	/* Apache James' notices: "Error message below:", "Message details:". */
 	yes = yes || ci_find(prose, "mail delivery software") ||
+	    ci_find(prose, "error message below:") ||
 	    ci_find(prose, "qmail-send program") ||
 	    ci_find(prose, "could not be delivered") ||
 	    ci_find(prose, "delivery has failed") ||
@@ -442,7 +444,8 @@ finish(const struct recs *rs, const char *prose, struct bounce_list *bl)
 	struct bounce *b;
 	size_t i;
 
-	bl->v = xcalloc(rs->n ? rs->n : 1, sizeof *bl->v);
+	bl->v = xreallocarray(bl->v, bl->n + rs->n + 1, sizeof *bl->v);
+	memset(bl->v + bl->n, 0, (rs->n + 1) * sizeof *bl->v);
 	for (i = 0; i < rs->n; i++) {
 		b = &bl->v[bl->n++];
 		b->recipient = xstrdup(rs->v[i].rcpt);
@@ -497,10 +500,9 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 	}
 }
 
-struct bounce_list *
-bounce_read(const char *msg, size_t len)
+static void
+read_message(const char *msg, size_t len, struct bounce_list *bl)
 {
-	struct bounce_list *bl = xcalloc(1, sizeof *bl);
 	struct mparts mp;
 	struct recs rs = { NULL, 0 };
 	char *prose;
@@ -512,6 +514,40 @@ bounce_read(const char *msg, size_t len)
 	recs_free(&rs);
 	free(prose);
 	mparts_free(&mp);
+}
+
+/*
+ * Where the next message of an mbox starts: a "From " line after a blank
+ * line (mboxrd quotes such lines in bodies as ">From ").  A file saved
+ * from a mailbox may hold several bounces; one not in mbox form is one.
+ */
+static size_t
+mbox_next(const char *msg, size_t len)
+{
+	size_t i;
+
+	if (len < 5 || strncmp(msg, "From ", 5) != 0)
+		return len;
+	for (i = 5; i + 6 < len; i++)
+		if (msg[i] == '\n' && (msg[i - 1] == '\n' || (msg[i - 1] ==
+		    '\r' && msg[i - 2] == '\n')) && memcmp(msg + i + 1,
+		    "From ", 5) == 0)
+			return i + 1;
+	return len;
+}
+
+struct bounce_list *
+bounce_read(const char *msg, size_t len)
+{
+	struct bounce_list *bl = xcalloc(1, sizeof *bl);
+	size_t n;
+
+	do {
+		n = mbox_next(msg, len);
+		read_message(msg, n, bl);
+		msg += n;
+		len -= n;
+	} while (len > 0);
 	return bl;
 }
 

@@ -318,6 +318,70 @@ is_autoreply(const char *hdr)
 	return yes;
 }
 
+/* ------------------------------------------------ mailing-list managers */
+
+/*
+ * fml, the Japanese list manager, answers a post it refuses with a notice
+ * from the list's admin (X-MLServer: fml) naming the list as "<list@host>"
+ * in its first lines: the list itself is the failed recipient.
+ */
+static const struct {
+	const char	*reason;
+	const char	*words;
+} fml_notices[] = {
+	{ "rejected", "not a member" }, { "rejected", "are not member" },
+	{ "rejected", "not allowed to post" },
+	{ "systemerror", "duplicated message-id" },
+	{ "systemerror", "loop alert" },
+	{ "mesgtoobig", "too big" }, { "securityerror", "security alert" },
+};
+
+static int
+is_fml(const char *hdr)
+{
+	char *ml = hdr_get(hdr, "X-MLServer");
+	int yes = ml != NULL && strncasecmp(ml, "fml", 3) == 0;
+
+	free(ml);
+	return yes;
+}
+
+/* The reason an fml notice gives in its subject or first lines, or NULL. */
+static const char *
+fml_reason(const char *head, const char *subj)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof fml_notices / sizeof fml_notices[0]; i++)
+		if (ci_find(head, fml_notices[i].words) != NULL ||
+		    (subj != NULL && ci_find(subj, fml_notices[i].words)))
+			return fml_notices[i].reason;
+	return NULL;
+}
+
+static int
+read_fml_notice(const struct mparts *mp, const char *prose, struct recs *out)
+{
+	char *head, *subj, *a;
+	const char *lt;
+	struct rec *r;
+
+	if (!is_fml(mp->hdr))
+		return 0;
+	head = text_head(prose);
+	a = (lt = strchr(head, '<')) != NULL ? addr_find(lt) : NULL;
+	if (a != NULL) {
+		subj = hdr_get(mp->hdr, "Subject");
+		r = recs_add(out, a);
+		r->diag = text_near(prose, a);
+		r->reason = fml_reason(head, subj);
+		free(subj);
+		free(a);
+	}
+	free(head);
+	return out->n > 0;
+}
+
 /* ------------------------------------------------------- other formats */
 
 static int
@@ -483,6 +547,8 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 	if (rs->n == 0)
 		read_dsn_text(mp->body, prose, rs);
 	if (rs->n > 0)
+		return;
+	if (read_fml_notice(mp, prose, rs))
 		return;
 	if (looks_bounced(mp->hdr, prose))
 		read_prose(mp, prose, rs);

@@ -59,6 +59,11 @@ void		 recs_free(struct recs *);
 /* Non-standard bounce text: the lines that name failed addresses. */
 void	 text_scan(const char *text, const char *skip1, const char *skip2,
 	    struct recs *out);
+/*
+ * The sender's own address standing alone on a line, as the failed one
+ * of a list does: mail sent to oneself comes back to that address.
+ */
+void	 text_scan_self(const char *text, const char *self, struct recs *out);
 /* The human part of a report, before the returned message.  New string. */
 char	*text_head(const char *text);
 /* An explanation for recipients a DSN left without one. */

@@ -48,15 +48,20 @@ bounce_to_json(const struct bounce_list *bl)
 	return out;
 }
 
-/* SNS folds long lines as "!\n ": take the object out and unfold it. */
+/*
+ * The JSON object around the first of the keys in text, from the '{' that
+ * opens it to the text's last '}'.  SNS folds long lines as "!\n ": the
+ * object is taken out and unfolded.
+ */
 static char *
-ses_object(const char *text)
+json_around(const char *text, const char *const keys[])
 {
-	const char *key = strstr(text, "\"notificationType\""), *a, *z;
+	const char *key = NULL, *a, *z;
 	char *s, *r, *w;
+	size_t i;
 
-	if (key == NULL)
-		key = strstr(text, "\"eventType\"");
+	for (i = 0; keys[i] != NULL && key == NULL; i++)
+		key = strstr(text, keys[i]);
 	if (key == NULL)
 		return NULL;
 	for (a = key; a > text && a[-1] != '{'; a--)
@@ -80,6 +85,34 @@ static const char *
 str_at(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
+}
+
+/*
+ * The SES notification itself: mailed directly, or (through an SNS topic
+ * with an email subscription) as the string "Message" of an SNS envelope.
+ */
+static json_t *
+ses_root(const char *text)
+{
+	static const char *const ses_keys[] = { "\"notificationType\"",
+	    "\"eventType\"", NULL };
+	static const char *const sns_keys[] = { "\"TopicArn\"", NULL };
+	char *s = json_around(text, ses_keys);
+	json_t *root = NULL, *sns;
+	const char *msg;
+
+	if (s != NULL) {
+		root = json_loads(s, 0, NULL);
+		free(s);
+	}
+	if (root != NULL || (s = json_around(text, sns_keys)) == NULL)
+		return root;
+	sns = json_loads(s, 0, NULL);
+	free(s);
+	if ((msg = str_at(sns, "Message")) != NULL)
+		root = json_loads(msg, 0, NULL);
+	json_decref(sns);
+	return root;
 }
 
 static void
@@ -142,15 +175,10 @@ ses_others(json_t *root, const char *type, struct recs *out)
 int
 ses_read(const char *text, struct recs *out)
 {
-	char *s = ses_object(text);
-	json_t *root;
+	json_t *root = ses_root(text);
 	const char *type;
 	size_t n0 = out->n;
 
-	if (s == NULL)
-		return 0;
-	root = json_loads(s, 0, NULL);
-	free(s);
 	if (root == NULL)
 		return 0;
 	if ((type = str_at(root, "notificationType")) == NULL)

@@ -59,6 +59,23 @@ looks_like_header(const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Does the line continue the field above it: folded whitespace, or a bare
+ * MIME parameter ("boundary=...") that some mailers (Apache James among
+ * them) put on a line of its own without the leading space?
+ */
+static int
+continues(const char *line)
+{
+	size_t n;
+
+	if (*line == ' ' || *line == '\t')
+		return 1;
+	n = strspn(line, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_*");
+	return n > 0 && line[n] == '=';
+}
+
 char *
 hdr_get(const char *hdr, const char *name)
 {
@@ -76,7 +93,7 @@ hdr_get(const char *hdr, const char *name)
 			e = p + strcspn(p, "\r\n");
 			buf_append(&b, p, e - p);
 			p = e + (*e == '\r');
-			if (*p != '\n' || (p[1] != ' ' && p[1] != '\t'))
+			if (*p != '\n' || !continues(p + 1))
 				break;
 			buf_putc(&b, ' ');
 			p++;

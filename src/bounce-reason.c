@@ -129,7 +129,7 @@ static const struct phrase phrases[] = {
 	    "null mx|accepts no mail|no longer accepting" },
 	{ "systemfull", "system full|insufficient system storage|"
 	    "out of disk|no space" },
-	{ "syntaxerror", "syntax error|command unrecognized|"
+	{ "syntaxerror", "syntax error|command unrecognized|malformed address|"
 	    "unrecognized command|bad command" },
 	{ "contenterror", "content|header|encoding|8bit|invalid character" },
 	{ "mailererror", "mailer error|command died|exit code|"
@@ -365,10 +365,31 @@ static const char rcpt_words[] = "recipient name is not recognized|"
     "not listed in|unknown user:|user unknown (|: user unknown|"
     "recipientnotfound";
 
+/*
+ * "RCPT TO" naming the SMTP step: "after RCPT TO:<a@b>", "in reply to RCPT
+ * TO command".  "RCPT TO: a@b" without the brackets only lists the
+ * envelope (Apache James' "Message details"), saying nothing of when.
+ */
+static int
+names_rcpt_step(const char *text)
+{
+	const char *p, *v;
+
+	for (p = ci_find(text, "RCPT TO"); p != NULL;
+	    p = ci_find(p + 7, "RCPT TO")) {
+		if (p[7] != ':')
+			return 1;
+		v = p + 8 + strspn(p + 8, " \t");
+		if (*v == '<' || *v == '\0' || *v == '\r' || *v == '\n')
+			return 1;
+	}
+	return 0;
+}
+
 int
 says_rcpt(const char *text)
 {
-	return text != NULL && (ci_find(text, "RCPT TO") != NULL ||
+	return text != NULL && (names_rcpt_step(text) ||
 	    ci_find(text, "RCPT command") != NULL ||
 	    ci_find(text, "SMTP:RCPT") != NULL ||
 	    ci_find(text, "after RCPT") != NULL);

@@ -23,6 +23,7 @@
 /* Where the returned message begins in a bounce's prose. */
 static const char *const copy_marks[] = {
 	"this is a copy of the message",
+	"this is a copy of your message",
 	"below this line is a copy",
 	"original message follows",
 	"original message -----",
@@ -37,6 +38,7 @@ static const char *const copy_marks[] = {
 	"content-type: message/rfc822",
 	"this is the original message",
 	"the header of the original",
+	"message text follows",		/* smail */
 	NULL
 };
 
@@ -100,6 +102,26 @@ prompt_ok(const char *line, const char *at_addr, int strict)
 	return !strict || ci_find(pre, "to:") != pre;
 }
 
+/*
+ * "a@b.example <c@d.example>" is a name-addr (RFC 5322 3.4) whose display
+ * name looks like an address: the address is the one in angle brackets.
+ */
+static void
+display_name_addr(char **a, const char *pos)
+{
+	const char *p = pos + strlen(*a);
+	char *b;
+
+	p += strspn(p, " \t");
+	if (*p != '<' || (b = addr_find(p + 1)) == NULL)
+		return;
+	if (strncasecmp(p + 1, b, strlen(b)) == 0 && p[1 + strlen(b)] == '>') {
+		free(*a);
+		*a = b;
+	} else
+		free(b);
+}
+
 /* The address on a line, if the line presents it as a recipient. */
 static char *
 line_rcpt(const char *line, size_t len, const char *skip1, const char *skip2,
@@ -113,6 +135,8 @@ line_rcpt(const char *line, size_t len, const char *skip1, const char *skip2,
 		return NULL;
 	}
 	pos = ci_find(l, a);
+	if (pos != NULL)
+		display_name_addr(&a, pos);
 	if (pos == NULL || !prompt_ok(l, pos, strict) ||
 	    (pos > l && pos[-1] == '<' && pos - 1 > l && pos[-2] == '=') ||
 	    is_robot(a) || (skip1 != NULL && strcmp(a, skip1) == 0) ||
@@ -221,6 +245,42 @@ text_scan(const char *text, const char *skip1, const char *skip2,
 	scan(text, skip1, skip2, 1, out);
 	if (out->n == n0)
 		scan(text, skip1, skip2, 0, out);
+}
+
+/* Is the line the address alone: "addr", "<addr>", "addr:" or "<addr>:"? */
+static int
+line_is_addr(const char *p, const char *e, const char *addr)
+{
+	size_t n = strlen(addr);
+
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	if (e > p && e[-1] == ':')
+		e--;
+	if (e - p >= 2 && *p == '<' && e[-1] == '>') {
+		p++;
+		e--;
+	}
+	return (size_t)(e - p) == n && strncasecmp(p, addr, n) == 0;
+}
+
+void
+text_scan_self(const char *text, const char *self, struct recs *out)
+{
+	const char *p, *e, *end = text + prose_len(text);
+
+	for (p = text; p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', end - p)) == NULL)
+			e = end;
+		if (line_is_addr(p, e, self)) {
+			recs_add(out, self)->diag = diag_after(p, end);
+			return;
+		}
+		if (e == end)
+			return;
+	}
 }
 
 char *

@@ -225,22 +225,6 @@ read_group(const char *group, const char *prose, struct recs *out)
 	free(a);
 }
 
-static void
-read_dsn(const struct mpart *m, const char *prose, struct recs *out)
-{
-	const char *p = m->body, *e;
-	char *group;
-
-	while (*p != '\0') {
-		if ((e = strstr(p, "\n\n")) == NULL)
-			e = p + strlen(p);
-		group = xstrndup(p, e - p);
-		read_group(group, prose, out);
-		free(group);
-		p = *e ? e + 2 : e;
-	}
-}
-
 /* The start of the line after p's, or the end of the text. */
 static const char *
 next_line(const char *p)
@@ -255,32 +239,50 @@ blank_line(const char *p)
 	return *p == '\n' || (*p == '\r' && p[1] == '\n');
 }
 
-/*
- * Delivery-status fields standing in plain text: a report whose MIME
- * structure was lost on the way (forwarded, pasted, headers stripped).
- * Each block of lines with a Final-Recipient is one recipient's group.
- */
 static void
-read_inline_dsn(const char *text, const char *prose, struct recs *out)
+read_span(const char *start, const char *end, const char *prose,
+    struct recs *out)
 {
-	const char *line, *start = text, *end;
 	char *group;
 
-	for (line = text; *line != '\0'; line = next_line(line)) {
-		if (blank_line(line)) {
-			start = next_line(line);
+	if (end <= start)
+		return;
+	group = xstrndup(start, end - start);
+	read_group(group, prose, out);
+	free(group);
+}
+
+/*
+ * The per-recipient groups of delivery-status fields in text, read in
+ * order.  RFC 3464 separates groups by blank lines, but some reporters
+ * (AOL's, for one) run them together: a second Final-Recipient in a group
+ * starts the next.  Blocks without a recipient field name nobody and are
+ * passed over by read_group, so this serves both a message/delivery-status
+ * part and DSN fields pasted into plain text (a report whose MIME
+ * structure was lost on the way: forwarded, or its headers stripped).
+ */
+static void
+read_dsn_text(const char *text, const char *prose, struct recs *out)
+{
+	const char *line = text, *start = text;
+	int seen = 0, final;
+
+	for (;;) {
+		if (*line == '\0' || blank_line(line)) {
+			read_span(start, line, prose, out);
+			if (*line == '\0')
+				return;
+			start = line = next_line(line);
+			seen = 0;
 			continue;
 		}
-		if (strncasecmp(line, "Final-Recipient:", 16) != 0)
-			continue;
-		for (end = line; *end != '\0' && !blank_line(end);)
-			end = next_line(end);
-		group = xstrndup(start, end - start);
-		read_group(group, prose, out);
-		free(group);
-		line = start = end;
-		if (*line == '\0')
-			break;
+		final = strncasecmp(line, "Final-Recipient:", 16) == 0;
+		if (final && seen) {
+			read_span(start, line, prose, out);
+			start = line;
+		}
+		seen |= final;
+		line = next_line(line);
 	}
 }
 
@@ -316,6 +318,70 @@ is_autoreply(const char *hdr)
 	return yes;
 }
 
+/* ------------------------------------------------ mailing-list managers */
+
+/*
+ * fml, the Japanese list manager, answers a post it refuses with a notice
+ * from the list's admin (X-MLServer: fml) naming the list as "<list@host>"
+ * in its first lines: the list itself is the failed recipient.
+ */
+static const struct {
+	const char	*reason;
+	const char	*words;
+} fml_notices[] = {
+	{ "rejected", "not a member" }, { "rejected", "are not member" },
+	{ "rejected", "not allowed to post" },
+	{ "systemerror", "duplicated message-id" },
+	{ "systemerror", "loop alert" },
+	{ "mesgtoobig", "too big" }, { "securityerror", "security alert" },
+};
+
+static int
+is_fml(const char *hdr)
+{
+	char *ml = hdr_get(hdr, "X-MLServer");
+	int yes = ml != NULL && strncasecmp(ml, "fml", 3) == 0;
+
+	free(ml);
+	return yes;
+}
+
+/* The reason an fml notice gives in its subject or first lines, or NULL. */
+static const char *
+fml_reason(const char *head, const char *subj)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof fml_notices / sizeof fml_notices[0]; i++)
+		if (ci_find(head, fml_notices[i].words) != NULL ||
+		    (subj != NULL && ci_find(subj, fml_notices[i].words)))
+			return fml_notices[i].reason;
+	return NULL;
+}
+
+static int
+read_fml_notice(const struct mparts *mp, const char *prose, struct recs *out)
+{
+	char *head, *subj, *a;
+	const char *lt;
+	struct rec *r;
+
+	if (!is_fml(mp->hdr))
+		return 0;
+	head = text_head(prose);
+	a = (lt = strchr(head, '<')) != NULL ? addr_find(lt) : NULL;
+	if (a != NULL) {
+		subj = hdr_get(mp->hdr, "Subject");
+		r = recs_add(out, a);
+		r->diag = text_near(prose, a);
+		r->reason = fml_reason(head, subj);
+		free(subj);
+		free(a);
+	}
+	free(head);
+	return out->n > 0;
+}
+
 /* ------------------------------------------------------- other formats */
 
 static int
@@ -333,7 +399,9 @@ looks_bounced(const char *hdr, const char *prose)
 	for (i = 0; marks[i] != NULL && !yes; i++)
 		yes = (from && ci_find(from, marks[i])) ||
 		    (subj && ci_find(subj, marks[i]));
+	/* Apache James' notices: "Error message below:", "Message details:". */
 	yes = yes || ci_find(prose, "mail delivery software") ||
+	    ci_find(prose, "error message below:") ||
 	    ci_find(prose, "qmail-send program") ||
 	    ci_find(prose, "could not be delivered") ||
 	    ci_find(prose, "delivery has failed") ||
@@ -399,6 +467,8 @@ read_prose(const struct mparts *mp, const char *prose, struct recs *out)
 	size_t i;
 
 	text_scan(prose, me, robot, out);
+	if (out->n == 0 && me != NULL)
+		text_scan_self(prose, me, out);
 	for (i = 0; i < out->n; i++) {
 		out->v[i].at_data = says_data(prose);
 		out->v[i].at_rcpt = says_rcpt(prose);
@@ -438,7 +508,8 @@ finish(const struct recs *rs, const char *prose, struct bounce_list *bl)
 	struct bounce *b;
 	size_t i;
 
-	bl->v = xcalloc(rs->n ? rs->n : 1, sizeof *bl->v);
+	bl->v = xreallocarray(bl->v, bl->n + rs->n + 1, sizeof *bl->v);
+	memset(bl->v + bl->n, 0, (rs->n + 1) * sizeof *bl->v);
 	for (i = 0; i < rs->n; i++) {
 		b = &bl->v[bl->n++];
 		b->recipient = xstrdup(rs->v[i].rcpt);
@@ -469,10 +540,15 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 	for (i = 0; i < mp->n; i++)
 		if (is_type(&mp->v[i], "message/delivery-status") ||
 		    is_type(&mp->v[i], "message/global-delivery-status"))
-			read_dsn(&mp->v[i], prose, rs);
+			read_dsn_text(mp->v[i].body, prose, rs);
+	/* Pasted fields: decoded text first, then the raw body. */
 	if (rs->n == 0)
-		read_inline_dsn(mp->body, prose, rs);
+		read_dsn_text(prose, prose, rs);
+	if (rs->n == 0)
+		read_dsn_text(mp->body, prose, rs);
 	if (rs->n > 0)
+		return;
+	if (read_fml_notice(mp, prose, rs))
 		return;
 	if (looks_bounced(mp->hdr, prose))
 		read_prose(mp, prose, rs);
@@ -490,10 +566,9 @@ read_parts(const struct mparts *mp, const char *prose, struct recs *rs)
 	}
 }
 
-struct bounce_list *
-bounce_read(const char *msg, size_t len)
+static void
+read_message(const char *msg, size_t len, struct bounce_list *bl)
 {
-	struct bounce_list *bl = xcalloc(1, sizeof *bl);
 	struct mparts mp;
 	struct recs rs = { NULL, 0 };
 	char *prose;
@@ -505,6 +580,40 @@ bounce_read(const char *msg, size_t len)
 	recs_free(&rs);
 	free(prose);
 	mparts_free(&mp);
+}
+
+/*
+ * Where the next message of an mbox starts: a "From " line after a blank
+ * line (mboxrd quotes such lines in bodies as ">From ").  A file saved
+ * from a mailbox may hold several bounces; one not in mbox form is one.
+ */
+static size_t
+mbox_next(const char *msg, size_t len)
+{
+	size_t i;
+
+	if (len < 5 || strncmp(msg, "From ", 5) != 0)
+		return len;
+	for (i = 5; i + 6 < len; i++)
+		if (msg[i] == '\n' && (msg[i - 1] == '\n' || (msg[i - 1] ==
+		    '\r' && msg[i - 2] == '\n')) && memcmp(msg + i + 1,
+		    "From ", 5) == 0)
+			return i + 1;
+	return len;
+}
+
+struct bounce_list *
+bounce_read(const char *msg, size_t len)
+{
+	struct bounce_list *bl = xcalloc(1, sizeof *bl);
+	size_t n;
+
+	do {
+		n = mbox_next(msg, len);
+		read_message(msg, n, bl);
+		msg += n;
+		len -= n;
+	} while (len > 0);
 	return bl;
 }
 

@@ -11,14 +11,18 @@ compare=$GAZETTE_SHARED/tools/bounce_compare.py
 [ -f "$compare" ] || skip_all "bounce_compare.py is absent"
 [ -x "$PY" ] || skip_all "no /usr/bin/python3"
 
-# Floors: what the reader reached (92.3 / 87.8 / 87.2 %), minus a point.
-# The targets are 95 / 85 / 85.  21 of the recipient disagreements are the
-# oracle's: 19 DragonFly Mail Agent bounces that Sisimai 4.25 cannot read
-# and gazette does, and two Mimecast reports in which Sisimai finds no
-# recipient; without them recipient agreement is 96.1 %.
-MIN_RECIPIENT=90
-MIN_CLASS=86
-MIN_STATUS=86
+# Floors: what the reader reached (95.1 / 89.8 / 89.7 %), minus a point.
+# The targets are 95 / 85 / 85.  Every recipient disagreement left (26 of
+# 528 checks) is judged the oracle's: 19 DragonFly Mail Agent bounces that
+# Sisimai 4.25 cannot read and gazette does; two Mimecast reports in which
+# Sisimai finds no recipient; lhost-office365-04, where it takes a mailto:
+# link of the HTML text over the report's Final-Recipient; rfc3834-05, an
+# auto-reply it reads as a failure of an address quoted in the body; and
+# rb-issue-368-bug, a postmaster's bounce notice whose "target mail address"
+# it misses.
+MIN_RECIPIENT=94
+MIN_CLASS=88
+MIN_STATUS=88
 
 mkdir "$T/out"
 fails=0

@@ -422,6 +422,100 @@ test_rules(void)
 	bounce_list_free(bl);
 }
 
+/* A fixture under tests/data/bounce/, read whole; NULL when absent. */
+static struct bounce_list *
+read_fixture(const char *name)
+{
+	const char *top = getenv("top_srcdir");
+	char *path = xasprintf("%s/tests/data/bounce/%s", top ? top : ".",
+	    name);
+	struct bounce_list *bl = NULL;
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) != NULL) {
+		buf_init(&b, 0);
+		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			buf_append(&b, chunk, n);
+		fclose(fp);
+		bl = bounce_read(b.data ? b.data : "", b.len);
+		buf_free(&b);
+	}
+	free(path);
+	return bl;
+}
+
+/* What one fixture must give: its count, and one reading in it. */
+static const struct {
+	const char	*file;
+	size_t		 n, i;
+	const char	*rcpt, *class, *status, *reason, *why;
+} formats[] = {
+	{ "dsn-groups-run-together-crlf.eml", 2, 1, "omar@example.net",
+	    "hard", "5.1.1", "userunknown",
+	    "DSN groups run together, CRLF lines: a second Final-Recipient "
+	    "starts the next group" },
+	{ "dsn-fields-in-quoted-printable.eml", 1, 0, "pia@example.net",
+	    "soft", "5.2.2", "mailboxfull",
+	    "DSN fields pasted into quoted-printable text are read decoded, "
+	    "not the address inside the diagnostic" },
+	{ "ses-bounce-in-sns-envelope.eml", 1, 0, "quinn@example.net",
+	    "hard", "5.1.1", "userunknown",
+	    "an SES bounce inside an SNS envelope's Message string" },
+	{ "smail-failed-addresses.eml", 1, 0, "rosa@nowhere.example.net",
+	    "hard", "5.0.912", "hostunknown",
+	    "smail: the failed address, not those of the returned message" },
+	{ "exim-bounce-to-failed-sender.eml", 1, 0, "tom@example.net",
+	    "soft", "5.2.2", "mailboxfull",
+	    "mail sent to oneself: the sender's address alone on a line is "
+	    "the failed one" },
+	{ "exim-malformed-name-addr.eml", 1, 0, "vic@example.net",
+	    "soft", "5.0.902", "syntaxerror",
+	    "Exim malformed address: the angle-bracketed address of a "
+	    "name-addr, a syntax error" },
+	{ "james-notice-bare-boundary.eml", 1, 0, "5550100@sms.example.net",
+	    "soft", "5.0.910", "filtered",
+	    "Apache James: boundary on a bare line, envelope listing is not "
+	    "the RCPT step" },
+	{ "fml-not-member.eml", 1, 0, "cats@lists.example.org",
+	    "soft", "5.0.918", "rejected",
+	    "fml: a list refusing a non-member's post is the failed "
+	    "recipient, rejected" },
+	{ "fml-loop-alert.eml", 1, 0, "dogs@lists.example.org",
+	    "soft", "5.0.930", "systemerror",
+	    "fml: a loop alert on a duplicated Message-ID, a system error" },
+	{ "mbox-two-reports.mbox", 2, 1, "xia@example.net",
+	    "soft", "4.2.2", "mailboxfull",
+	    "an mbox holding two reports: both are read" },
+};
+
+static void
+test_formats(void)
+{
+	struct bounce_list *bl;
+	const struct bounce *b;
+	size_t i;
+	int good;
+
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		bl = read_fixture(formats[i].file);
+		b = bl != NULL && bl->n == formats[i].n ?
+		    &bl->v[formats[i].i] : NULL;
+		good = b != NULL && strcmp(b->recipient, formats[i].rcpt) ==
+		    0 && strcmp(bounce_class_name(b->class),
+		    formats[i].class) == 0 && b->status != NULL &&
+		    strcmp(b->status, formats[i].status) == 0 &&
+		    strcmp(b->reason, formats[i].reason) == 0;
+		if (!ok(good, formats[i].why) && b != NULL)
+			printf("#   got: %s %s %s %s\n", b->recipient,
+			    bounce_class_name(b->class), b->status ?
+			    b->status : "-", b->reason);
+		bounce_list_free(bl);
+	}
+}
+
 int
 main(void)
 {
@@ -433,5 +527,6 @@ main(void)
 	test_garbage();
 	test_huge();
 	test_rules();
+	test_formats();
 	return done_testing();
 }

@@ -189,13 +189,12 @@ encode_words(struct buf *b, const char *text)
 
 	while (i < len) {
 		start = i;
-		while (i < len) {
+		for (cost = 0; i < len; i += n) {
 			n = mime_utf8_seq(s + i);
-			cost = q ? q_cost(s + start, i + n - start) :
-			    b_cost(i + n - start);
+			/* Q's cost grows character by character; B's is of the whole. */
+			cost = q ? cost + q_cost(s + i, n) : b_cost(i + n - start);
 			if (cost > EW_MAX - EW_OVERHEAD && i > start)
 				break;
-			i += n;
 		}
 		if (start > 0)
 			buf_putc(b, ' ');

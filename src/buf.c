@@ -17,21 +17,53 @@ buf_init(struct buf *b, size_t max)
 	b->max = max ? max : BUF_DEFAULT_MAX;
 }
 
-static int
-reserve(struct buf *b, size_t extra)
+/* Memory for need bytes (the NUL included), doubling. */
+static void
+grow(struct buf *b, size_t need)
 {
-	size_t need, cap;
+	size_t cap;
 
-	if (extra > b->max || b->len > b->max - extra)
-		return -1;
-	need = b->len + extra + 1;
 	if (need <= b->cap)
-		return 0;
+		return;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+}
+
+static int
+reserve(struct buf *b, size_t extra)
+{
+	if (extra > b->max || b->len > b->max - extra)
+		return -1;
+	grow(b, b->len + extra + 1);
+	return 0;
+}
+
+/*
+ * Scratch room past the end: only memory, so it may reach past the cap
+ * (by at most n); buf_commit is where the cap holds.
+ */
+char *
+buf_reserve(struct buf *b, size_t n)
+{
+	if (n > b->max)
+		return NULL;
+	grow(b, b->len + n + 1);
+	return b->data + b->len;
+}
+
+int
+buf_commit(struct buf *b, size_t n)
+{
+	if (n > b->max || b->len > b->max - n) {
+		if (b->data != NULL)
+			b->data[b->len] = '\0';
+		return -1;
+	}
+	b->len += n;
+	b->data[b->len] = '\0';
 	return 0;
 }
 

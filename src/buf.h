@@ -30,6 +30,13 @@ int	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
+/*
+ * Writing in place: buf_reserve returns where n more bytes may be written
+ * (NULL if n alone is over the cap); buf_commit then adds the n written,
+ * or returns -1 and leaves the buffer as it was when that passes the cap.
+ */
+char	*buf_reserve(struct buf *b, size_t n);
+int	 buf_commit(struct buf *b, size_t n);
 /* Always a valid string ("" when empty). */
 const char *buf_str(const struct buf *b);
 void	 buf_truncate(struct buf *b, size_t len);

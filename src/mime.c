@@ -1,11 +1,10 @@
 /*
  * mime.c - the digest as an Internet message, built with libetpan.
  *
- * libetpan does the structural work: the RFC 5322 header fields (mailimf),
- * the MIME tree, the Content-Type/-Transfer-Encoding fields, boundaries
- * and the writer (mailmime_write_mem).  This file prepares what goes in:
- * it cleans every header input, turns non-ASCII text into RFC 2047
- * encoded words, and quoted-printable encodes the two bodies itself.
+ * libetpan builds and writes (and folds) the RFC 5322 header fields
+ * (mailimf).  This file prepares what goes in: it cleans every header
+ * input and turns non-ASCII text into RFC 2047 encoded words.  The MIME
+ * fields and the quoted-printable body follow, from mime-body.c.
  *
  * It must never pass a control character from a feed or a user into a
  * header, never emit a bare CR or LF, and never print or exit.
@@ -25,6 +24,7 @@
 #include "buf.h"
 #include "date.h"
 #include "mime.h"
+#include "mime-body.h"
 #include "xmalloc.h"
 
 /*
@@ -36,43 +36,9 @@
 #define EW_OVERHEAD	12	/* "=?UTF-8?Q?" and "?=" */
 /* ASCII header words longer than this are encoded so they can fold. */
 #define WORD_MAX	60
-/* Quoted-printable lines, "=" of a soft break included (RFC 2045 6.7). */
-#define QP_LINE_MAX	76
 #define ADDR_MAX	254
 
 static const char hexdigits[] = "0123456789ABCDEF";
-
-/* Length of the UTF-8 sequence starting at s, or 0 if it is not valid. */
-static size_t
-utf8_seq(const unsigned char *s)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
 
 /*
  * A copy of header text that is safe to use: every control character
@@ -90,7 +56,7 @@ clean_text(const char *in)
 
 	buf_init(&b, 0);
 	for (; *s != '\0'; s += n ? n : 1) {
-		n = utf8_seq(s);
+		n = mime_utf8_seq(s);
 		if (n != 0 && (*s <= ' ' || *s == 0x7f ||
 		    (n == 2 && s[0] == 0xc2 && s[1] < 0xa0))) {
 			space = 1;
@@ -223,13 +189,12 @@ encode_words(struct buf *b, const char *text)
 
 	while (i < len) {
 		start = i;
-		while (i < len) {
-			n = utf8_seq(s + i);
-			cost = q ? q_cost(s + start, i + n - start) :
-			    b_cost(i + n - start);
+		for (cost = 0; i < len; i += n) {
+			n = mime_utf8_seq(s + i);
+			/* Q's cost grows character by character; B's is of the whole. */
+			cost = q ? cost + q_cost(s + i, n) : b_cost(i + n - start);
 			if (cost > EW_MAX - EW_OVERHEAD && i > start)
 				break;
-			i += n;
 		}
 		if (start > 0)
 			buf_putc(b, ' ');
@@ -425,111 +390,6 @@ imf_fields(const struct outgoing *m, char **err)
 	return f;
 }
 
-/* Encoded form of one unit (a byte, or a whole UTF-8 sequence). */
-static size_t
-qp_unit(const unsigned char *s, size_t n, int line_start, int line_end,
-    char *out)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		/*
-		 * Literal: printable ASCII but "=", and white space not at
-		 * the end of a line (RFC 2045 6.7 rules 2 and 3).  A leading
-		 * "." or "F" is escaped too, so relays that dot-stuff badly
-		 * or mbox ">From " escaping cannot alter the text.
-		 */
-		int lit = n == 1 && ((c > 32 && c < 127 && c != '=') ||
-		    ((c == ' ' || c == '\t') && !line_end)) &&
-		    !(line_start && (c == '.' || c == 'F'));
-
-		if (lit)
-			out[k++] = (char)c;
-		else {
-			out[k++] = '=';
-			out[k++] = hexdigits[c >> 4];
-			out[k++] = hexdigits[c & 15];
-		}
-	}
-	return k;
-}
-
-/*
- * One body line (no line end) into quoted-printable, with soft breaks.
- * Each output line is built in line[] and appended whole: appending unit
- * by unit was the largest cost of sending many digests.
- */
-static void
-qp_line(struct buf *out, const unsigned char *s, size_t len)
-{
-	char unit[16], line[QP_LINE_MAX + 16];
-	size_t i = 0, n, k, col = 0;
-
-	while (i < len) {
-		/* Fast path: what qp_unit would copy as is, with room left. */
-		if (col > 0 && col + 1 < QP_LINE_MAX && ((s[i] > 32 &&
-		    s[i] < 127 && s[i] != '=') || (s[i] == ' ' && i + 1 < len))) {
-			line[col++] = (char)s[i++];
-			continue;
-		}
-		n = utf8_seq(s + i);
-		if (n == 0 || i + n > len)
-			n = 1;
-		k = qp_unit(s + i, n, col == 0, i + n == len, unit);
-		/* A unit with more after it must leave room for a soft "=". */
-		if (col + k > QP_LINE_MAX - (i + n == len ? 0 : 1)) {
-			buf_append(out, line, col);
-			buf_puts(out, "=\r\n");
-			col = 0;
-			k = qp_unit(s + i, n, 1, i + n == len, unit);
-		}
-		memcpy(line + col, unit, k);
-		col += k;
-		i += n;
-	}
-	buf_append(out, line, col);
-}
-
-/*
- * The body as quoted-printable with CRLF line ends; LF, CRLF and a lone
- * CR all end a line.  libetpan has its own encoder, but in 1.9.4 it writes
- * a space before a line end twice ("a \n" becomes "a =20") and leaves a
- * final space unencoded, so the body is encoded here and handed to
- * libetpan as already encoded data.
- */
-static char *
-qp_encode(const char *text)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	struct buf out;
-	size_t start = 0, i = 0;
-
-	buf_init(&out, 0);
-	for (;;) {
-		i += strcspn(text + i, "\r\n");
-		qp_line(&out, s + start, i - start);
-		if (s[i] == '\0')
-			break;
-		buf_puts(&out, "\r\n");
-		i += (s[i] == '\r' && s[i + 1] == '\n') ? 2 : 1;
-		start = i;
-	}
-	return buf_detach(&out);
-}
-
-static struct mailmime *
-text_part(const char *type, const char *qp)
-{
-	struct mailmime *part;
-
-	part = mailmime_new_empty(mailmime_content_new_with_str(type),
-	    mailmime_fields_new_encoding(MAILMIME_MECHANISM_QUOTED_PRINTABLE));
-	part->mm_data.mm_single = mailmime_data_new(MAILMIME_DATA_TEXT,
-	    MAILMIME_MECHANISM_QUOTED_PRINTABLE, 1, qp, strlen(qp), NULL);
-	return part;
-}
-
 static void
 random_bytes(unsigned char *p, size_t n)
 {
@@ -572,28 +432,6 @@ random_hex(char *out, size_t nbytes)
 	out[2 * nbytes] = '\0';
 }
 
-/*
- * multipart/alternative with our own boundary: libetpan's is built from
- * time, random() and the pid, which a feed could guess; "=_" can never
- * occur in quoted-printable text, and the rest is 96 random bits.
- */
-static struct mailmime *
-alternative(struct mailmime *plain, struct mailmime *html)
-{
-	struct mailmime *mp;
-	char hex[25], *ct;
-
-	random_hex(hex, 12);
-	ct = xasprintf("multipart/alternative; boundary=\"=_gz%s\"", hex);
-	mp = mailmime_new(MAILMIME_MULTIPLE, NULL, 0,
-	    mailmime_fields_new_empty(), mailmime_content_new_with_str(ct),
-	    NULL, NULL, NULL, clist_new(), NULL, NULL);
-	free(ct);
-	mailmime_add_part(mp, plain);	/* plain first, preferred html last */
-	mailmime_add_part(mp, html);
-	return mp;
-}
-
 /* What SMTP and mailcheck demand of the bytes, checked once more. */
 static int
 wire_ok(const char *p, size_t n)
@@ -633,53 +471,62 @@ check_inputs(const struct outgoing *m, char **err)
 	return 0;
 }
 
-/* Write the tree with libetpan and append it to out. */
+/*
+ * The header fields, written by libetpan (it folds them), then checked
+ * once more for what SMTP and mailcheck demand.
+ */
 static int
-write_message(struct mailmime *msg, struct buf *out, char **err)
+write_header(struct mailimf_fields *f, struct buf *out, char **err)
 {
 	MMAPString *s = mmap_string_new("");
 	int col = 0, r, rc = -1;
 
-	r = mailmime_write_mem(s, &col, msg);
+	r = mailimf_fields_write_mem(s, &col, f);
 	if (r != MAILIMF_NO_ERROR)
-		*err = xasprintf("libetpan could not write the message (%d)", r);
+		*err = xasprintf("libetpan could not write the header (%d)", r);
 	else if (!wire_ok(s->str, s->len))
-		*err = xstrdup("built message breaks RFC 5322 line rules");
-	else if (buf_append(out, s->str, s->len) == -1)
-		*err = xasprintf("message of %zu bytes is over the size limit",
-		    s->len);
-	else
+		*err = xstrdup("built header breaks RFC 5322 line rules");
+	else if (buf_append(out, s->str, s->len) == 0)
 		rc = 0;
 	mmap_string_free(s);
 	return rc;
+}
+
+/*
+ * Our own boundary: libetpan's is built from time, random() and the pid,
+ * which a feed could guess; "=_" can never occur in quoted-printable
+ * text, and the rest is 96 random bits.
+ */
+static void
+new_boundary(char out[29])
+{
+	memcpy(out, "=_gz", 4);
+	random_hex(out + 4, 12);
 }
 
 int
 mime_build(const struct outgoing *m, struct buf *out, char **err)
 {
 	struct mailimf_fields *fields;
-	struct mailmime *body, *msg;
-	char *qp_text, *qp_html = NULL;
+	char boundary[29];
+	size_t start = out->len;
 	int rc;
 
 	if (check_inputs(m, err) == -1)
 		return -1;
 	if ((fields = imf_fields(m, err)) == NULL)
 		return -1;
-	qp_text = qp_encode(m->text);
-	body = text_part("text/plain; charset=utf-8", qp_text);
-	if (m->html != NULL) {
-		qp_html = qp_encode(m->html);
-		body = alternative(body,
-		    text_part("text/html; charset=utf-8", qp_html));
-	}
-	msg = mailmime_new_message_data(body);
-	mailmime_set_imf_fields(msg, fields);
-	rc = write_message(msg, out, err);
-	mailmime_free(msg);
-	free(qp_text);
-	free(qp_html);
-	return rc;
+	new_boundary(boundary);
+	*err = NULL;
+	rc = write_header(fields, out, err);
+	mailimf_fields_free(fields);
+	if (rc == 0 && mime_body_append(out, m->text, m->html, boundary) == 0)
+		return 0;
+	if (*err == NULL)
+		*err = xasprintf("message of over %zu bytes is over the size "
+		    "limit", out->max);
+	buf_truncate(out, start);
+	return -1;
 }
 
 char *

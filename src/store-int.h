@@ -19,6 +19,7 @@ struct store {
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE];
 	int	 depth;			/* nesting of store_begin */
+	double	 busy_since;		/* when the current lock wait began */
 };
 
 /* A prepared, reset statement for sql (a string literal), or NULL + *err. */

@@ -27,6 +27,20 @@ main(void)
 	is_str(buf_str(&b), "", "detach resets the buffer");
 	free(s);
 
+	buf_init(&b, 8);
+	buf_puts(&b, "ab");
+	s = buf_reserve(&b, 7);
+	ok(s != NULL, "reserving room past the cap is allowed");
+	memcpy(s, "cdefghi", 7);
+	ok(buf_commit(&b, 7) == -1, "committing past the cap fails");
+	is_str(buf_str(&b), "ab", "a failed commit leaves the buffer as it was");
+	s = buf_reserve(&b, 6);
+	memcpy(s, "cdefgh", 6);
+	ok(buf_commit(&b, 6) == 0, "committing up to the cap succeeds");
+	is_str(buf_str(&b), "abcdefgh", "committed bytes read back, terminated");
+	ok(buf_reserve(&b, 9) == NULL, "reserving more than the cap fails");
+	buf_free(&b);
+
 	buf_init(&b, 0);
 	for (i = 0; i < 100000 && rc == 0; i++)
 		rc = buf_putc(&b, 'x');

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "mime.h"
+#include "mime-body.h"
 #include "xmalloc.h"
 #include "tap.h"
 
@@ -739,6 +740,156 @@ test_message_id(void)
 	free(b);
 }
 
+/* What a quoted-printable body must look like, line by line. */
+static int
+qp_wire_ok(const char *qp, const char **why)
+{
+	const char *p = qp, *eol;
+	size_t n;
+
+	for (; *p != '\0'; p = *eol ? eol + 2 : eol) {
+		/* The last line may end the text without a line end. */
+		if ((eol = strstr(p, "\r\n")) == NULL)
+			eol = p + strlen(p);
+		if (memchr(p, '\r', (size_t)(eol - p)) ||
+		    memchr(p, '\n', (size_t)(eol - p)))
+			return *why = "a bare CR or LF", 0;
+		n = (size_t)(eol - p);
+		if (n > 76)
+			return *why = "a line over 76", 0;
+		if (n > 0 && (eol[-1] == ' ' || eol[-1] == '\t'))
+			return *why = "white space at a line end", 0;
+		if (*p == '.' || *p == 'F')
+			return *why = "a line starts with . or F", 0;
+		for (; p < eol; p++)
+			if (((unsigned char)*p < 32 && *p != '\t') ||
+			    (unsigned char)*p > 126 ||
+			    (*p == '=' && p + 1 != eol && (hexval(p[1]) < 0 ||
+			    hexval(p[2]) < 0)))
+				return *why = "a stray octet or =", 0;
+	}
+	return 1;
+}
+
+/* 1 if a soft break falls inside a UTF-8 sequence of the decoded text. */
+static int
+splits_sequence(const char *qp)
+{
+	size_t n = strlen(qp), i, k, len = 0, step;
+	char *dec = xcalloc(1, n + 1), *mark = xcalloc(1, n + 1);
+	int split = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strncmp(qp + i, "=\r\n", 3) == 0) {
+			mark[len] = 1;
+			i += 2;
+		} else if (qp[i] == '=' && i + 2 < n) {
+			dec[len++] = (char)(hexval(qp[i + 1]) * 16 +
+			    hexval(qp[i + 2]));
+			i += 2;
+		} else
+			dec[len++] = qp[i];
+	}
+	for (i = 0; i < len && !split; i += step) {
+		step = mime_utf8_seq((const unsigned char *)dec + i);
+		step = step ? step : 1;
+		for (k = 1; k < step; k++)
+			split |= mark[i + k];
+	}
+	free(dec);
+	free(mark);
+	return split;
+}
+
+/* Random text from pieces that stress the encoder, same every run. */
+static void
+stress_text(struct buf *b, unsigned *seed, size_t pieces)
+{
+	static const char *const piece[] = { "a", "Z", " ", "\t", ".", "F",
+	    "=", "\n", "\r", "\r\n", "\xc3\xa9", "\xe6\x97\xa5",
+	    "\xf0\x9f\x8e\x89", "\xff", "\xc3", "\x80", "\x01", "\x7f",
+	    "From ", "  ", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz" };
+	size_t i, n = sizeof piece / sizeof *piece;
+
+	for (i = 0; i < pieces; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		buf_puts(b, piece[(*seed >> 16) % n]);
+	}
+}
+
+static void
+test_qp_encoder(void)
+{
+	struct buf in, out;
+	unsigned seed = 1;
+	const char *why = "";
+	char *dec, *want;
+	int i, bad = 0;
+
+	for (i = 0; i < 3000 && !bad; i++) {
+		buf_init(&in, 0);
+		buf_init(&out, 0);
+		/* Now and then longer than one 4096-octet chunk. */
+		stress_text(&in, &seed, i % 50 == 0 ? 3000 : (size_t)(i % 300));
+		if (mime_qp_append(&out, buf_str(&in)) == -1)
+			bad = 1, why = "append failed";
+		else if (!qp_wire_ok(buf_str(&out), &why))
+			bad = 1;
+		else if (splits_sequence(buf_str(&out)))
+			bad = 1, why = "a soft break splits a UTF-8 sequence";
+		dec = qp_decode(buf_str(&out), out.len);
+		want = crlf(buf_str(&in));
+		if (!bad && strcmp(dec, want) != 0)
+			bad = 1, why = "does not decode back";
+		free(dec);
+		free(want);
+		buf_free(&in);
+		buf_free(&out);
+	}
+	if (!ok(!bad, "3000 stress texts: quoted-printable that decodes back, "
+	    "lines <= 76, no end white space, no leading . or F, "
+	    "no split sequence"))
+		tap_diag(why);
+	buf_init(&out, 0);
+	mime_qp_append(&out, "From here\n.dot\nend \nx");
+	is_str(buf_str(&out), "=46rom here\r\n=2Edot\r\nend=20\r\nx",
+	    "leading F and dot and a final space are encoded");
+	buf_free(&out);
+	buf_init(&out, 100);
+	buf_puts(&out, "kept");
+	ok(mime_qp_append(&out, "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7"
+	    "\xf6\xf5\xf4\xf3\xf2\xf1\xf0\xef\xee\xed\xec\xeb\xea"
+	    "\xe9\xe8\xe7\xe6\xe5\xe4\xe3\xe2\xe1\xe0\xdf\xde") == -1 &&
+	    strcmp(buf_str(&out), "kept") == 0,
+	    "quoted-printable past the cap fails and adds nothing");
+	buf_free(&out);
+}
+
+/* The message body as mime-body.c writes it, boundary lines included. */
+static void
+test_body_bytes(void)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	mime_body_append(&b, "hi\n", "<p>hi</p>", "=_gzB");
+	is_str(buf_str(&b), "MIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/alternative; boundary=\"=_gzB\"\r\n\r\n"
+	    "--=_gzB\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\nhi\r\n"
+	    "\r\n--=_gzB\r\nContent-Type: text/html; charset=\"utf-8\"\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>hi</p>"
+	    "\r\n--=_gzB--\r\n", "multipart body, boundary lines and parts");
+	buf_free(&b);
+	buf_init(&b, 0);
+	mime_body_append(&b, "no line end", NULL, "=_gzB");
+	is_str(buf_str(&b), "MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=\"utf-8\"\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	    "no line end\r\n", "a lone text part gets its last line end");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -758,6 +909,8 @@ main(void)
 	test_text_only();
 	test_list_headers();
 	test_message_id();
+	test_qp_encoder();
+	test_body_bytes();
 	free(mailcheck);
 	return done_testing();
 }

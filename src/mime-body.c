@@ -1,0 +1,254 @@
+/*
+ * mime-body.c - the message body: the MIME fields, the boundary lines and
+ * the two quoted-printable parts, written straight into the message.
+ *
+ * libetpan writes the RFC 5322 header fields (mime.c); the body is
+ * written here because libetpan's writer re-scanned every encoded line
+ * it was handed, and that was a fifth of a send.  The bytes are the ones
+ * libetpan wrote (tests/unit/test-mime.c holds both to mailcheck).
+ *
+ * Never prints or exits; the only failure is the buffer's cap.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mime-body.h"
+
+/* Quoted-printable lines, "=" of a soft break included (RFC 2045 6.7). */
+#define QP_LINE_MAX	76
+/* Input taken per reservation; the output of one step is at most 80. */
+#define QP_CHUNK	4096
+#define QP_ROOM		(6 * (QP_CHUNK + 80))
+
+static const char hexdigits[] = "0123456789ABCDEF";
+
+size_t
+mime_utf8_seq(const unsigned char *s)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * Octets that may stand for themselves (RFC 2045 6.7 rules 2 and 3):
+ * printable ASCII but "=", and space and tab, which are literal except
+ * at the end of a line (the encoder checks that).  NUL, CR and LF are
+ * not, so a run stops at the end of the text and of each line.
+ */
+static unsigned char literal[256];
+
+static void
+literal_init(void)
+{
+	int c;
+
+	if (literal['a'])
+		return;
+	for (c = 33; c < 127; c++)
+		literal[c] = c != '=';
+	literal[' '] = literal['\t'] = 1;
+}
+
+struct qp {
+	char	*o;		/* the next output byte */
+	size_t	 col;		/* octets on the current output line */
+};
+
+static int
+at_eol(unsigned char c)
+{
+	return c == '\0' || c == '\r' || c == '\n';
+}
+
+static size_t
+literal_run(const unsigned char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && literal[s[n]])
+		n++;
+	return n;
+}
+
+static void
+soft_break(struct qp *q)
+{
+	memcpy(q->o, "=\r\n", 3);
+	q->o += 3;
+	q->col = 0;
+}
+
+/* LF, CRLF and a lone CR all end a line; CRLF goes out. */
+static const unsigned char *
+hard_break(struct qp *q, const unsigned char *s)
+{
+	memcpy(q->o, "\r\n", 2);
+	q->o += 2;
+	q->col = 0;
+	return s + (s[0] == '\r' && s[1] == '\n' ? 2 : 1);
+}
+
+/*
+ * One octet, or a whole UTF-8 sequence (never split by a soft break),
+ * as =XX.  A unit with more of the line after it leaves room for "=".
+ */
+static const unsigned char *
+put_unit(struct qp *q, const unsigned char *s)
+{
+	size_t n = mime_utf8_seq(s), i;
+
+	if (n == 0)
+		n = 1;
+	if (q->col + 3 * n > QP_LINE_MAX - (at_eol(s[n]) ? 0 : 1))
+		soft_break(q);
+	for (i = 0; i < n; i++) {
+		q->o[0] = '=';
+		q->o[1] = hexdigits[s[i] >> 4];
+		q->o[2] = hexdigits[s[i] & 15];
+		q->o += 3;
+	}
+	q->col += 3 * n;
+	return s + n;
+}
+
+/*
+ * A run of literal octets, as much as fits: up to column 75 with more of
+ * the line after it, or 76 when the run ends the line.  White space at
+ * the very end is left to put_unit (RFC 2045 6.7 rule 3).
+ */
+static const unsigned char *
+put_literal(struct qp *q, const unsigned char *s, size_t run)
+{
+	int eol = at_eol(s[run]);
+	size_t room;
+
+	if (eol && (s[run - 1] == ' ' || s[run - 1] == '\t')) {
+		if (--run == 0)
+			return put_unit(q, s);
+		eol = 0;
+	}
+	room = eol && q->col + run <= QP_LINE_MAX ? run :
+	    QP_LINE_MAX - 1 - q->col;
+	if (room == 0) {
+		soft_break(q);
+		return s;
+	}
+	if (run > room)
+		run = room;
+	memcpy(q->o, s, run);
+	q->o += run;
+	q->col += run;
+	return s + run;
+}
+
+/*
+ * One step of the encoder.  A "." or "F" starting a line is encoded too,
+ * so relays that dot-stuff badly or mbox ">From " escaping cannot alter
+ * the text.
+ */
+static const unsigned char *
+qp_step(struct qp *q, const unsigned char *s)
+{
+	size_t run;
+
+	if (*s == '\r' || *s == '\n')
+		return hard_break(q, s);
+	if (q->col == 0 && (*s == '.' || *s == 'F'))
+		return put_unit(q, s);
+	/* One more than fits tells a run that ends the line from a longer one. */
+	run = literal_run(s, QP_LINE_MAX + 1 - q->col);
+	return run > 0 ? put_literal(q, s, run) : put_unit(q, s);
+}
+
+int
+mime_qp_append(struct buf *out, const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text, *chunk;
+	struct qp q = { NULL, 0 };
+	char *start;
+
+	literal_init();
+	while (*s != '\0') {
+		if ((start = buf_reserve(out, QP_ROOM)) == NULL)
+			return -1;
+		q.o = start;
+		for (chunk = s; *s != '\0' && (size_t)(s - chunk) < QP_CHUNK;)
+			s = qp_step(&q, s);
+		if (buf_commit(out, (size_t)(q.o - start)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+put_part(struct buf *out, const char *type, const char *text)
+{
+	if (buf_puts(out, "Content-Type: ") == -1 ||
+	    buf_puts(out, type) == -1 ||
+	    buf_puts(out, "; charset=\"utf-8\"\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n") == -1)
+		return -1;
+	return mime_qp_append(out, text);
+}
+
+static int
+put_boundary(struct buf *out, const char *boundary, const char *end)
+{
+	return buf_printf(out, "\r\n--%s%s\r\n", boundary, end);
+}
+
+/* A lone text part must still end with a line end. */
+static int
+end_line(struct buf *out)
+{
+	if (out->len >= 2 && memcmp(out->data + out->len - 2, "\r\n", 2) == 0)
+		return 0;
+	return buf_puts(out, "\r\n");
+}
+
+/*
+ * RFC 2046 5.1.1: the CRLF before each "--boundary" belongs to it, so a
+ * part's last line end is the part's own; no preamble, no epilogue.
+ */
+int
+mime_body_append(struct buf *out, const char *text, const char *html,
+    const char *boundary)
+{
+	if (buf_puts(out, "MIME-Version: 1.0\r\n") == -1)
+		return -1;
+	if (html == NULL)
+		return put_part(out, "text/plain", text) == -1 ? -1 :
+		    end_line(out);
+	if (buf_printf(out, "Content-Type: multipart/alternative; "
+	    "boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary) == -1 ||
+	    put_part(out, "text/plain", text) == -1 ||
+	    put_boundary(out, boundary, "") == -1 ||
+	    put_part(out, "text/html", html) == -1)
+		return -1;
+	return put_boundary(out, boundary, "--");
+}

@@ -165,6 +165,10 @@ dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	optind = 0;
 	rc = e->exec(ctx, argc, argv);
+	/* A database another process kept locked is a temporary failure:
+	 * cron and systemd should read it as "try again", not as bad data. */
+	if (rc == EX_IOERR && store_busy_failed(ctx->st))
+		rc = EX_TEMPFAIL;
 	store_close(ctx->st);
 	ctx->st = NULL;
 	return rc;

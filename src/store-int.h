@@ -20,6 +20,7 @@ struct store {
 	} cache[STMT_CACHE];
 	int	 depth;			/* nesting of store_begin */
 	double	 busy_since;		/* when the current lock wait began */
+	int	 busy_failed;		/* a call gave up waiting for a lock */
 };
 
 /* A prepared, reset statement for sql (a string literal), or NULL + *err. */

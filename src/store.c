@@ -218,8 +218,17 @@ store_schema_version(void)
 }
 
 int
+store_busy_failed(const struct store *st)
+{
+	return st != NULL && st->busy_failed;
+}
+
+int
 store_fail(struct store *st, const char *what, char **err)
 {
+	int code = sqlite3_errcode(st->db) & 0xff;
+
+	st->busy_failed |= code == SQLITE_BUSY || code == SQLITE_LOCKED;
 	*err = xasprintf("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 	return -1;
 }

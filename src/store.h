@@ -354,6 +354,9 @@ int	 store_archive_entries(struct store *st, int64_t topic_id, size_t cap,
 /* The entries of every sent digest, oldest digest first, by topic slug. */
 int	 store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
 	    void *ctx, char **err);
+/* Did a call fail because another process held the database past the busy
+ * timeout?  Then the command may simply be run again (EX_TEMPFAIL). */
+int	 store_busy_failed(const struct store *st);
 /* ------------------------------------------------ mail read by bounces */
 /* Was the message with this key handled before?  0 with *seen, or -1. */
 int	 store_mail_seen(struct store *st, const char *key, int *seen,

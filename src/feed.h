@@ -26,7 +26,8 @@ struct feed_item {
 };
 
 struct feed {
-	char	*format;	/* "rss20", "rss10", "rss091", "atom10", "atom03" */
+	char	*format;	/* "rss20", "rss10", "rss091", "atom10", "atom03",
+			   "cdf" */
 	char	*title;
 	char	*link;		/* site link */
 	char	*self_link;

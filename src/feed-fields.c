@@ -255,7 +255,9 @@ feed_store_field(struct parser *p, char *text, char *xml)
 		}
 		break;
 	case F_SUMMARY:
-		if (p->is.summary_depth != -1 && c->depth > p->is.summary_depth)
+		/* The first non-empty summary wins (description, summary,
+		 * itunes:summary all claim the field); nested ones never. */
+		if (p->is.summary_depth != -1 && c->depth >= p->is.summary_depth)
 			break;
 		if ((v = feed_trim(text)) == NULL && c->elems == 0)
 			break;

@@ -17,17 +17,10 @@
 #include "feed.h"
 #include "base64.h"
 #include "charset.h"
+#include "cp1252.h"
 #include "feed-text.h"
 #include "url.h"
 #include "xmalloc.h"
-
-/* windows-1252 0x80-0x9f; its five holes stay what Latin-1 says. */
-static const unsigned short cp1252[32] = {
-	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
-};
 
 size_t
 feed_skip_space(const char *data, size_t len)
@@ -260,7 +253,7 @@ feed_repair_utf8(const char *data, size_t len, size_t *outlen)
 			i += n;
 			continue;
 		}
-		feed_utf8_put(u, p[i] < 0xa0 ? cp1252[p[i] - 0x80] : p[i]);
+		feed_utf8_put(u, cp1252_code_point(p[i]));
 		buf_puts(&b, u);
 		i++;
 	}
@@ -536,38 +529,6 @@ feed_unmojibake(char *s)
 	if (utf8_valid((char *)o, n))
 		memcpy(s, o, n + 1);
 	free(o);
-}
-
-/*
- * U+0080-U+009F are control characters nobody means; "&#146;" or a
- * declared-Latin-1 byte 0x92 is windows-1252's right quote.  Returns a new
- * string, or NULL when there was nothing to map.
- */
-char *
-feed_map_c1(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	struct buf b;
-	char u[8];
-	size_t i;
-
-	for (i = 0; p[i] != '\0'; i++) {
-		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f &&
-		    cp1252[p[i + 1] - 0x80] != p[i + 1])
-			break;
-	}
-	if (p[i] == '\0')
-		return NULL;
-	buf_init(&b, 0);
-	for (i = 0; p[i] != '\0'; i++) {
-		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
-			feed_utf8_put(u, cp1252[p[i + 1] - 0x80]);
-			buf_puts(&b, u);
-			i++;
-		} else
-			buf_putc(&b, p[i]);
-	}
-	return buf_detach(&b);
 }
 
 /* The first of chars in [p, end), or NULL. */

@@ -22,6 +22,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlreader.h>
 
+#include "cp1252.h"
 #include "date.h"
 #include "feed-int.h"
 #include "html.h"
@@ -462,11 +463,11 @@ capture_end(struct parser *p)
 		feed_unmojibake(text);
 		feed_unmojibake(xml);
 	}
-	if ((fixed = feed_map_c1(text)) != NULL) {
+	if ((fixed = cp1252_map_c1(text)) != NULL) {
 		free(text);
 		text = fixed;
 	}
-	if ((fixed = feed_map_c1(xml)) != NULL) {
+	if ((fixed = cp1252_map_c1(xml)) != NULL) {
 		free(xml);
 		xml = fixed;
 	}

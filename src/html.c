@@ -15,6 +15,7 @@
 #include <libxml/tree.h>
 
 #include "buf.h"
+#include "cp1252.h"
 #include "html.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -600,6 +601,18 @@ sanitize_leave(xmlNodePtr n, void *arg)
 		    (const char *)n->name));
 }
 
+/* s, freed, with "&#146;"-style C1 controls as windows-1252 letters. */
+static char *
+without_c1(char *s)
+{
+	char *mapped = cp1252_map_c1(s);
+
+	if (mapped == NULL)
+		return s;
+	free(s);
+	return mapped;
+}
+
 char *
 html_sanitize(const char *html, const char *base_url)
 {
@@ -623,7 +636,7 @@ html_sanitize(const char *html, const char *base_url)
 	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
 	out = utf8_clean(buf_str(&s.out), &len);
 	buf_free(&s.out);
-	return out;
+	return without_c1(out);
 }
 
 /* The state of html_to_text: words go out with single spaces between. */
@@ -708,7 +721,7 @@ html_to_text(const char *html)
 	t.space = 0;
 	walk((xmlNodePtr)doc, &w);
 	xmlFreeDoc(doc);
-	return buf_detach(&t.out);
+	return without_c1(buf_detach(&t.out));
 }
 
 /*

@@ -408,6 +408,14 @@ capture_text(struct parser *p, const char *s)
 	if (p->c.field == F_CATEGORY && p->c.open > 0)
 		return;
 	buf_puts(&p->c.text, s);
+	/*
+	 * In an HTML-typed element the text is HTML source even beside
+	 * literal elements (TypePad wraps escaped HTML in an XHTML <div>).
+	 */
+	if (p->c.kind == K_HTML) {
+		buf_puts(&p->c.xml, s);
+		return;
+	}
 	e = html_escape(s);
 	buf_puts(&p->c.xml, e);
 	free(e);

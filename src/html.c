@@ -41,7 +41,9 @@ struct element {
  * browsers never show, load things, ask for input or describe the page
  * rather than the entry.  Plugin and media elements (object, applet,
  * audio, video, canvas) are unwrapped: their children are the fallback a
- * browser without the plugin shows.  embed and keygen are void in HTML5
+ * browser without the plugin shows.  MathML and SVG are unwrapped too:
+ * their text ("a+b", an SVG <desc>) is what a reader without them sees,
+ * and their script, style and title children are dropped by name.  embed and keygen are void in HTML5
  * but not to libxml2 2.9, which hangs the rest of the fragment under them,
  * so they too are unwrapped rather than dropped.
  */
@@ -114,7 +116,7 @@ static const struct element elements[] = {
 	{ "listing", K_UNWRAP, F_BLOCK },
 	{ "main", K_UNWRAP, F_BLOCK },
 	{ "mark", K_KEEP, 0 },
-	{ "math", K_DROP, 0 },
+	{ "math", K_UNWRAP, 0 },
 	{ "menu", K_UNWRAP, F_BLOCK },
 	{ "meta", K_DROP, 0 },
 	{ "nav", K_UNWRAP, F_BLOCK },
@@ -147,7 +149,7 @@ static const struct element elements[] = {
 	{ "sub", K_KEEP, 0 },
 	{ "summary", K_KEEP, F_BLOCK },
 	{ "sup", K_KEEP, 0 },
-	{ "svg", K_DROP, 0 },
+	{ "svg", K_UNWRAP, 0 },
 	{ "table", K_KEEP, F_BLOCK },
 	{ "tbody", K_KEEP, F_BLOCK },
 	{ "td", K_KEEP, F_BLOCK },

@@ -157,6 +157,39 @@ charsets(void)
 	feed_free(f);
 }
 
+static void
+contents(void)
+{
+	struct feed *f = parse_ok(
+	    "<rss version=\"2.0\"><channel>"
+	    "<item><description>Example description</description>"
+	    "<summary>Example summary</summary></item>"
+	    "<item><summary>Example summary</summary>"
+	    "<description>Example description</description></item>"
+	    "</channel></rss>");
+
+	if (ok(f != NULL && f->nitems == 2, "summary_order_parses")) {
+		is_str(f->items[0].summary_html, "Example description",
+		    "first_summary_wins_description_first");
+		is_str(f->items[1].summary_html, "Example summary",
+		    "first_summary_wins_summary_first");
+	}
+	feed_free(f);
+	f = parse_ok("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+	    "<content type=\"html\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+	    "Example &lt;b&gt;Atom&lt;/b&gt;</div></content>"
+	    "<summary type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+	    "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>a</mi><mo>+</mo>"
+	    "<mi>b</mi></math></div></summary></entry></feed>");
+	if (ok(f != NULL && f->nitems == 1, "html_content_in_div_parses")) {
+		ok(f->items[0].content_html != NULL &&
+		    strstr(f->items[0].content_html, "<b>Atom</b>") != NULL,
+		    "escaped_html_beside_literal_div_is_markup");
+		is_str(f->items[0].summary_html, "a+b", "mathml_text_kept");
+	}
+	feed_free(f);
+}
+
 int
 main(void)
 {
@@ -165,5 +198,6 @@ main(void)
 	categories();
 	cdf();
 	charsets();
+	contents();
 	return done_testing();
 }

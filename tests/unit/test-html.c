@@ -454,6 +454,8 @@ static const struct text_case text_cases[] = {
 	{ "plain & simple < text", "plain & simple < text",
 	    "plain text with stray markup characters kept" },
 	{ "a<!-- c -->b", "ab", "comments dropped" },
+	{ "<svg><desc>foo</desc><script>x()</script><style>p{}</style></svg>",
+	    "foo", "svg_text_kept_its_script_and_style_dropped" },
 	{ "bad\xff" "byte", "bad\xef\xbf\xbd" "byte",
 	    "invalid UTF-8 replaced in text" },
 	{ "don&#146;t &#150; &#129;", "don\xe2\x80\x99t \xe2\x80\x93 \xc2\x81",

@@ -10,7 +10,7 @@ set -eu
 packages="build-essential autoconf automake pkg-config
 libcurl4-gnutls-dev libxml2-dev libsqlite3-dev libetpan-dev libinih-dev
 libjansson-dev libgnutls28-dev libidn2-dev libopendkim-dev libcmark-dev
-libcsv-dev ca-certificates"
+libcsv-dev libuchardet-dev ca-certificates"
 # Tests: the real servers and checkers they run on 127.0.0.1.
 packages="$packages python3 python3-aiosmtpd python3-dkim chromium postfix
 lighttpd dovecot-imapd spamassassin"

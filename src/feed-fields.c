@@ -232,7 +232,9 @@ feed_store_field(struct parser *p, char *text, char *xml)
 		}
 		break;
 	case F_SUMMARY:
-		if (p->is.summary_depth != -1 && c->depth > p->is.summary_depth)
+		/* The first non-empty summary wins (description, summary,
+		 * itunes:summary all claim the field); nested ones never. */
+		if (p->is.summary_depth != -1 && c->depth >= p->is.summary_depth)
 			break;
 		if ((v = feed_trim(text)) == NULL && c->elems == 0)
 			break;
@@ -255,7 +257,14 @@ feed_store_field(struct parser *p, char *text, char *xml)
 		free(v);
 		break;
 	case F_AUTHOR:
-		feed_author_text(it, text);
+		/*
+		 * The first author named in text is the item's: a dc:creator
+		 * followed by an itunes:author repeating the show's name is
+		 * common.  A structured Atom <author> still overrides it
+		 * (feed_author_end), and of several the last one wins.
+		 */
+		if (it->author == NULL)
+			feed_author_text(it, text);
 		break;
 	case F_NAME:
 		if ((v = feed_collapse(text)) != NULL)
@@ -284,7 +293,7 @@ feed_store_field(struct parser *p, char *text, char *xml)
 	}
 }
 
-/* Atom's <author><name/><email/></author> overrides the author's text. */
+/* Atom's <author><name/><email/></author> overrides any author text. */
 void
 feed_author_end(struct parser *p)
 {

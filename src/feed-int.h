@@ -50,6 +50,7 @@ struct capture {
 	enum kind	 kind;
 	int		 in_item;	/* item field, else feed field */
 	int		 elems;		/* child elements seen */
+	int		 open;		/* child elements open now */
 	int		 strip_depth;	/* the xhtml wrapper <div>, or -1 */
 	int		 base64;
 	struct buf	 text;		/* character data only */
@@ -64,6 +65,7 @@ struct parser {
 	struct feed_item *item;		/* being read, or NULL */
 	struct itemstate is;
 	int		 atom;
+	int		 cdf;		/* a CDF document: links in attributes */
 	int		 root_seen;
 	int		 author_depth;	/* inside an item's author, else -1 */
 	struct capture	 c;

@@ -23,12 +23,16 @@ static const struct nsent {
 	{ "http://example.com/newformat#", NS_FEED },
 	{ "http://my.netscape.com/rdf/simple/0.9/", NS_FEED },
 	{ "http://purl.org/atom/ns#", NS_FEED },
+	/* Without the trailing slash too: feeds get it wrong. */
+	{ "http://purl.org/dc/elements/1.1", NS_DC },
 	{ "http://purl.org/dc/elements/1.1/", NS_DC },
+	{ "http://purl.org/dc/terms", NS_DCTERMS },
 	{ "http://purl.org/dc/terms/", NS_DCTERMS },
 	{ "http://purl.org/echo/", NS_FEED },
 	{ "http://purl.org/net/rss1.1#", NS_FEED },
 	{ "http://purl.org/pie/", NS_FEED },
 	{ "http://purl.org/rss/1.0/", NS_FEED },
+	{ "http://purl.org/rss/1.0/modules/content", NS_CONTENT },
 	{ "http://purl.org/rss/1.0/modules/content/", NS_CONTENT },
 	{ "http://purl.org/rss/1.0/modules/rss091#", NS_FEED },
 	{ "http://search.yahoo.com/mrss", NS_MEDIA },
@@ -49,6 +53,7 @@ static const struct tagent {
 	const char	*name;
 	enum tag	 tag;
 } tagtab[] = {
+	{ NS_FEED, "abstract", T_SUMMARY },	/* CDF */
 	{ NS_FEED, "author", T_AUTHOR },
 	{ NS_FEED, "body", T_BODY },
 	{ NS_FEED, "category", T_CATEGORY },
@@ -72,6 +77,7 @@ static const struct tagent {
 	{ NS_FEED, "rss", T_RSS },
 	{ NS_FEED, "source", T_SOURCE },
 	{ NS_FEED, "summary", T_SUMMARY },
+	{ NS_FEED, "tags", T_KEYWORDS },	/* comma-separated, like keywords */
 	{ NS_FEED, "textinput", T_TEXTINPUT },
 	{ NS_FEED, "title", T_TITLE },
 	{ NS_FEED, "updated", T_UPDATED },

@@ -19,20 +19,14 @@
 #include "buf.h"
 #include "date.h"
 #include "feed.h"
+#include "charset.h"
+#include "cp1252.h"
 #include "feed-text.h"
 #include "url.h"
 #include "xmalloc.h"
 
 #define MAX_ITEMS	20000
 #define MAX_CATS	64
-
-/* windows-1252 0x80-0x9f; its five holes stay what Latin-1 says. */
-static const unsigned short cp1252[32] = {
-	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
-};
 
 size_t
 feed_skip_space(const char *data, size_t len)
@@ -205,24 +199,34 @@ feed_needs_repair(const char *data, size_t len, const char *http_charset,
     const char **enc, int *utf8)
 {
 	char decl[64];
+	int declared;
 
 	*enc = NULL;
 	*utf8 = 0;
 	/* UTF-16 and UTF-32 announce themselves with a BOM or NUL bytes. */
 	if (is_wide(data, len))
 		return 0;
-	if (decl_encoding(data, len, decl, sizeof decl)) {
+	if ((declared = decl_encoding(data, len, decl, sizeof decl))) {
 		if (!utf8_like(decl))
 			return 0;
-	} else if (http_charset != NULL && *http_charset != '\0' &&
-	    !utf8_like(http_charset)) {
-		*enc = http_charset;
-		return 0;
+	} else if (http_charset != NULL && *http_charset != '\0') {
+		declared = 1;
+		if (!utf8_like(http_charset)) {
+			*enc = http_charset;
+			return 0;
+		}
 	}
 	if (utf8_valid(data, len)) {
 		*utf8 = 1;
 		return 0;
 	}
+	/*
+	 * XML says undeclared bytes are UTF-8, but a document that is not
+	 * and says nothing is most often in its author's legacy charset
+	 * (Shift_JIS, KOI8-R, ...): guess it, as feedparser does with chardet.
+	 */
+	if (!declared && (*enc = charset_guess(data, len)) != NULL)
+		return 0;
 	return 1;
 }
 
@@ -268,7 +272,7 @@ feed_repair_utf8(const char *data, size_t len, size_t *outlen)
 			i += n;
 			continue;
 		}
-		feed_utf8_put(u, p[i] < 0xa0 ? cp1252[p[i] - 0x80] : p[i]);
+		feed_utf8_put(u, cp1252_code_point(p[i]));
 		buf_puts(&b, u);
 		i++;
 	}
@@ -546,38 +550,6 @@ feed_unmojibake(char *s)
 	free(o);
 }
 
-/*
- * U+0080-U+009F are control characters nobody means; "&#146;" or a
- * declared-Latin-1 byte 0x92 is windows-1252's right quote.  Returns a new
- * string, or NULL when there was nothing to map.
- */
-char *
-feed_map_c1(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	struct buf b;
-	char u[8];
-	size_t i;
-
-	for (i = 0; p[i] != '\0'; i++) {
-		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f &&
-		    cp1252[p[i + 1] - 0x80] != p[i + 1])
-			break;
-	}
-	if (p[i] == '\0')
-		return NULL;
-	buf_init(&b, 0);
-	for (i = 0; p[i] != '\0'; i++) {
-		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
-			feed_utf8_put(u, cp1252[p[i + 1] - 0x80]);
-			buf_puts(&b, u);
-			i++;
-		} else
-			buf_putc(&b, p[i]);
-	}
-	return buf_detach(&b);
-}
-
 char *
 feed_fix_text(char *s, int utf8)
 {
@@ -585,7 +557,7 @@ feed_fix_text(char *s, int utf8)
 
 	if (utf8)
 		feed_unmojibake(s);
-	if ((fixed = feed_map_c1(s)) == NULL)
+	if ((fixed = cp1252_map_c1(s)) == NULL)
 		return s;
 	free(s);
 	return fixed;

@@ -29,8 +29,6 @@ int	 feed_sniff_json(const char *data, size_t len);
  */
 int	 feed_needs_repair(const char *data, size_t len, const char *http_charset,
 	    const char **enc, int *utf8);
-/* U+0080-U+009F read as windows-1252; new string, NULL when none. */
-char	*feed_map_c1(const char *s);
 /* Undo UTF-8 that was read as Latin-1 and encoded again, in place. */
 void	 feed_unmojibake(char *s);
 /*

@@ -23,6 +23,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xmlreader.h>
 
+#include "cp1252.h"
 #include "date.h"
 #include "feed-int.h"
 #include "feed-jsonfeed.h"
@@ -129,12 +130,15 @@ root_element(struct parser *p, enum tag t, const char *name)
 
 	if (p->first_name == NULL)
 		p->first_name = xstrndup(name, 40);
-	if (t != T_RSS && t != T_RDF && t != T_FEED)
+	if (t != T_RSS && t != T_RDF && t != T_FEED && t != T_CHANNEL)
 		return;
 	p->root_seen = 1;
-	if (t != T_RDF)
+	if (t == T_RSS || t == T_FEED)
 		ver = attr(p->r, "version");
-	if (t == T_RDF)
+	if (t == T_CHANNEL) {
+		p->f->format = xstrdup("cdf");
+		p->cdf = 1;
+	} else if (t == T_RDF)
 		p->f->format = xstrdup("rss10");
 	else if (t == T_RSS && ver != NULL && strncmp(ver, "0.91", 4) == 0)
 		p->f->format = xstrdup("rss091");
@@ -149,6 +153,49 @@ root_element(struct parser *p, enum tag t, const char *name)
 		p->f->format = xstrdup("atom10");
 	p->atom = t == T_FEED;
 	free(ver);
+}
+
+/* An attribute by name whatever its case (CDF writes them upper-case). */
+static char *
+attr_nocase(xmlTextReaderPtr r, const char *name)
+{
+	const char *an;
+	char *v = NULL;
+
+	while (v == NULL && xmlTextReaderMoveToNextAttribute(r) == 1) {
+		an = (const char *)xmlTextReaderConstLocalName(r);
+		if (strcasecmp(an, name) == 0)
+			v = xstrdup((const char *)xmlTextReaderConstValue(r));
+	}
+	xmlTextReaderMoveToElement(r);
+	return v;
+}
+
+/*
+ * Microsoft's Channel Definition Format (1997) puts a channel's or item's
+ * base, link and date in BASE, HREF and LASTMOD attributes.
+ */
+static void
+cdf_attributes(struct parser *p, int depth, struct feed_item *it)
+{
+	char *v, *abs;
+
+	if ((v = attr_nocase(p->r, "base")) != NULL && depth < MAX_DEPTH) {
+		free(p->bases[depth]);
+		p->bases[depth] = feed_resolve(base_at(p, depth - 1), v);
+		p->xmlbase_seen = 1;
+	}
+	free(v);
+	if ((v = attr_nocase(p->r, "href")) != NULL) {
+		abs = feed_resolve(base_at(p, depth), v);
+		xstrset(it ? &it->link : &p->f->link, abs ? abs : v);
+		free(abs);
+	}
+	free(v);
+	if (it != NULL && (v = attr_nocase(p->r, "lastmod")) != NULL) {
+		it->updated = date_parse(v);
+		free(v);
+	}
 }
 
 static char *
@@ -267,6 +314,7 @@ capture_begin(struct parser *p, enum tag t, int depth, int in_item)
 	c->field = feed_tag_field(t);
 	c->in_item = in_item;
 	c->elems = 0;
+	c->open = 0;
 	c->strip_depth = -1;
 	c->kind = kind_of(p, t, &c->base64);
 	buf_init(&c->text, FIELD_MAX);
@@ -312,6 +360,7 @@ serialize_start(struct parser *p, int depth, int empty)
 	char *ev;
 
 	c->elems++;
+	c->open++;
 	if (c->kind == K_XHTML && depth == c->depth + 1 && c->elems == 1 &&
 	    strcmp(name, "div") == 0 && !empty) {
 		c->strip_depth = depth;
@@ -335,6 +384,7 @@ serialize_end(struct parser *p, int depth)
 {
 	struct capture *c = &p->c;
 
+	c->open--;
 	if (depth == c->strip_depth) {
 		c->strip_depth = -2;	/* only the first wrapper goes */
 		return;
@@ -348,7 +398,18 @@ capture_text(struct parser *p, const char *s)
 {
 	char *e;
 
+	/* A category is its own text: an <image> nested in it is not. */
+	if (p->c.field == F_CATEGORY && p->c.open > 0)
+		return;
 	buf_puts(&p->c.text, s);
+	/*
+	 * In an HTML-typed element the text is HTML source even beside
+	 * literal elements (TypePad wraps escaped HTML in an XHTML <div>).
+	 */
+	if (p->c.kind == K_HTML) {
+		buf_puts(&p->c.xml, s);
+		return;
+	}
 	e = html_escape(s);
 	buf_puts(&p->c.xml, e);
 	free(e);
@@ -453,10 +514,14 @@ start_element(struct parser *p, int depth, int empty)
 		p->tags[depth] = t;
 	if (!p->root_seen) {
 		root_element(p, t, name);
+		if (p->cdf)
+			cdf_attributes(p, depth, NULL);
 		return;
 	}
 	if ((t == T_ITEM || t == T_ENTRY) && p->item == NULL) {
 		p->item = item_begin(p, depth);
+		if (p->item != NULL && p->cdf)
+			cdf_attributes(p, depth, p->item);
 		if (p->item != NULL && empty)
 			item_end(p);
 		return;

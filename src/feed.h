@@ -28,7 +28,7 @@ struct feed_item {
 
 struct feed {
 	char	*format;	/* "rss20", "rss10", "rss091", "atom10", "atom03",
-				   "json10", "json11" */
+				   "json10", "json11", "cdf" */
 	char	*title;
 	char	*link;		/* site link */
 	char	*self_link;

@@ -15,6 +15,7 @@
 #include <libxml/tree.h>
 
 #include "buf.h"
+#include "cp1252.h"
 #include "html.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -40,7 +41,9 @@ struct element {
  * browsers never show, load things, ask for input or describe the page
  * rather than the entry.  Plugin and media elements (object, applet,
  * audio, video, canvas) are unwrapped: their children are the fallback a
- * browser without the plugin shows.  embed and keygen are void in HTML5
+ * browser without the plugin shows.  MathML and SVG are unwrapped too:
+ * their text ("a+b", an SVG <desc>) is what a reader without them sees,
+ * and their script, style and title children are dropped by name.  embed and keygen are void in HTML5
  * but not to libxml2 2.9, which hangs the rest of the fragment under them,
  * so they too are unwrapped rather than dropped.
  */
@@ -113,7 +116,7 @@ static const struct element elements[] = {
 	{ "listing", K_UNWRAP, F_BLOCK },
 	{ "main", K_UNWRAP, F_BLOCK },
 	{ "mark", K_KEEP, 0 },
-	{ "math", K_DROP, 0 },
+	{ "math", K_UNWRAP, 0 },
 	{ "menu", K_UNWRAP, F_BLOCK },
 	{ "meta", K_DROP, 0 },
 	{ "nav", K_UNWRAP, F_BLOCK },
@@ -146,7 +149,7 @@ static const struct element elements[] = {
 	{ "sub", K_KEEP, 0 },
 	{ "summary", K_KEEP, F_BLOCK },
 	{ "sup", K_KEEP, 0 },
-	{ "svg", K_DROP, 0 },
+	{ "svg", K_UNWRAP, 0 },
 	{ "table", K_KEEP, F_BLOCK },
 	{ "tbody", K_KEEP, F_BLOCK },
 	{ "td", K_KEEP, F_BLOCK },
@@ -612,6 +615,18 @@ sanitize_leave(xmlNodePtr n, void *arg)
 		    (const char *)n->name));
 }
 
+/* s, freed, with "&#146;"-style C1 controls as windows-1252 letters. */
+static char *
+without_c1(char *s)
+{
+	char *mapped = cp1252_map_c1(s);
+
+	if (mapped == NULL)
+		return s;
+	free(s);
+	return mapped;
+}
+
 char *
 html_sanitize(const char *html, const char *base_url)
 {
@@ -635,7 +650,7 @@ html_sanitize(const char *html, const char *base_url)
 	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
 	out = utf8_clean(buf_str(&s.out), &len);
 	buf_free(&s.out);
-	return out;
+	return without_c1(out);
 }
 
 /* The state of html_to_text: words go out with single spaces between. */
@@ -720,7 +735,7 @@ html_to_text(const char *html)
 	t.space = 0;
 	walk((xmlNodePtr)doc, &w);
 	xmlFreeDoc(doc);
-	return buf_detach(&t.out);
+	return without_c1(buf_detach(&t.out));
 }
 
 /*

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The feed parser against the shared corpus: gazette parse --json over every
 # real-world feed and every feedparser test feed, scored against the
-# feedparser oracle by the shared feed_compare.py; and the 745 hostile
+# feedparser oracle by the shared feed_compare.py (each tree, then both
+# pooled as the whole corpus); and the 745 hostile
 # fragments of feedparser's sanitize suite, none of which may come out with
 # anything active in it.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -38,10 +39,25 @@ score() {
 	[ "${got:-0}" = 0 ] && sed 's/^/#   /' "$T/$1.score"
 }
 
+# Floors sit a little under what the parser reaches (realworld 98.95 %,
+# feedparser 98.52 %, both pooled 98.88 %).  What is left is mostly the
+# oracle's own mistakes: the 47 checks that need feedparser's HTTP server,
+# script and <title> text it keeps from the "crazy" sanitize files, text it
+# keeps from inside <iframe>, SGML comment rules, an image's title taken
+# for its item's, mojibake from re-decoding a whole document as
+# windows-1252, and dates it cannot read (one-letter military zones, +0130
+# offsets, PM, RFC 822 without a zone).
 parse_tree "$CORPUS/realworld" "$T/realworld"
-score realworld "$CORPUS/oracle/realworld" "$T/realworld" 98
+score realworld "$CORPUS/oracle/realworld" "$T/realworld" 98.5
 parse_tree "$CORPUS/feedparser" "$T/feedparser"
-score feedparser "$CORPUS/oracle/feedparser" "$T/feedparser" 95
+score feedparser "$CORPUS/oracle/feedparser" "$T/feedparser" 98
+
+# The whole corpus in one comparison: every check of both trees pooled.
+mkdir -p "$T/all" "$T/all-oracle"
+ln -s "$T"/realworld/*.json "$T"/feedparser/*.json "$T/all/"
+ln -s "$CORPUS"/oracle/realworld/*.json "$CORPUS"/oracle/feedparser/*.json \
+    "$T/all-oracle/"
+score whole_corpus "$T/all-oracle" "$T/all" 98.5
 [ ! -s "$T/crashes" ]
 ok $? "no_corpus_file_crashes_the_parser"
 [ -s "$T/crashes" ] && sed 's/^/#   crashed: /' "$T/crashes" | head -n 20

@@ -343,6 +343,8 @@ static const struct san_case san_cases[] = {
 	    "a charset hint in the fragment does not change the decoding" },
 	{ "", "", "empty input gives empty output" },
 	{ "plain text", "plain text", "plain text passes through" },
+	{ "don&#146;t &#x93;q&#x94;", "don\xe2\x80\x99t \xe2\x80\x9cq\xe2\x80\x9d",
+	    "sanitize_maps_c1_references_to_windows_1252" },
 };
 
 static void
@@ -452,8 +454,12 @@ static const struct text_case text_cases[] = {
 	{ "plain & simple < text", "plain & simple < text",
 	    "plain text with stray markup characters kept" },
 	{ "a<!-- c -->b", "ab", "comments dropped" },
+	{ "<svg><desc>foo</desc><script>x()</script><style>p{}</style></svg>",
+	    "foo", "svg_text_kept_its_script_and_style_dropped" },
 	{ "bad\xff" "byte", "bad\xef\xbf\xbd" "byte",
 	    "invalid UTF-8 replaced in text" },
+	{ "don&#146;t &#150; &#129;", "don\xe2\x80\x99t \xe2\x80\x93 \xc2\x81",
+	    "text_maps_c1_references_to_windows_1252_holes_kept" },
 };
 
 static void

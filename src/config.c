@@ -14,7 +14,8 @@
 #include "config.h"
 #include "xmalloc.h"
 
-enum key_type { K_STR, K_PATH, K_INT, K_SIZE, K_BOOL };
+/* K_WHERE: a URL ("scheme://...") as it is, else a path like K_PATH. */
+enum key_type { K_STR, K_PATH, K_WHERE, K_INT, K_SIZE, K_BOOL };
 
 struct key {
 	const char *section;
@@ -39,7 +40,7 @@ static const struct key keys[] = {
 	{ "mail", "sendmail", K_STR, S(sendmail), 0, 0 },
 	{ "mail", "max_bounces", K_INT, S(max_bounces), 0, 1000 },
 	{ "mail", "unsubscribe_address", K_STR, S(unsubscribe_address), 0, 0 },
-	{ "bounces", "mailbox", K_STR, S(bounces_mailbox), 0, 0 },
+	{ "bounces", "mailbox", K_WHERE, S(bounces_mailbox), 0, 0 },
 	{ "bounces", "password_file", K_PATH, S(bounces_password_file), 0, 0 },
 	{ "bounces", "password_command", K_STR, S(bounces_password_command),
 	    0, 0 },
@@ -219,9 +220,11 @@ set_value(struct parse_state *ps, const struct key *k, const char *value)
 	switch (k->type) {
 	case K_STR:
 	case K_PATH:
+	case K_WHERE:
 		xstrset((char **)(void *)p, NULL);
-		*(char **)(void *)p = k->type == K_PATH
-		    ? resolve_path(ps->dir, value) : xstrdup(value);
+		*(char **)(void *)p = k->type == K_PATH || (k->type == K_WHERE &&
+		    strstr(value, "://") == NULL) ? resolve_path(ps->dir, value) :
+		    xstrdup(value);
 		return 0;
 	case K_INT:
 		errno = 0;
@@ -322,7 +325,8 @@ config_free(struct config *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (keys[i].type == K_STR || keys[i].type == K_PATH)
+		if (keys[i].type == K_STR || keys[i].type == K_PATH ||
+		    keys[i].type == K_WHERE)
 			free(*(char **)(void *)((char *)c + keys[i].offset));
 	free(c->path);
 	free(c);

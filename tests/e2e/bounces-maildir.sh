@@ -214,6 +214,11 @@ is "$(grep -l "^To:.*late@example.net" "$T"/maildir/new/* | wc -l)" 0 \
 is "$(grep -l "^To:.*fine@example.net" "$T"/maildir/new/* | wc -l)" 1 \
     "and the others get theirs"
 
+# A relative Maildir path is taken from the configuration file's folder.
+sed -i "s|^mailbox = .*|mailbox = bounces|" "$T/gazette.conf"
+(cd / && gz bounces --dry-run >/dev/null 2>&1)
+ok $? "a relative mailbox path is relative to the configuration file"
+
 # Bad configuration: clear errors, non-zero exit.
 sed -i "s|^mailbox = .*|mailbox = $T/nowhere|" "$T/gazette.conf"
 gz bounces >/dev/null 2>"$T/err"

@@ -362,6 +362,8 @@ place_entries(struct digest *d, struct loaded_entry *l, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return;		/* l is NULL, which qsort may not take */
 	qsort(l, n, sizeof *l, by_topic_position);
 	for (i = 0; i < n; i++)
 		*digest_add_entry(topic_of(d, l[i].topic_id)) = l[i].e;

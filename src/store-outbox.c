@@ -113,7 +113,8 @@ store_subscriber_fill(struct store *st, struct digest *d, char **err)
 }
 
 /*
- * A topic's entries go in as multi-row INSERTs of 16, 4 and 1 rows: one
+ * A topic's entries go in as multi-row INSERTs of 16, 8, 4, 2 and 1 rows
+ * (a binary split of the count, so 10 or 20 entries take two): one
  * statement per entry was most of compose's time for many subscribers
  * (each step begins and ends a statement, opens its cursors and checks
  * both foreign keys' tables).  Row k is (digest, ?k+4, topic, ?3 + k):
@@ -127,29 +128,35 @@ store_subscriber_fill(struct store *st, struct digest *d, char **err)
 	ITEM_ROW(p1, k1) "," ITEM_ROW(p2, k2) "," ITEM_ROW(p3, k3)
 
 static const char items1[] = ITEMS_INSERT ITEM_ROW("4", "0");
+static const char items2[] = ITEMS_INSERT ITEM_ROW("4", "0") ","
+	ITEM_ROW("5", "1");
 static const char items4[] = ITEMS_INSERT
 	ITEM_ROWS4("4", "5", "6", "7", "0", "1", "2", "3");
+static const char items8[] = ITEMS_INSERT
+	ITEM_ROWS4("4", "5", "6", "7", "0", "1", "2", "3") ","
+	ITEM_ROWS4("8", "9", "10", "11", "4", "5", "6", "7");
 static const char items16[] = ITEMS_INSERT
 	ITEM_ROWS4("4", "5", "6", "7", "0", "1", "2", "3") ","
 	ITEM_ROWS4("8", "9", "10", "11", "4", "5", "6", "7") ","
 	ITEM_ROWS4("12", "13", "14", "15", "8", "9", "10", "11") ","
 	ITEM_ROWS4("16", "17", "18", "19", "12", "13", "14", "15");
 
-/* Entries from..from+rows-1 of t with the statement for that many rows. */
+/* Entries from..from+2^lg-1 of t with the statement for that many rows. */
 static int
 queue_items(struct store *st, const struct digest *d,
-    const struct digest_topic *t, size_t from, size_t rows, char **err)
+    const struct digest_topic *t, size_t from, int lg, char **err)
 {
-	const char *sql = rows == 16 ? items16 : rows == 4 ? items4 : items1;
+	static const char *const sql[] = { items1, items2, items4, items8,
+	    items16 };
 	sqlite3_stmt *s;
 	size_t k;
 
-	if ((s = stmt_get(st, sql, err)) == NULL)
+	if ((s = stmt_get(st, sql[lg], err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, d->id);
 	sqlite3_bind_int64(s, 2, t->topic_id);
 	sqlite3_bind_int64(s, 3, (int64_t)from);
-	for (k = 0; k < rows; k++)
+	for (k = 0; k < (size_t)1 << lg; k++)
 		sqlite3_bind_int64(s, 4 + (int)k, t->entries[from + k].item_id);
 	return step_done(st, s, "queueing a digest", err);
 }
@@ -158,14 +165,15 @@ static int
 queue_entries(struct store *st, const struct digest *d,
     const struct digest_topic *t, char **err)
 {
-	size_t i = 0, left, rows;
+	size_t i = 0;
+	int lg;
 
 	while (i < t->nentries) {
-		left = t->nentries - i;
-		rows = left >= 16 ? 16 : left >= 4 ? 4 : 1;
-		if (queue_items(st, d, t, i, rows, err) == -1)
+		for (lg = 4; ((size_t)1 << lg) > t->nentries - i; lg--)
+			continue;
+		if (queue_items(st, d, t, i, lg, err) == -1)
 			return -1;
-		i += rows;
+		i += (size_t)1 << lg;
 	}
 	return 0;
 }

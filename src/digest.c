@@ -30,7 +30,10 @@ digest_add_entry(struct digest_topic *t)
 {
 	struct digest_entry *e;
 
-	t->entries = xreallocarray(t->entries, t->nentries + 1, sizeof *e);
+	/* Room doubles at each power of two: the count implies it. */
+	if ((t->nentries & (t->nentries - 1)) == 0)
+		t->entries = xreallocarray(t->entries, t->nentries ?
+		    2 * t->nentries : 1, sizeof *e);
 	e = &t->entries[t->nentries++];
 	*e = (struct digest_entry){ 0 };
 	return e;

@@ -77,6 +77,7 @@ literal_init(void)
 struct qp {
 	char	*o;		/* the next output byte */
 	size_t	 col;		/* octets on the current output line */
+	const unsigned char *end;	/* the input's NUL */
 };
 
 static int
@@ -85,11 +86,50 @@ at_eol(unsigned char c)
 	return c == '\0' || c == '\r' || c == '\n';
 }
 
-static size_t
-literal_run(const unsigned char *s, size_t max)
-{
-	size_t n = 0;
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
 
+/*
+ * The octets of w that need a look, as their high bits: below 0x20,
+ * above 0x7e, or "=" (tab too, which the table then lets through).  A
+ * borrow or carry only runs upward from an octet that is flagged itself,
+ * so the lowest flag is exact, and none means all eight are literal.
+ */
+static uint64_t
+word_flags(uint64_t w)
+{
+	return ((w - ONES * 0x20) | (w + ONES) | w |
+	    ((w ^ (ONES * '=')) - ONES)) & HIGHS;
+}
+
+/* Octets before the first flagged one (in memory order). */
+static size_t
+flags_skip(uint64_t flags)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(flags) / 8;
+#else
+	(void)flags;
+	return 0;
+#endif
+}
+
+/* Literal octets from s, at most max; words only before the NUL. */
+static size_t
+literal_run(const unsigned char *s, const unsigned char *end, size_t max)
+{
+	size_t n = 0, lim = (size_t)(end - s);
+	uint64_t w, flags;
+
+	if (lim > max)
+		lim = max;
+	for (; n + 8 <= lim; n += 8) {
+		memcpy(&w, s + n, 8);
+		if ((flags = word_flags(w)) != 0) {
+			n += flags_skip(flags);
+			break;
+		}
+	}
 	while (n < max && literal[s[n]])
 		n++;
 	return n;
@@ -181,7 +221,7 @@ qp_step(struct qp *q, const unsigned char *s)
 	if (q->col == 0 && (*s == '.' || *s == 'F'))
 		return put_unit(q, s);
 	/* One more than fits tells a run that ends the line from a longer one. */
-	run = literal_run(s, QP_LINE_MAX + 1 - q->col);
+	run = literal_run(s, q->end, QP_LINE_MAX + 1 - q->col);
 	return run > 0 ? put_literal(q, s, run) : put_unit(q, s);
 }
 
@@ -189,7 +229,7 @@ int
 mime_qp_append(struct buf *out, const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text, *chunk;
-	struct qp q = { NULL, 0 };
+	struct qp q = { NULL, 0, s + strlen(text) };
 	char *start;
 
 	literal_init();

@@ -56,6 +56,16 @@ clean_text(const char *in)
 
 	buf_init(&b, 0);
 	for (; *s != '\0'; s += n ? n : 1) {
+		/* Visible ASCII goes in a run at a time. */
+		for (n = 0; s[n] > ' ' && s[n] < 0x7f; n++)
+			continue;
+		if (n > 0) {
+			if (space && b.len > 0)
+				buf_putc(&b, ' ');
+			space = 0;
+			buf_append(&b, s, n);
+			continue;
+		}
 		n = mime_utf8_seq(s);
 		if (n != 0 && (*s <= ' ' || *s == 0x7f ||
 		    (n == 2 && s[0] == 0xc2 && s[1] < 0xa0))) {
@@ -504,6 +514,19 @@ new_boundary(char out[29])
 	random_hex(out + 4, 12);
 }
 
+/*
+ * Room up front for about what the message will take (quoted-printable
+ * adds an eighth or so to the parts), instead of doubling the buffer a
+ * dozen times on the way.  Only memory: the cap still holds.
+ */
+static void
+reserve_message(struct buf *out, const struct outgoing *m)
+{
+	size_t n = strlen(m->text) + (m->html ? strlen(m->html) : 0);
+
+	(void)buf_reserve(out, n + n / 4 + 4096);
+}
+
 int
 mime_build(const struct outgoing *m, struct buf *out, char **err)
 {
@@ -518,6 +541,7 @@ mime_build(const struct outgoing *m, struct buf *out, char **err)
 		return -1;
 	new_boundary(boundary);
 	*err = NULL;
+	reserve_message(out, m);
 	rc = write_header(fields, out, err);
 	mailimf_fields_free(fields);
 	if (rc == 0 && mime_body_append(out, m->text, m->html, boundary) == 0)

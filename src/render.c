@@ -46,6 +46,7 @@ struct partial {
 struct renderer {
 	const struct config *cfg;
 	struct tmpl *t[T_COUNT];
+	size_t	 last[T_COUNT];		/* each one's last output size */
 	struct partial *partials;
 	size_t	 npartials;
 	struct entry_cache *cache;	/* per run; see entry_text_get */
@@ -617,17 +618,24 @@ one_line(const char *s)
 	return buf_detach(&b);
 }
 
+/*
+ * Room for as much as the template wrote last time, so a run of similar
+ * digests does not grow each output from nothing by doubling.
+ */
 static char *
-render_one(struct renderer *r, const struct tmpl *t, const struct tval *ctx,
+render_one(struct renderer *r, int which, const struct tval *ctx,
     char **err)
 {
 	struct buf b;
 
 	buf_init(&b, MESSAGE_MAX);
-	if (tmpl_render(t, ctx, partial_source, r, &b, err) == -1) {
+	if (r->last[which] > 0)
+		(void)buf_reserve(&b, r->last[which] + r->last[which] / 8);
+	if (tmpl_render(r->t[which], ctx, partial_source, r, &b, err) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
+	r->last[which] = b.len;
 	return buf_detach(&b);
 }
 
@@ -639,10 +647,10 @@ render_digest(struct renderer *r, const struct digest *d,
 	char *subject;
 
 	memset(out, 0, sizeof *out);
-	out->html = render_one(r, r->t[T_HTML], ctx, err);
+	out->html = render_one(r, T_HTML, ctx, err);
 	if (out->html)
-		out->text = render_one(r, r->t[T_TEXT], ctx, err);
-	if (out->text && (subject = render_one(r, r->t[T_SUBJECT], ctx,
+		out->text = render_one(r, T_TEXT, ctx, err);
+	if (out->text && (subject = render_one(r, T_SUBJECT, ctx,
 	    err)) != NULL) {
 		out->subject = one_line(subject);
 		free(subject);

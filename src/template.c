@@ -16,6 +16,7 @@
  *  - Booleans interpolate as "true"/"false"; lists and maps as nothing.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,25 @@ struct tval {
 	char		 *str;
 	struct tval	**items;	/* list items, or map values */
 	char		**keys;		/* map keys, parallel to items */
+	uint32_t	 *hashes;	/* key_hash of each key */
 	size_t		  n, cap;
 	const struct tval *ref;		/* tv_ref: stands for this one */
 };
+
+/*
+ * Keys are compared by hash first (FNV-1a): a name is looked for in
+ * every context out from the innermost, and a strcmp per key tried was
+ * the engine's largest cost.  Names hash once, when a template compiles.
+ */
+static uint32_t
+key_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
 
 /* What v stands for: itself, or a tv_ref's target. */
 static const struct tval *
@@ -127,8 +144,10 @@ tv_grow(struct tval *c)
 		return;
 	c->cap = c->cap ? c->cap * 2 : 8;
 	c->items = xreallocarray(c->items, c->cap, sizeof *c->items);
-	if (c->kind == TV_MAP)
-		c->keys = xreallocarray(c->keys, c->cap, sizeof *c->keys);
+	if (c->kind != TV_MAP)
+		return;
+	c->keys = xreallocarray(c->keys, c->cap, sizeof *c->keys);
+	c->hashes = xreallocarray(c->hashes, c->cap, sizeof *c->hashes);
 }
 
 struct tval *
@@ -147,14 +166,16 @@ tv_push(struct tval *list, struct tval *v)
 struct tval *
 tv_set(struct tval *map, const char *key, struct tval *v)
 {
+	uint32_t h;
 	size_t i;
 
 	if (map == NULL || map->kind != TV_MAP || key == NULL) {
 		tv_free(v);
 		return NULL;
 	}
+	h = key_hash(key);
 	for (i = 0; i < map->n; i++) {
-		if (strcmp(map->keys[i], key) == 0) {
+		if (map->hashes[i] == h && strcmp(map->keys[i], key) == 0) {
 			tv_free(map->items[i]);
 			map->items[i] = v;
 			return v;
@@ -162,6 +183,7 @@ tv_set(struct tval *map, const char *key, struct tval *v)
 	}
 	tv_grow(map);
 	map->keys[map->n] = xstrdup(key);
+	map->hashes[map->n] = h;
 	map->items[map->n++] = v;
 	return v;
 }
@@ -186,19 +208,20 @@ tv_free(struct tval *v)
 	}
 	free(v->items);
 	free(v->keys);
+	free(v->hashes);
 	free(v->str);
 	free(v);
 }
 
 static const struct tval *
-map_get(const struct tval *map, const char *key)
+map_get(const struct tval *map, const char *key, uint32_t hash)
 {
 	size_t i;
 
 	if (map == NULL || map->kind != TV_MAP)
 		return NULL;
 	for (i = 0; i < map->n; i++)
-		if (strcmp(map->keys[i], key) == 0)
+		if (map->hashes[i] == hash && strcmp(map->keys[i], key) == 0)
 			return deref(map->items[i]);
 	return NULL;
 }
@@ -265,6 +288,7 @@ struct node {
 	char		 *text;		/* literal text, or the tag's name */
 	size_t		  len;
 	char		**keys;		/* name split at dots; none for "." */
+	uint32_t	 *hashes;	/* key_hash of each */
 	size_t		  nkeys;
 	char		 *indent;	/* standalone partial: its indent */
 	size_t		  pos;		/* offset of the tag in the source */
@@ -287,6 +311,7 @@ nodes_free(struct nodes *ns)
 		for (k = 0; k < n->nkeys; k++)
 			free(n->keys[k]);
 		free(n->keys);
+		free(n->hashes);
 		free(n->text);
 		free(n->indent);
 		nodes_free(&n->body);
@@ -432,6 +457,16 @@ split_name(struct node *n)
 }
 
 static void
+hash_keys(struct node *n)
+{
+	size_t k;
+
+	n->hashes = xreallocarray(NULL, n->nkeys + 1, sizeof *n->hashes);
+	for (k = 0; k < n->nkeys; k++)
+		n->hashes[k] = key_hash(n->keys[k]);
+}
+
+static void
 add_named(struct parser *ps, enum nkind kind, const struct tag *tg)
 {
 	struct node *n = add_node(ps, kind);
@@ -439,6 +474,7 @@ add_named(struct parser *ps, enum nkind kind, const struct tag *tg)
 	n->text = xstrndup(tg->name, tg->nlen);
 	n->pos = (size_t)(tg->start - ps->src);
 	split_name(n);
+	hash_keys(n);
 }
 
 static int
@@ -683,6 +719,7 @@ struct render {
 	struct cached	 *cache;	/* partials compiled so far */
 	size_t		  ncache, ccap;
 	const char	 *indent;	/* put at each line start */
+	size_t		  ilen;		/* its length */
 	int		  partials;	/* partials being rendered */
 	char		**err;
 };
@@ -692,7 +729,7 @@ static int render_nodes(struct render *, const struct nodes *);
 static int
 put(struct render *r, const char *s, size_t n)
 {
-	if (buf_append(r->out, s, n) == 0)
+	if (n == 0 || buf_append(r->out, s, n) == 0)
 		return 0;
 	if (r->err != NULL)
 		*r->err = xasprintf("output exceeds %zu bytes", r->out->max);
@@ -704,7 +741,7 @@ static int
 put_text(struct render *r, const struct node *n)
 {
 	const char *s = n->text, *e = n->text + n->len, *nl;
-	size_t ilen = strlen(r->indent);
+	size_t ilen = r->ilen;
 
 	if (ilen == 0)
 		return put(r, s, n->len);
@@ -765,9 +802,9 @@ lookup(const struct render *r, const struct node *n)
 	if (n->nkeys == 0)
 		return r->depth ? r->stack[r->depth - 1] : NULL;
 	for (i = r->depth; i > 0 && v == NULL; i--)
-		v = map_get(r->stack[i - 1], n->keys[0]);
+		v = map_get(r->stack[i - 1], n->keys[0], n->hashes[0]);
 	for (k = 1; k < n->nkeys && v != NULL; k++)
-		v = map_get(v, n->keys[k]);
+		v = map_get(v, n->keys[k], n->hashes[k]);
 	return v;
 }
 
@@ -862,6 +899,7 @@ static int
 render_partial(struct render *r, const struct node *n)
 {
 	const char *saved = r->indent;
+	size_t saved_len = r->ilen;
 	struct tmpl *t;
 	char *indent = NULL;
 	int rc;
@@ -880,10 +918,12 @@ render_partial(struct render *r, const struct node *n)
 	if (n->indent != NULL)
 		indent = xasprintf("%s%s", r->indent, n->indent);
 	r->indent = indent != NULL ? indent : "";
+	r->ilen = strlen(r->indent);
 	r->partials++;
 	rc = render_nodes(r, &t->body);
 	r->partials--;
 	r->indent = saved;
+	r->ilen = saved_len;
 	free(indent);
 	return rc;
 }
@@ -902,7 +942,7 @@ render_nodes(struct render *r, const struct nodes *ns)
 			rc = put_text(r, n);
 			break;
 		case N_INDENT:
-			rc = put(r, r->indent, strlen(r->indent));
+			rc = put(r, r->indent, r->ilen);
 			break;
 		case N_VAR:
 		case N_RAW:

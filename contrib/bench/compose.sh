@@ -15,6 +15,8 @@ case $GAZETTE in /*) ;; *) GAZETTE=$(pwd)/$GAZETTE ;; esac
 N=${1:-${BENCH_SUBSCRIBERS:-100000}}
 TOPICS=10
 ENTRIES=20
+# Entries a digest shows per topic: all the new ones, unless told.
+MAX_ITEMS=${BENCH_MAX_ITEMS:-$ENTRIES}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 command -v sqlite3 >/dev/null || { echo "compose.sh: needs sqlite3"; exit 0; }
@@ -40,6 +42,7 @@ allow_file = yes
 
 [digest]
 template_dir = $top/templates
+max_items_per_topic = $MAX_ITEMS
 CONF
 
 gz() { "$GAZETTE" --config gazette.conf -q "$@"; }
@@ -92,7 +95,7 @@ measure() {
 	    l, w, u + s, u, s, r / 1024 }' time.out
 }
 
-echo "compose bench: $N subscribers, $TOPICS topics, $ENTRIES new entries each"
+echo "compose bench: $N subscribers, $TOPICS topics, $ENTRIES new entries each, $MAX_ITEMS shown"
 measure compose "$GAZETTE" --config gazette.conf -q compose --now
 echo "queued: $(sqlite3 gazette.db "SELECT count(*) FROM digests")"
 # --dry-run renders and builds every queued message without delivering:

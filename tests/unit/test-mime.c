@@ -801,7 +801,20 @@ splits_sequence(const char *qp)
 	return split;
 }
 
-/* Random text from pieces that stress the encoder, same every run. */
+/* pieces random picks from piece[0..n-1], the same every run. */
+static void
+random_text(struct buf *b, unsigned *seed, size_t pieces,
+    const char *const *piece, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < pieces; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		buf_puts(b, piece[(*seed >> 16) % n]);
+	}
+}
+
+/* Random text from pieces that stress the encoder. */
 static void
 stress_text(struct buf *b, unsigned *seed, size_t pieces)
 {
@@ -809,12 +822,8 @@ stress_text(struct buf *b, unsigned *seed, size_t pieces)
 	    "=", "\n", "\r", "\r\n", "\xc3\xa9", "\xe6\x97\xa5",
 	    "\xf0\x9f\x8e\x89", "\xff", "\xc3", "\x80", "\x01", "\x7f",
 	    "From ", "  ", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz" };
-	size_t i, n = sizeof piece / sizeof *piece;
 
-	for (i = 0; i < pieces; i++) {
-		*seed = *seed * 1103515245u + 12345u;
-		buf_puts(b, piece[(*seed >> 16) % n]);
-	}
+	random_text(b, seed, pieces, piece, sizeof piece / sizeof *piece);
 }
 
 static void
@@ -865,6 +874,123 @@ test_qp_encoder(void)
 	buf_free(&out);
 }
 
+/*
+ * The encoder's rules one octet at a time, the slow obvious way, for
+ * comparing bytes: a literal octet goes out while the rest of its run
+ * fits the line (76 when the run ends the line, 75 before a soft break
+ * otherwise); anything else is =XX, a whole UTF-8 sequence on one line.
+ */
+static int
+ref_literal(unsigned char c)
+{
+	return (c >= 33 && c <= 126 && c != '=') || c == ' ' || c == '\t';
+}
+
+static int
+ref_eol(unsigned char c)
+{
+	return c == '\0' || c == '\r' || c == '\n';
+}
+
+/* Literal octets from s on, the white space that would end a line not. */
+static size_t
+ref_run(const unsigned char *s, int *eol)
+{
+	size_t n = 0;
+
+	while (ref_literal(s[n]))
+		n++;
+	*eol = ref_eol(s[n]);
+	if (*eol && (s[n - 1] == ' ' || s[n - 1] == '\t')) {
+		*eol = 0;
+		n--;
+	}
+	return n;
+}
+
+static const unsigned char *
+ref_unit(struct buf *b, const unsigned char *s, size_t *col)
+{
+	size_t n = mime_utf8_seq(s), i;
+
+	n = n ? n : 1;
+	if (*col + 3 * n > 76 - (ref_eol(s[n]) ? 0 : 1)) {
+		buf_puts(b, "=\r\n");
+		*col = 0;
+	}
+	for (i = 0; i < n; i++)
+		buf_printf(b, "=%02X", s[i]);
+	*col += 3 * n;
+	return s + n;
+}
+
+static char *
+ref_qp(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	struct buf b;
+	size_t col = 0, run;
+	int eol;
+
+	buf_init(&b, 0);
+	while (*s) {
+		if (*s == '\r' || *s == '\n') {
+			buf_puts(&b, "\r\n");
+			s += s[0] == '\r' && s[1] == '\n' ? 2 : 1;
+			col = 0;
+		} else if ((col == 0 && (*s == '.' || *s == 'F')) ||
+		    (run = ref_run(s, &eol)) == 0)
+			s = ref_unit(&b, s, &col);
+		else if ((eol && col + run <= 76) || col < 75) {
+			buf_putc(&b, *s++);
+			col++;
+		} else {
+			buf_puts(&b, "=\r\n");
+			col = 0;
+		}
+	}
+	return buf_detach(&b);
+}
+
+/* Long plain runs (the word-at-a-time path) cut by the stress pieces. */
+static void
+plain_text(struct buf *b, unsigned *seed, size_t pieces)
+{
+	static const char *const piece[] = { "Lorem ipsum dolor sit amet, ",
+	    "consectetur adipiscing elit", " ", "\n", "=", "\t", "\xc3\xa9",
+	    ".", "F", "x", "  \n", "<a href=\"https://example.org/1\">" };
+
+	random_text(b, seed, pieces, piece, sizeof piece / sizeof *piece);
+}
+
+static void
+test_qp_reference(void)
+{
+	struct buf in, out;
+	unsigned seed = 7;
+	char *want;
+	int i, bad = -1;
+
+	for (i = 0; i < 4000 && bad < 0; i++) {
+		buf_init(&in, 0);
+		buf_init(&out, 0);
+		if (i % 2)
+			plain_text(&in, &seed, (size_t)(i % 200));
+		else
+			stress_text(&in, &seed, (size_t)(i % 300));
+		want = ref_qp(buf_str(&in));
+		if (mime_qp_append(&out, buf_str(&in)) == -1 ||
+		    strcmp(buf_str(&out), want) != 0)
+			bad = i;
+		free(want);
+		buf_free(&in);
+		buf_free(&out);
+	}
+	if (!ok(bad < 0, "4000 random texts: the encoder writes the bytes "
+	    "of the octet-at-a-time reference"))
+		tap_diag("a random text differs");
+}
+
 /* The message body as mime-body.c writes it, boundary lines included. */
 static void
 test_body_bytes(void)
@@ -910,6 +1036,7 @@ main(void)
 	test_list_headers();
 	test_message_id();
 	test_qp_encoder();
+	test_qp_reference();
 	test_body_bytes();
 	free(mailcheck);
 	return done_testing();

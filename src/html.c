@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "cp1252.h"
 #include "html.h"
+#include "scan.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -291,39 +292,64 @@ ascii_kept(unsigned char c)
 }
 
 /*
+ * The length of the valid UTF-8 at p (1-4 bytes) that utf8_clean keeps as
+ * it is, or 0: an invalid or overlong sequence, a surrogate, or a control
+ * character other than whitespace.
+ */
+static int
+kept_len(const unsigned char *p)
+{
+	uint32_t cp, min;
+	int n, i;
+
+	if (*p < 0x80)
+		return ascii_kept(*p);
+	n = trail_bytes(*p, &cp, &min);
+	for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	if (n == 0 || i <= n || cp < min || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+/* How many bytes from p (before end) utf8_clean keeps as they are. */
+static size_t
+kept_span(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p;
+	int n;
+
+	while (q < end) {
+		/* Most text is ASCII: skip it eight bytes at a time. */
+		q += scan_ascii(q, end, 1);
+		if (q == end || (n = kept_len(q)) == 0)
+			break;
+		q += n;
+	}
+	return (size_t)(q - p);
+}
+
+/*
  * Input as valid UTF-8: invalid bytes become U+FFFD and control characters
- * other than whitespace go, so the parser never sees either.
+ * other than whitespace go, so the parser never sees either.  What is kept
+ * goes in one append per run.
  */
 static void
 utf8_clean_into(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *run;
-	uint32_t cp, min;
-	int n, i;
+	const unsigned char *end = p + strlen(s);
+	size_t n;
 
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			/* Runs of ASCII go in one append: most text is ASCII. */
-			for (run = p; *p != '\0' && ascii_kept(*p); p++)
-				;
-			if (p == run)
-				p++;	/* a control character: dropped */
-			else
-				buf_append(b, run, (size_t)(p - run));
-			continue;
-		}
-		n = trail_bytes(*p, &cp, &min);
-		for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
-			cp = cp << 6 | (p[i] & 0x3f);
-		if (n == 0 || i <= n || cp < min || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff)) {
+	while (p < end) {
+		n = kept_span(p, end);
+		buf_append(b, p, n);
+		if ((p += n) == end)
+			break;
+		if (*p >= 0x80)
 			buf_puts(b, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		buf_append(b, p, n + 1);
-		p += n + 1;
+		p++;	/* a control character is dropped */
 	}
 }
 
@@ -512,10 +538,13 @@ entity_for(char c, int quote)
 static int
 put_escaped_len(struct buf *b, const char *s, size_t len, int quote)
 {
+	static const char *const special[] = { "&<>", "&<>\"", "&<>\"'" };
 	const char *end = s + len, *run = s, *rep;
 	int rc = 0;
 
 	for (; s < end; s++) {
+		if ((s += scan_none_of(s, end, special[quote])) == end)
+			break;
 		if ((rep = entity_for(*s, quote)) == NULL)
 			continue;
 		rc |= buf_append(b, run, s - run);
@@ -596,7 +625,7 @@ attribute_find(const char *element, const char *name)
 
 	for (i = 0; i < sizeof attributes / sizeof attributes[0]; i++) {
 		a = &attributes[i];
-		if (strcmp(a->name, name) != 0)
+		if (a->name[0] != name[0] || strcmp(a->name, name) != 0)
 			continue;
 		if (a->on == NULL)
 			return a;
@@ -752,6 +781,9 @@ html_sanitize(const char *html, const char *base_url)
 	parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
 	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
+	if (kept_span((const unsigned char *)buf_str(&s.out),
+	    (const unsigned char *)buf_str(&s.out) + s.out.len) == s.out.len)
+		return without_c1(buf_detach(&s.out));
 	out = utf8_clean(buf_str(&s.out), &len);
 	buf_free(&s.out);
 	return without_c1(out);

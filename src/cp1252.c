@@ -4,6 +4,7 @@
  * "&#146;" in HTML (HTML5's numeric reference rules map them the same way).
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "buf.h"
 #include "cp1252.h"
@@ -47,12 +48,15 @@ char *
 cp1252_map_c1(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const char *q;
 	struct buf b;
 	size_t i;
 
-	for (i = 0; p[i] != '\0' && !mappable(p + i); i++)
+	/* Every mappable sequence starts 0xc2: strchr finds those fast. */
+	for (q = strchr(s, 0xc2); q != NULL &&
+	    !mappable((const unsigned char *)q); q = strchr(q + 1, 0xc2))
 		;
-	if (p[i] == '\0')
+	if (q == NULL)
 		return NULL;
 	buf_init(&b, 0);
 	for (i = 0; p[i] != '\0'; i++) {

@@ -22,6 +22,7 @@
 #include "charset.h"
 #include "cp1252.h"
 #include "feed-text.h"
+#include "scan.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -106,7 +107,7 @@ utf8_valid(const char *data, size_t len)
 
 	while (i < len) {
 		if (p[i] < 0x80) {
-			i++;
+			i += scan_ascii(p + i, p + len, 0);
 			continue;
 		}
 		if ((n = utf8_seq(p + i, len - i)) == 0)
@@ -180,8 +181,8 @@ feed_strip_controls(const char *data, size_t len, size_t *outlen)
 
 	if (is_wide(data, len))
 		return NULL;
-	for (i = 0; i < len && !bad_control(u[i]); i++)
-		;
+	for (i = 0; i < len && !bad_control(u[i]);)
+		i += u[i] >= 0x20 ? scan_no_controls(u + i, u + len) : 1;
 	if (i == len)
 		return NULL;
 	out = xmalloc(len + 1);
@@ -610,6 +611,7 @@ strpbrk_n(const char *p, const char *end, const char *chars)
 	const char *c;
 
 	/* No strchr() a byte: this runs over every byte of every feed. */
+	p += scan_none_of(p, end, chars);
 	for (; p < end; p++) {
 		for (c = chars; *c != '\0'; c++)
 			if (*p == *c)

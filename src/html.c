@@ -1,8 +1,9 @@
 /*
  * html.c - feed HTML made safe to show, and feed HTML made into text.
  *
- * Fragments are parsed with libxml2's HTML parser, then written out again by
- * our own serializer from an allowlist: whatever the parser built, only
+ * Fragments go through libxml2's HTML parser (html-parse.c hands on its
+ * events as they come; no tree is built), and our own serializer writes
+ * them out from an allowlist: whatever the parser reports, only
  * known-harmless tags and attributes leave this file, text is always
  * escaped, and the result is valid UTF-8.  Nothing here fetches, prints or
  * exits, and no parser option that loads external resources is ever set.
@@ -12,11 +13,13 @@
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/HTMLtree.h>
 
 #include "buf.h"
 #include "cp1252.h"
 #include "html.h"
+#include "html-parse.h"
+#include "scan.h"
 #include "url.h"
 #include "xmalloc.h"
 
@@ -234,155 +237,19 @@ element_find(const xmlChar *name)
 }
 
 static enum kind
-element_kind(xmlNodePtr n)
+element_kind(const char *name)
 {
-	const struct element *e = element_find(n->name);
+	const struct element *e = element_find((const xmlChar *)name);
 
 	return e != NULL ? e->kind : K_UNWRAP;
 }
 
 static int
-is_block(xmlNodePtr n)
+is_block(const char *name)
 {
-	const struct element *e = element_find(n->name);
+	const struct element *e = element_find((const xmlChar *)name);
 
 	return e != NULL && (e->flags & F_BLOCK);
-}
-
-/*
- * How many continuation bytes follow lead byte c (0 when c cannot start a
- * sequence), the bits it contributes, and the least code point the
- * sequence may encode (anything lower is an overlong form).
- */
-static int
-trail_bytes(unsigned char c, uint32_t *cp, uint32_t *min)
-{
-	if (c >= 0xc2 && c <= 0xdf) {
-		*cp = c & 0x1f;
-		*min = 0x80;
-		return 1;
-	}
-	if (c >= 0xe0 && c <= 0xef) {
-		*cp = c & 0x0f;
-		*min = 0x800;
-		return 2;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		*cp = c & 0x07;
-		*min = 0x10000;
-		return 3;
-	}
-	*cp = 0;
-	*min = 1;
-	return 0;
-}
-
-/* An ASCII byte utf8_clean keeps: printable, or whitespace. */
-static int
-ascii_kept(unsigned char c)
-{
-	return c < 0x80 && (c >= 0x20 || c == '\t' || c == '\n' ||
-	    c == '\r' || c == '\f');
-}
-
-/*
- * Input as valid UTF-8: invalid bytes become U+FFFD and control characters
- * other than whitespace go, so the parser never sees either.
- */
-static char *
-utf8_clean(const char *s, size_t *lenp)
-{
-	struct buf b;
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *run;
-	uint32_t cp, min;
-	int n, i;
-
-	buf_init(&b, 0);
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			/* Runs of ASCII go in one append: most text is ASCII. */
-			for (run = p; *p != '\0' && ascii_kept(*p); p++)
-				;
-			if (p == run)
-				p++;	/* a control character: dropped */
-			else
-				buf_append(&b, run, (size_t)(p - run));
-			continue;
-		}
-		n = trail_bytes(*p, &cp, &min);
-		for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
-			cp = cp << 6 | (p[i] & 0x3f);
-		if (n == 0 || i <= n || cp < min || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff)) {
-			buf_puts(&b, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		buf_append(&b, p, n + 1);
-		p += n + 1;
-	}
-	*lenp = b.len;
-	return buf_detach(&b);
-}
-
-/*
- * Parse a fragment as body content.  The "<html><body>" prefix puts the
- * parser in the body, so leading text is not moved into an implied <p>;
- * the charset hint in the fragment is ignored because we already know
- * it is UTF-8.  No option here loads anything from outside.
- */
-static htmlDocPtr
-parse_fragment(const char *html)
-{
-	static const char prefix[] = "<html><body>";
-	char *clean, *doc;
-	size_t len;
-	htmlDocPtr d;
-	int opts = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC |
-	    HTML_PARSE_RECOVER;
-
-	clean = utf8_clean(html, &len);
-	doc = xmalloc(sizeof prefix + len);
-	memcpy(doc, prefix, sizeof prefix - 1);
-	memcpy(doc + sizeof prefix - 1, clean, len + 1);
-	free(clean);
-	d = htmlReadMemory(doc, (int)(sizeof prefix - 1 + len), NULL, "UTF-8",
-	    opts);
-	free(doc);
-	return d;
-}
-
-/*
- * A depth-first walk without recursion (feeds can nest thousands deep).
- * enter returns 1 to descend into the node's children; leave is called
- * for every node entered with descent, after its children.
- */
-struct walker {
-	int	 (*enter)(xmlNodePtr, void *);
-	void	 (*leave)(xmlNodePtr, void *);
-	void	*arg;
-};
-
-static void
-walk(xmlNodePtr top, const struct walker *w)
-{
-	xmlNodePtr n = top->children;
-
-	while (n != NULL) {
-		if (w->enter(n, w->arg) && n->children != NULL) {
-			n = n->children;
-			continue;
-		}
-		while (n->next == NULL) {
-			n = n->parent;
-			if (n == NULL || n == top)
-				return;
-			w->leave(n, w->arg);
-		}
-		n = n->next;
-	}
 }
 
 /*
@@ -416,21 +283,30 @@ entity_for(char c, int quote)
 	return NULL;
 }
 
-/* Returns 0, or -1 when the buffer's cap was reached. */
+/* The len bytes at s escaped; 0, or -1 when the buffer's cap was reached. */
 static int
-put_escaped(struct buf *b, const char *s, int quote)
+put_escaped_len(struct buf *b, const char *s, size_t len, int quote)
 {
-	const char *run = s, *rep;
+	static const char *const special[] = { "&<>", "&<>\"", "&<>\"'" };
+	const char *end = s + len, *run = s, *rep;
 	int rc = 0;
 
-	for (; *s != '\0'; s++) {
+	for (; s < end; s++) {
+		if ((s += scan_none_of(s, end, special[quote])) == end)
+			break;
 		if ((rep = entity_for(*s, quote)) == NULL)
 			continue;
 		rc |= buf_append(b, run, s - run);
 		rc |= buf_puts(b, rep);
 		run = s + 1;
 	}
-	return rc | buf_puts(b, run);
+	return rc | buf_append(b, run, end - run);
+}
+
+static int
+put_escaped(struct buf *b, const char *s, int quote)
+{
+	return put_escaped_len(b, s, strlen(s), quote);
 }
 
 static int
@@ -498,7 +374,7 @@ attribute_find(const char *element, const char *name)
 
 	for (i = 0; i < sizeof attributes / sizeof attributes[0]; i++) {
 		a = &attributes[i];
-		if (strcmp(a->name, name) != 0)
+		if (a->name[0] != name[0] || strcmp(a->name, name) != 0)
 			continue;
 		if (a->on == NULL)
 			return a;
@@ -511,38 +387,46 @@ attribute_find(const char *element, const char *name)
 	return NULL;
 }
 
-/* The value to write for attribute a of element n, or NULL to drop it. */
+/*
+ * An attribute's value as libxml2's tree would hold it: a bare boolean
+ * attribute ("<details open>") reads as its own name, any other bare one
+ * as "".
+ */
+static const char *
+value_of(const xmlChar *name, const xmlChar *value)
+{
+	if (value != NULL)
+		return (const char *)value;
+	return htmlIsBooleanAttr(name) ? (const char *)name : "";
+}
+
+/* The value to write for attribute name of element, or NULL to drop it. */
 static char *
-attribute_value(xmlNodePtr n, xmlAttrPtr attr, const char *base)
+attribute_value(const char *element, const xmlChar *name,
+    const xmlChar *value, const char *base)
 {
 	const struct attribute *a;
-	xmlChar *raw;
-	char *v;
+	const char *raw;
 
-	if (attr->ns != NULL ||
-	    (a = attribute_find((const char *)n->name,
-	    (const char *)attr->name)) == NULL)
+	if ((a = attribute_find(element, (const char *)name)) == NULL)
 		return NULL;
-	if ((raw = xmlNodeGetContent((xmlNodePtr)attr)) == NULL)
-		return NULL;
-	v = (a->flags & A_URL) ? safe_url((char *)raw, base) :
-	    xstrdup((char *)raw);
-	xmlFree(raw);
-	return v;
+	raw = value_of(name, value);
+	return (a->flags & A_URL) ? safe_url(raw, base) : xstrdup(raw);
 }
 
 static int
-put_start_tag(struct sanitizer *s, xmlNodePtr n)
+put_start_tag(struct sanitizer *s, const char *name, const xmlChar **atts)
 {
-	xmlAttrPtr attr;
 	char *v;
 	int rc;
 
-	rc = buf_printf(&s->out, "<%s", (const char *)n->name);
-	for (attr = n->properties; attr != NULL; attr = attr->next) {
-		if ((v = attribute_value(n, attr, s->base)) == NULL)
+	rc = buf_putc(&s->out, '<') | buf_puts(&s->out, name);
+	for (; atts != NULL && atts[0] != NULL; atts += 2) {
+		if ((v = attribute_value(name, atts[0], atts[1], s->base)) == NULL)
 			continue;
-		rc |= buf_printf(&s->out, " %s=\"", (const char *)attr->name);
+		rc |= buf_putc(&s->out, ' ');
+		rc |= buf_puts(&s->out, (const char *)atts[0]);
+		rc |= buf_puts(&s->out, "=\"");
 		rc |= put_escaped(&s->out, v, 1);
 		rc |= buf_putc(&s->out, '"');
 		free(v);
@@ -563,56 +447,57 @@ piece_done(struct sanitizer *s, int rc)
 
 /* An image with nothing safe to show is not worth an empty box. */
 static int
-img_has_src(xmlNodePtr n, const char *base)
+img_has_src(const xmlChar **atts, const char *base)
 {
-	xmlAttrPtr attr = xmlHasProp(n, (const xmlChar *)"src");
 	char *v;
 
-	if (attr == NULL || (v = attribute_value(n, attr, base)) == NULL)
-		return 0;
-	free(v);
-	return 1;
+	for (; atts != NULL && atts[0] != NULL; atts += 2) {
+		if (strcmp((const char *)atts[0], "src") != 0)
+			continue;
+		if ((v = attribute_value("img", atts[0], atts[1], base)) == NULL)
+			return 0;
+		free(v);
+		return 1;
+	}
+	return 0;
 }
 
 static int
-sanitize_enter(xmlNodePtr n, void *arg)
+sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 {
 	struct sanitizer *s = arg;
 	enum kind k;
-	int rc;
 
 	if (s->full)
 		return 0;
-	if (n->type == XML_TEXT_NODE) {
-		piece_done(s, put_escaped(&s->out, (const char *)n->content, 0));
-		return 0;
-	}
-	if (n->type != XML_ELEMENT_NODE || n->ns != NULL)
-		return 0;
-	k = element_kind(n);
+	k = element_kind(name);
 	if (k == K_DROP)
 		return 0;
 	if (k == K_UNWRAP)
 		return 1;
-	if (strcmp((const char *)n->name, "img") == 0 &&
-	    !img_has_src(n, s->base))
+	if (strcmp(name, "img") == 0 && !img_has_src(atts, s->base))
 		return 0;
-	rc = put_start_tag(s, n);
-	if (k == K_KEEP && n->children == NULL)
-		rc |= buf_printf(&s->out, "</%s>", (const char *)n->name);
 	/* Descend even into void ones: libxml2 may hang content there. */
-	return piece_done(s, rc);
+	return piece_done(s, put_start_tag(s, name, atts));
 }
 
 static void
-sanitize_leave(xmlNodePtr n, void *arg)
+sanitize_leave(const char *name, void *arg)
 {
 	struct sanitizer *s = arg;
 
-	if (!s->full && n->type == XML_ELEMENT_NODE &&
-	    element_kind(n) == K_KEEP)
-		piece_done(s, buf_printf(&s->out, "</%s>",
-		    (const char *)n->name));
+	if (!s->full && element_kind(name) == K_KEEP)
+		piece_done(s, buf_putc(&s->out, '<') | buf_putc(&s->out, '/') |
+		    buf_puts(&s->out, name) | buf_putc(&s->out, '>'));
+}
+
+static void
+sanitize_text(const char *text, size_t len, void *arg)
+{
+	struct sanitizer *s = arg;
+
+	if (!s->full)
+		piece_done(s, put_escaped_len(&s->out, text, len, 0));
 }
 
 /* s, freed, with "&#146;"-style C1 controls as windows-1252 letters. */
@@ -631,24 +516,24 @@ char *
 html_sanitize(const char *html, const char *base_url)
 {
 	struct sanitizer s;
-	struct walker w = { sanitize_enter, sanitize_leave, &s };
-	htmlDocPtr doc;
+	struct html_walker w = { sanitize_enter, sanitize_leave, sanitize_text, &s,
+	    0, 0, { NULL } };
 	char *out;
 	size_t len;
 
 	if (html == NULL || *html == '\0')
 		return xstrdup("");
-	if ((doc = parse_fragment(html)) == NULL)
-		return xstrdup("");
 	buf_init(&s.out, 0);
 	s.base = base_url;
 	s.full = 0;
 	s.good = 0;
-	walk((xmlNodePtr)doc, &w);
-	xmlFreeDoc(doc);
+	html_parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
 	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
-	out = utf8_clean(buf_str(&s.out), &len);
+	if (html_utf8_kept_span((const unsigned char *)buf_str(&s.out),
+	    (const unsigned char *)buf_str(&s.out) + s.out.len) == s.out.len)
+		return without_c1(buf_detach(&s.out));
+	out = html_utf8_clean(buf_str(&s.out), &len);
 	buf_free(&s.out);
 	return without_c1(out);
 }
@@ -656,6 +541,7 @@ html_sanitize(const char *html, const char *base_url)
 /* The state of html_to_text: words go out with single spaces between. */
 struct texter {
 	struct buf	 out;
+	struct buf	 piece;		/* the text piece being read */
 	int		 space;		/* a separator is due before the next word */
 };
 
@@ -697,28 +583,36 @@ text_append(struct texter *t, const char *s)
 	}
 }
 
-static int
-text_enter(xmlNodePtr n, void *arg)
+/* A piece of text, made a string so space_len may look ahead in it. */
+static void
+text_piece(const char *text, size_t len, void *arg)
 {
 	struct texter *t = arg;
 
-	if (n->type == XML_TEXT_NODE) {
-		text_append(t, (const char *)n->content);
+	t->piece.len = 0;
+	buf_append(&t->piece, text, len);
+	text_append(t, buf_str(&t->piece));
+}
+
+static int
+text_enter(const char *name, const xmlChar **atts, void *arg)
+{
+	struct texter *t = arg;
+
+	(void)atts;
+	if (element_kind(name) == K_DROP)
 		return 0;
-	}
-	if (n->type != XML_ELEMENT_NODE || element_kind(n) == K_DROP)
-		return 0;
-	if (is_block(n))
+	if (is_block(name))
 		t->space = 1;
 	return 1;
 }
 
 static void
-text_leave(xmlNodePtr n, void *arg)
+text_leave(const char *name, void *arg)
 {
 	struct texter *t = arg;
 
-	if (is_block(n))
+	if (is_block(name))
 		t->space = 1;
 }
 
@@ -726,15 +620,16 @@ char *
 html_to_text(const char *html)
 {
 	struct texter t;
-	struct walker w = { text_enter, text_leave, &t };
-	htmlDocPtr doc;
+	struct html_walker w = { text_enter, text_leave, text_piece, &t,
+	    0, 0, { NULL } };
 
-	if (html == NULL || *html == '\0' || (doc = parse_fragment(html)) == NULL)
+	if (html == NULL || *html == '\0')
 		return xstrdup("");
 	buf_init(&t.out, 0);
+	buf_init(&t.piece, 0);
 	t.space = 0;
-	walk((xmlNodePtr)doc, &w);
-	xmlFreeDoc(doc);
+	html_parse_fragment(html, &w);
+	buf_free(&t.piece);
 	return without_c1(buf_detach(&t.out));
 }
 

@@ -288,6 +288,14 @@ struct san_case {
 /* Exact output, where the rule is clear enough to pin. */
 static const struct san_case san_cases[] = {
 	{ "<script>alert(1)</script>safe", "safe", "script dropped with its code" },
+	{ "<o:p>x</o:p><svg:script>alert(1)</svg:script>",
+	    "<p>x</p>", "a prefix is split off an element's name" },
+	{ "<table><tr><td nowrap>x</td></tr></table><details open>y</details>",
+	    "<table><tr><td nowrap=\"nowrap\">x</td></tr></table>"
+	    "<details open=\"\">y</details>",
+	    "a bare boolean attribute reads as its name, any other as empty" },
+	{ "a</body></html>b", "a<p>b</p>",
+	    "text after the fragment's end is kept in a paragraph" },
 	{ "safe<embed src=\"http://example.com/\"> <b>description</b>",
 	    "safe <b>description</b>", "embed dropped, following text kept" },
 	{ "safe<iframe src=\"http://example.com/\"> <b>description</b></iframe>",
@@ -563,6 +571,13 @@ test_url(void)
 		{ NULL, "magnet:?xt=urn:btih:abc", "magnet:?xt=urn:btih:abc",
 		    "magnet: passes through" },
 		{ NULL, "ftp://ftp.example/f", "ftp://ftp.example/f", "ftp kept" },
+		{ NULL, "http://a.example", "http://a.example/",
+		    "a bare host gains its path" },
+		{ NULL, "http://a.example/b/../c/./d?", "http://a.example/c/d",
+		    "dot segments and an empty query go" },
+		{ NULL, "https://a.example/b-c/d.html?x=1&y=2",
+		    "https://a.example/b-c/d.html?x=1&y=2",
+		    "a plain link is kept as written" },
 		{ NULL, "x/y", NULL, "relative ref without base is NULL" },
 		{ "not a url", "x", NULL, "malformed base gives NULL" },
 		{ "http://a.example/", "http://", NULL, "malformed ref gives NULL" },

@@ -1,0 +1,255 @@
+/*
+ * html-parse.c - feed HTML through libxml2's HTML parser as a stream of
+ * events, for html.c's sanitizer and text extraction.
+ *
+ * No tree is built: the SAX callbacks hand each element, end and piece of
+ * text straight on, and reproduce what libxml2's tree builder would have
+ * kept (prefixes split off names, its depth limit, text outside every
+ * element lost).  The parser only ever sees valid UTF-8, no option that
+ * loads anything from outside is set, and nothing here prints.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+
+#include "buf.h"
+#include "html-parse.h"
+#include "scan.h"
+
+/*
+ * How many continuation bytes follow lead byte c (0 when c cannot start a
+ * sequence), the bits it contributes, and the least code point the
+ * sequence may encode (anything lower is an overlong form).
+ */
+static int
+trail_bytes(unsigned char c, uint32_t *cp, uint32_t *min)
+{
+	if (c >= 0xc2 && c <= 0xdf) {
+		*cp = c & 0x1f;
+		*min = 0x80;
+		return 1;
+	}
+	if (c >= 0xe0 && c <= 0xef) {
+		*cp = c & 0x0f;
+		*min = 0x800;
+		return 2;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		*cp = c & 0x07;
+		*min = 0x10000;
+		return 3;
+	}
+	*cp = 0;
+	*min = 1;
+	return 0;
+}
+
+/* An ASCII byte utf8_clean keeps: printable, or whitespace. */
+static int
+ascii_kept(unsigned char c)
+{
+	return c < 0x80 && (c >= 0x20 || c == '\t' || c == '\n' ||
+	    c == '\r' || c == '\f');
+}
+
+/*
+ * The length of the valid UTF-8 at p (1-4 bytes) that utf8_clean keeps as
+ * it is, or 0: an invalid or overlong sequence, a surrogate, or a control
+ * character other than whitespace.
+ */
+static int
+kept_len(const unsigned char *p)
+{
+	uint32_t cp, min;
+	int n, i;
+
+	if (*p < 0x80)
+		return ascii_kept(*p);
+	n = trail_bytes(*p, &cp, &min);
+	for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	if (n == 0 || i <= n || cp < min || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+/* How many bytes from p (before end) utf8_clean keeps as they are. */
+size_t
+html_utf8_kept_span(const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *q = p;
+	int n;
+
+	while (q < end) {
+		/* Most text is ASCII: skip it eight bytes at a time. */
+		q += scan_ascii(q, end, 1);
+		if (q == end || (n = kept_len(q)) == 0)
+			break;
+		q += n;
+	}
+	return (size_t)(q - p);
+}
+
+/*
+ * Input as valid UTF-8: invalid bytes become U+FFFD and control characters
+ * other than whitespace go, so the parser never sees either.  What is kept
+ * goes in one append per run.
+ */
+static void
+utf8_clean_into(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
+	size_t n;
+
+	while (p < end) {
+		n = html_utf8_kept_span(p, end);
+		buf_append(b, p, n);
+		if ((p += n) == end)
+			break;
+		if (*p >= 0x80)
+			buf_puts(b, "\xef\xbf\xbd");
+		p++;	/* a control character is dropped */
+	}
+}
+
+char *
+html_utf8_clean(const char *s, size_t *lenp)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	utf8_clean_into(&b, s);
+	*lenp = b.len;
+	return buf_detach(&b);
+}
+
+/*
+ * The parser's node stack stops the whole parse at an element opened more
+ * than HTML_MAX_DEPTH deep (libxml2's xmlParserMaxDepth without
+ * XML_PARSE_HUGE); stopping here too keeps what a tree would have held.
+ */
+static void
+on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	htmlParserCtxtPtr ctxt = ctx;
+	struct html_walker *w = ctxt->_private;
+	const char *local = (const char *)name;
+	xmlChar *split = NULL, *prefix = NULL;
+	const xmlChar *interned;
+
+	if (w->depth >= HTML_MAX_DEPTH + 1) {
+		xmlStopParser(ctxt);
+		return;
+	}
+	/* libxml2's tree keeps "o:p" as a p: the prefix is split off. */
+	if (strchr(local, ':') != NULL &&
+	    (split = xmlSplitQName(ctxt, name, &prefix)) != NULL &&
+	    (interned = xmlDictLookup(ctxt->dict, split, -1)) != NULL)
+		local = (const char *)interned;
+	xmlFree(split);
+	xmlFree(prefix);
+	w->open[w->depth++] = local;
+	if (w->skip == 0 && !w->enter(local, atts, w->arg))
+		w->skip = w->depth;
+}
+
+static void
+on_end(void *ctx, const xmlChar *name)
+{
+	struct html_walker *w = ((htmlParserCtxtPtr)ctx)->_private;
+
+	(void)name;
+	if (w->depth == 0)
+		return;
+	if (w->skip == 0)
+		w->leave(w->open[w->depth - 1], w->arg);
+	else if (w->skip == w->depth)
+		w->skip = 0;
+	w->depth--;
+}
+
+/* Text outside every element has no node to hang from: it is lost. */
+static void
+on_text(void *ctx, const xmlChar *s, int len)
+{
+	struct html_walker *w = ((htmlParserCtxtPtr)ctx)->_private;
+
+	if (w->depth > 0 && w->skip == 0 && len > 0)
+		w->text((const char *)s, (size_t)len, w->arg);
+}
+
+/* Raw text of script and style: always inside a dropped element. */
+static void
+on_cdata(void *ctx, const xmlChar *s, int len)
+{
+	(void)ctx;
+	(void)s;
+	(void)len;
+}
+
+/*
+ * "<html><body>" and the fragment as valid UTF-8.  The prefix puts the
+ * parser in the body, so leading text is not moved into an implied <p>.
+ */
+static char *
+fragment_document(const char *html, size_t *lenp)
+{
+	static const char prefix[] = "<html><body>";
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_append(&b, prefix, sizeof prefix - 1);
+	utf8_clean_into(&b, html);
+	*lenp = b.len;
+	return buf_detach(&b);
+}
+
+/*
+ * Parse a fragment as body content, feeding its events to w.  The charset
+ * hint in the fragment is ignored because we already know it is UTF-8.
+ * No option here loads anything from outside.  Elements still open when
+ * the parse stops are closed, so every element entered is also left.
+ */
+void
+html_parse_fragment(const char *html, struct html_walker *w)
+{
+	static const char enc[] = "UTF-8";
+	htmlSAXHandler sax;
+	htmlParserCtxtPtr ctxt;
+	xmlCharEncodingHandlerPtr hdlr;
+	char *doc;
+	size_t len;
+	int opts = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC |
+	    HTML_PARSE_RECOVER;
+
+	w->depth = w->skip = 0;
+	doc = fragment_document(html, &len);
+	if ((ctxt = htmlCreateMemoryParserCtxt(doc, (int)len)) != NULL) {
+		memset(&sax, 0, sizeof sax);
+		sax.startElement = on_start;
+		sax.endElement = on_end;
+		sax.characters = on_text;
+		sax.ignorableWhitespace = on_text;
+		sax.cdataBlock = on_cdata;
+		memcpy(ctxt->sax, &sax, sizeof sax);
+		ctxt->_private = w;
+		htmlCtxtUseOptions(ctxt, opts);
+		if ((hdlr = xmlFindCharEncodingHandler(enc)) != NULL) {
+			xmlSwitchToEncoding(ctxt, hdlr);
+			xmlFree((xmlChar *)ctxt->input->encoding);
+			ctxt->input->encoding = xmlStrdup((const xmlChar *)enc);
+		}
+		htmlParseDocument(ctxt);
+		while (w->depth > 0)
+			on_end(ctxt, NULL);
+		htmlFreeParserCtxt(ctxt);
+	}
+	free(doc);
+}
+

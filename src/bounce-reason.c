@@ -222,29 +222,38 @@ lowered(const char *s)
 	return l;
 }
 
+/* Does one of the '|'-separated phrases occur in low, a lowered text? */
+static int
+any_phrase_in(const char *low, const char *words)
+{
+	char one[128];
+	const char *p = words;
+	size_t n, i;
+
+	for (; *p != '\0'; p += n + (p[n] == '|')) {
+		n = strcspn(p, "|");
+		if (n >= sizeof one)
+			continue;
+		for (i = 0; i < n; i++)
+			one[i] = (char)tolower((unsigned char)p[i]);
+		one[n] = '\0';
+		if (strstr(low, one) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
 /*
- * Does one of the '|'-separated phrases occur in text?  The text is
- * lowered once and searched with strstr, not scanned byte by byte per
- * phrase: the tables hold hundreds of phrases and a body can be large.
+ * The same over text as it is.  The text is lowered once and searched
+ * with strstr, not scanned byte by byte per phrase: the tables hold
+ * hundreds of phrases and a body can be large.
  */
 static int
 any_phrase(const char *text, const char *words)
 {
-	char one[128], *low = lowered(text);
-	const char *p = words;
-	size_t n, i;
-	int found = 0;
+	char *low = lowered(text);
+	int found = any_phrase_in(low, words);
 
-	while (*p != '\0' && !found) {
-		n = strcspn(p, "|");
-		if (n < sizeof one) {
-			for (i = 0; i < n; i++)
-				one[i] = (char)tolower((unsigned char)p[i]);
-			one[n] = '\0';
-			found = strstr(low, one) != NULL;
-		}
-		p += n + (p[n] == '|');
-	}
 	free(low);
 	return found;
 }
@@ -252,14 +261,19 @@ any_phrase(const char *text, const char *words)
 const char *
 reason_from_text(const char *text)
 {
+	const char *reason = NULL;
+	char *low;
 	size_t i;
 
 	if (text == NULL || *text == '\0')
 		return NULL;
-	for (i = 0; phrases[i].reason != NULL; i++)
-		if (any_phrase(text, phrases[i].words))
-			return phrases[i].reason;
-	return NULL;
+	/* Lowered once for every table, not once per table. */
+	low = lowered(text);
+	for (i = 0; phrases[i].reason != NULL && reason == NULL; i++)
+		if (any_phrase_in(low, phrases[i].words))
+			reason = phrases[i].reason;
+	free(low);
+	return reason;
 }
 
 /* Look "subject.detail" of a status up in a code table. */

@@ -7,7 +7,6 @@
  * in the same transaction as the actions.  Never prints.
  */
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "address.h"
 #include "bounce.h"
 #include "config.h"
+#include "crypto.h"
 #include "hygiene.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -23,16 +23,22 @@
 static char *
 mail_key(const char *msg, size_t len)
 {
-	char *id = bounce_header(msg, len, "Message-ID");
-	uint64_t h = 14695981039346656037ULL;
+	static const char hex[] = "0123456789abcdef";
+	char *id = bounce_header(msg, len, "Message-ID"), key[7 + 64 + 1];
+	unsigned char h[32];
 	size_t i;
 
 	if (id != NULL && *id != '\0')
 		return id;
 	free(id);
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)msg[i]) * 1099511628211ULL;
-	return xasprintf("fnv1a:%016" PRIx64 ":%zu", h, len);
+	crypto_sha256(msg, len, h);
+	memcpy(key, "sha256:", 7);
+	for (i = 0; i < sizeof h; i++) {
+		key[7 + 2 * i] = hex[h[i] >> 4];
+		key[8 + 2 * i] = hex[h[i] & 15];
+	}
+	key[sizeof key - 1] = '\0';
+	return xstrdup(key);
 }
 
 static struct hygiene_act *

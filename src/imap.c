@@ -113,25 +113,33 @@ imap_open(const char *url, const struct imap_options *opt, char **err)
 	return m;
 }
 
+/* The static attribute of that type in a fetched message, or NULL. */
+static struct mailimap_msg_att_static *
+static_att(struct mailimap_msg_att *ma, int type)
+{
+	struct mailimap_msg_att_item *it;
+	clistiter *i;
+
+	for (i = clist_begin(ma->att_list); i != NULL; i = clist_next(i)) {
+		it = clist_content(i);
+		if (it->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
+		    it->att_data.att_static->att_type == type)
+			return it->att_data.att_static;
+	}
+	return NULL;
+}
+
 /* The body of one fetched message, or NULL. */
 static const struct mailimap_msg_att_body_section *
 body_of(clist *fetched)
 {
-	struct mailimap_msg_att *ma;
-	struct mailimap_msg_att_item *it;
-	clistiter *i;
+	struct mailimap_msg_att_static *a;
 
 	if (fetched == NULL || clist_begin(fetched) == NULL)
 		return NULL;
-	ma = clist_content(clist_begin(fetched));
-	for (i = clist_begin(ma->att_list); i != NULL; i = clist_next(i)) {
-		it = clist_content(i);
-		if (it->att_type == MAILIMAP_MSG_ATT_ITEM_STATIC &&
-		    it->att_data.att_static->att_type ==
-		    MAILIMAP_MSG_ATT_BODY_SECTION)
-			return it->att_data.att_static->att_data.att_body_section;
-	}
-	return NULL;
+	a = static_att(clist_content(clist_begin(fetched)),
+	    MAILIMAP_MSG_ATT_BODY_SECTION);
+	return a != NULL ? a->att_data.att_body_section : NULL;
 }
 
 static int
@@ -163,22 +171,12 @@ fetch_one(struct imap *m, uint32_t uid, imap_fn fn, void *ctx, char **err)
 static uint32_t
 uid_size(struct mailimap_msg_att *ma, uint32_t *size)
 {
-	struct mailimap_msg_att_item *it;
-	clistiter *i;
-	uint32_t uid = 0;
+	struct mailimap_msg_att_static *uid, *sz;
 
-	*size = 0;
-	for (i = clist_begin(ma->att_list); i != NULL; i = clist_next(i)) {
-		it = clist_content(i);
-		if (it->att_type != MAILIMAP_MSG_ATT_ITEM_STATIC)
-			continue;
-		if (it->att_data.att_static->att_type == MAILIMAP_MSG_ATT_UID)
-			uid = it->att_data.att_static->att_data.att_uid;
-		else if (it->att_data.att_static->att_type ==
-		    MAILIMAP_MSG_ATT_RFC822_SIZE)
-			*size = it->att_data.att_static->att_data.att_rfc822_size;
-	}
-	return uid;
+	uid = static_att(ma, MAILIMAP_MSG_ATT_UID);
+	sz = static_att(ma, MAILIMAP_MSG_ATT_RFC822_SIZE);
+	*size = sz != NULL ? sz->att_data.att_rfc822_size : 0;
+	return uid != NULL ? uid->att_data.att_uid : 0;
 }
 
 /* Every message's UID and size, in one UID FETCH 1:* (UID RFC822.SIZE). */

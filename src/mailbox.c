@@ -22,15 +22,12 @@ struct walk {
 	int		 stopped;
 };
 
-/* Hand one mail to fn, then act on its verdict with move(). */
+/* Hand one mail to fn (the readers hand a mail over max_size over
+ * empty, unread); MAILBOX_STOP ends the walk. */
 static int
 judge(struct walk *w, const char *id, const char *msg, size_t len,
     enum mailbox_verdict *v)
 {
-	if (len > w->spec->max_size) {
-		msg = "";
-		len = 0;
-	}
 	*v = w->fn(id, msg, len, w->ctx);
 	if (*v == MAILBOX_STOP) {
 		w->stopped = 1;

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "mime-body.h"
+#include "scan.h"
 
 /* Quoted-printable lines, "=" of a soft break included (RFC 2045 6.7). */
 #define QP_LINE_MAX	76
@@ -86,9 +87,6 @@ at_eol(unsigned char c)
 	return c == '\0' || c == '\r' || c == '\n';
 }
 
-#define ONES	0x0101010101010101ULL
-#define HIGHS	0x8080808080808080ULL
-
 /*
  * The octets of w that need a look, as their high bits: below 0x20,
  * above 0x7e, or "=" (tab too, which the table then lets through).  A
@@ -98,8 +96,8 @@ at_eol(unsigned char c)
 static uint64_t
 word_flags(uint64_t w)
 {
-	return ((w - ONES * 0x20) | (w + ONES) | w |
-	    ((w ^ (ONES * '=')) - ONES)) & HIGHS;
+	return ((w - SCAN_ONES * 0x20) | (w + SCAN_ONES) | w |
+	    ((w ^ (SCAN_ONES * '=')) - SCAN_ONES)) & SCAN_HIGH;
 }
 
 /* Octets before the first flagged one (in memory order). */
@@ -119,13 +117,12 @@ static size_t
 literal_run(const unsigned char *s, const unsigned char *end, size_t max)
 {
 	size_t n = 0, lim = (size_t)(end - s);
-	uint64_t w, flags;
+	uint64_t flags;
 
 	if (lim > max)
 		lim = max;
 	for (; n + 8 <= lim; n += 8) {
-		memcpy(&w, s + n, 8);
-		if ((flags = word_flags(w)) != 0) {
+		if ((flags = word_flags(scan_word(s + n))) != 0) {
 			n += flags_skip(flags);
 			break;
 		}

@@ -4,7 +4,8 @@
  * Feeds are mostly ASCII text, and several passes (UTF-8 checks, control
  * stripping, the C1 mapping) look at every byte of them.  These find the
  * length of the run they may skip, reading a word at a time; the caller
- * then looks at the byte that ended it.
+ * then looks at the byte that ended it.  The quoted-printable encoder
+ * (mime-body.c) builds its own word test on the same pieces.
  */
 #ifndef GZ_SCAN_H
 #define GZ_SCAN_H

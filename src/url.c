@@ -74,17 +74,24 @@ url_scheme(const char *url)
 	return scheme;
 }
 
+/* One part of h (with curl's flags) as our own string; NULL when absent. */
+static char *
+part_of(CURLU *h, CURLUPart what, unsigned int flags)
+{
+	char *v = NULL, *out;
+
+	if (curl_url_get(h, what, &v, flags) != CURLUE_OK)
+		return NULL;
+	out = xstrdup(v);
+	curl_free(v);
+	return out;
+}
+
 /* curl's rendering of h's whole URL as our own string, or NULL. */
 static char *
 handle_url(CURLU *h)
 {
-	char *u = NULL, *out;
-
-	if (curl_url_get(h, CURLUPART_URL, &u, 0) != CURLUE_OK)
-		return NULL;
-	out = xstrdup(u);
-	curl_free(u);
-	return out;
+	return part_of(h, CURLUPART_URL, 0);
 }
 
 /* Length of the lower-case host name at s (letters, digits, "-", "."). */
@@ -244,19 +251,6 @@ url_is_http(const char *url)
 	return yes;
 }
 
-/* One part of h, URL-decoded, as our own string; NULL when absent. */
-static char *
-part_of(CURLU *h, CURLUPart what)
-{
-	char *v = NULL, *out;
-
-	if (curl_url_get(h, what, &v, CURLU_URLDECODE) != CURLUE_OK)
-		return NULL;
-	out = xstrdup(v);
-	curl_free(v);
-	return out;
-}
-
 int
 url_split(const char *url, struct url_parts *p)
 {
@@ -269,11 +263,11 @@ url_split(const char *url, struct url_parts *p)
 		curl_url_cleanup(h);
 		return -1;
 	}
-	p->scheme = part_of(h, CURLUPART_SCHEME);
-	p->user = part_of(h, CURLUPART_USER);
-	p->host = part_of(h, CURLUPART_HOST);
-	p->path = part_of(h, CURLUPART_PATH);
-	if ((port = part_of(h, CURLUPART_PORT)) != NULL)
+	p->scheme = part_of(h, CURLUPART_SCHEME, CURLU_URLDECODE);
+	p->user = part_of(h, CURLUPART_USER, CURLU_URLDECODE);
+	p->host = part_of(h, CURLUPART_HOST, CURLU_URLDECODE);
+	p->path = part_of(h, CURLUPART_PATH, CURLU_URLDECODE);
+	if ((port = part_of(h, CURLUPART_PORT, 0)) != NULL)
 		p->port = atoi(port);
 	free(port);
 	curl_url_cleanup(h);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian 12 packages gazette needs to build, test and run,
-# skipping what is already there.  Run as root (or through sudo).
+# skipping what is already there.  Run it as root, or as a user who may use
+# sudo: it asks sudo for root itself when it needs to install something.
 #
 #   contrib/install-deps.sh          build, test and run
 #   contrib/install-deps.sh --bench  also the peers the benchmarks measure
@@ -35,6 +36,14 @@ if [ -z "$missing" ]; then
 	exit 0
 fi
 echo "install-deps: installing$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "install-deps: installing needs root, and sudo is not there;" \
+		    "run this script as root" >&2
+		exit 77
+	fi
+	exec sudo "$0" "$@"
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # postfix is here for its smtp-sink (the SMTP fault tests).  "No

@@ -4,12 +4,16 @@
  *
  * One way to get every table out: a command names its columns and sets
  * each row's cells; this file turns them into a JSON array (or object)
- * or into CSV with a header row, streamed as the rows come.  Prints only
+ * or into CSV with a header row, streamed as the rows come, or, for a
+ * terminal, into a table whose columns are as wide as their widest cell
+ * (kept until the last row, so only for a person's screen).  Prints only
  * on the command's behalf, on stdout.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "csv.h"
@@ -27,7 +31,28 @@ struct cmd_rows {
 	struct json_out *all;	/* JSON: the array, NULL for one object */
 	struct json_out *row;	/* JSON: this row's object */
 	int	 one, failed;
+	char	**table;	/* a table: every row's cells, row by row */
+	size_t	 nrows, cap;	/* rows kept, and room for as many */
+	size_t	*width;		/* a table: each column's widest cell */
+	unsigned char *number;	/* a table: the column holds numbers */
 };
+
+enum cmd_format
+cmd_format_for_tty(enum cmd_format f)
+{
+	return f == CMD_TEXT && isatty(STDOUT_FILENO) ? CMD_TABLE : f;
+}
+
+/* Characters on screen, near enough: UTF-8 sequences count once. */
+static size_t
+text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
 
 struct cmd_rows *
 cmd_rows_new(enum cmd_format format, const char *const *cols, int one)
@@ -40,7 +65,15 @@ cmd_rows_new(enum cmd_format format, const char *const *cols, int one)
 		r->ncols++;
 	r->one = one;
 	r->cells = xcalloc(r->ncols, sizeof *r->cells);
-	if (format == CMD_CSV)
+	if (format == CMD_TABLE) {
+		r->width = xcalloc(r->ncols, sizeof *r->width);
+		r->number = xcalloc(r->ncols, 1);
+		while (r->i < r->ncols) {
+			r->width[r->i] = text_width(cols[r->i]);
+			r->i++;
+		}
+		r->i = 0;
+	} else if (format == CMD_CSV)
 		r->failed = csv_write_record(stdout, cols, r->ncols, 0) == -1;
 	else if (!one)
 		r->all = json_out_array();
@@ -84,8 +117,11 @@ cmd_rows_int(struct cmd_rows *r, int64_t v)
 	if (r->format == CMD_JSON) {
 		json_out_int(r->row, key, v);
 		r->i++;
-	} else
-		set_cell(r, xasprintf("%lld", (long long)v));
+		return;
+	}
+	if (r->format == CMD_TABLE)
+		r->number[r->i] = 1;
+	set_cell(r, xasprintf("%lld", (long long)v));
 }
 
 void
@@ -97,8 +133,19 @@ cmd_rows_time(struct cmd_rows *r, int64_t t)
 	if (r->format == CMD_JSON) {
 		json_out_time(r->row, key, t);
 		r->i++;
-	} else
-		set_cell(r, t ? xstrdup(date_rfc3339(t, out)) : NULL);
+		return;
+	}
+	if (t == 0) {
+		set_cell(r, NULL);
+		return;
+	}
+	date_rfc3339(t, out);
+	if (r->format == CMD_TABLE) {
+		/* 2026-12-04T17:46:00Z -> 2026-12-04 17:46 */
+		out[10] = ' ';
+		out[16] = '\0';
+	}
+	set_cell(r, xstrdup(out));
 }
 
 void
@@ -129,11 +176,71 @@ cmd_rows_put(struct cmd_rows *r, const char *key, struct json_out *child)
 		json_out_free(child);
 }
 
+/* A table keeps the row's cells ("-" for none) and widens its columns. */
+static void
+table_keep_row(struct cmd_rows *r)
+{
+	size_t i, w;
+	char *c;
+
+	if (r->nrows == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 64;
+		r->table = xreallocarray(r->table, r->cap * r->ncols,
+		    sizeof *r->table);
+	}
+	for (i = 0; i < r->ncols; i++) {
+		c = r->cells[i] && *r->cells[i] ? r->cells[i] : xstrdup("-");
+		if (c != r->cells[i])
+			free(r->cells[i]);
+		r->cells[i] = NULL;
+		if ((w = text_width(c)) > r->width[i])
+			r->width[i] = w;
+		r->table[r->nrows * r->ncols + i] = c;
+	}
+	r->nrows++;
+}
+
+/* Pad s to width w, on the left for numbers; no trailing blanks. */
+static void
+table_cell(const struct cmd_rows *r, size_t col, const char *s)
+{
+	size_t pad = r->width[col] - text_width(s);
+	int last = col + 1 == r->ncols;
+
+	if (r->number[col])
+		printf("%*s%s", (int)pad, "", s);
+	else
+		printf("%s%*s", s, last ? 0 : (int)pad, "");
+	fputs(last ? "\n" : "  ", stdout);
+}
+
+/* The heading row (column names in capitals, '_' as a space), then the
+ * rows kept. */
+static void
+table_print(const struct cmd_rows *r)
+{
+	size_t i, j;
+	char *h;
+
+	for (i = 0; i < r->ncols; i++) {
+		h = xstrdup(r->cols[i]);
+		for (j = 0; h[j]; j++)
+			h[j] = h[j] == '_' ? ' ' : (char)toupper((unsigned char)h[j]);
+		table_cell(r, i, h);
+		free(h);
+	}
+	for (j = 0; j < r->nrows; j++)
+		for (i = 0; i < r->ncols; i++)
+			table_cell(r, i, r->table[j * r->ncols + i]);
+}
+
 void
 cmd_rows_end_row(struct cmd_rows *r)
 {
 	size_t i;
 
+	if (r->format == CMD_TABLE)
+		table_keep_row(r);
 	if (r->format == CMD_CSV && !r->failed)
 		r->failed = csv_write_record(stdout, (const char *const *)
 		    r->cells, r->ncols, 0) == -1;
@@ -158,7 +265,9 @@ cmd_rows_done(struct cmd_rows *r)
 		rc = cmd_print_json(j);
 	else if (r->format == CMD_JSON)
 		json_out_free(r->all);
-	else if (r->failed || fflush(stdout) == EOF)
+	if (r->format == CMD_TABLE)
+		table_print(r);
+	if (r->format != CMD_JSON && (r->failed || fflush(stdout) == EOF))
 		rc = gz_fail(EX_IOERR, "cannot write the output");
 	cmd_rows_free(r);
 	return rc;
@@ -173,6 +282,11 @@ cmd_rows_free(struct cmd_rows *r)
 		return;
 	for (i = 0; i < r->ncols; i++)
 		free(r->cells[i]);
+	for (i = 0; i < r->nrows * r->ncols; i++)
+		free(r->table[i]);
+	free(r->table);
+	free(r->width);
+	free(r->number);
 	free(r->cells);
 	free(r);
 }

@@ -140,7 +140,7 @@ cmd_subscriber_list(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if ((rc = parse_list(ctx, argc, argv, &a)) != EX_OK)
 		return rc;
-	if (a.format != CMD_TEXT)
+	if ((a.format = cmd_format_for_tty(a.format)) != CMD_TEXT)
 		r = cmd_rows_new(a.format, subscriber_cols, 0);
 	if (store_subscriber_select(ctx->st, &a.filter, r ? add_row
 	    : print_line, r, &err) == -1) {

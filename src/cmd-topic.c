@@ -161,8 +161,8 @@ cmd_topic_list(struct cmd_ctx *ctx, int argc, char **argv)
 		return EX_USAGE;
 	if (argc - optind > 0)
 		return cmd_usage(&cmd_topic_list_entry, "takes no arguments");
-	if (f != CMD_TEXT)
-		r = cmd_rows_new(f, topic_cols, 0);
+	if ((f = (int)cmd_format_for_tty((enum cmd_format)f)) != CMD_TEXT)
+		r = cmd_rows_new((enum cmd_format)f, topic_cols, 0);
 	if (store_topic_each(ctx->st, r ? topic_cells : print_topic, r,
 	    &err) == -1) {
 		cmd_rows_free(r);

@@ -100,7 +100,10 @@ int	 cmd_end(struct cmd_ctx *ctx, int rc);
  * that order and ends the row; CSV streams with a header row, JSON is one
  * array (or one object when one is set).
  */
-enum cmd_format { CMD_TEXT, CMD_JSON, CMD_CSV };
+enum cmd_format { CMD_TEXT, CMD_JSON, CMD_CSV, CMD_TABLE };
+/* CMD_TABLE where f is CMD_TEXT and stdout is a terminal: an aligned table
+ * with a heading row, printed when the rows are done. */
+enum cmd_format cmd_format_for_tty(enum cmd_format f);
 /* Long options for a getopt table; 'j' is --json, 'C' is --csv. */
 #define CMD_FORMAT_OPTIONS \
 	{ "json", no_argument, NULL, 'j' }, { "csv", no_argument, NULL, 'C' }
@@ -114,7 +117,8 @@ struct cmd_rows *cmd_rows_new(enum cmd_format format,
 	    const char *const *cols, int one);
 void	 cmd_rows_str(struct cmd_rows *r, const char *v);
 void	 cmd_rows_int(struct cmd_rows *r, int64_t v);
-/* A Unix time: RFC 3339 UTC, empty (CSV) or null (JSON) for 0. */
+/* A Unix time: RFC 3339 UTC (a table: "YYYY-MM-DD HH:MM"), empty (CSV),
+ * null (JSON) or "-" (a table) for 0. */
 void	 cmd_rows_time(struct cmd_rows *r, int64_t t);
 /* "a,b": a JSON array, or "a;b" in CSV. */
 void	 cmd_rows_list(struct cmd_rows *r, const char *csv);
@@ -122,7 +126,7 @@ void	 cmd_rows_list(struct cmd_rows *r, const char *csv);
 void	 cmd_rows_put(struct cmd_rows *r, const char *key,
 	    struct json_out *child);
 void	 cmd_rows_end_row(struct cmd_rows *r);
-/* Print (JSON) or flush (CSV), free r: EX_OK or EX_IOERR. */
+/* Print (JSON, a table) or flush (CSV), free r: EX_OK or EX_IOERR. */
 int	 cmd_rows_done(struct cmd_rows *r);
 void	 cmd_rows_free(struct cmd_rows *r);
 

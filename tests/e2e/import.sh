@@ -163,9 +163,26 @@ is "$?" 65 "outbox show --json of a missing digest exits 65"
 g topic list --csv --json >/dev/null 2>err
 is "$?" 64 "--csv and --json together are a usage error"
 
-NO_COLOR=1 g subscriber list >plain.txt
-"$PY" -c 'import sys; sys.exit(b"\x1b" in open(sys.argv[1], "rb").read())' plain.txt
-ok $? "NO_COLOR: no escape sequences"
+# On a terminal (script(1) gives the command a pseudo-terminal) the list is
+# an aligned table, and with NO_COLOR set it holds no escape sequence.
+if command -v script >/dev/null 2>&1; then
+	NO_COLOR=1 TERM=xterm-256color script -qec \
+	    "'$GAZETTE' subscriber list; '$GAZETTE' topic list" /dev/null \
+	    </dev/null >tty.txt 2>&1
+	is "$?" 0 "NO_COLOR: the lists run on a terminal"
+	grep -q '^EMAIL  *NAME  *STATUS' tty.txt && grep -q '^SLUG  *NAME  *FEEDS  *SUBSCRIBERS' tty.txt
+	ok $? "on a terminal, subscriber list and topic list are tables with a heading row"
+	"$PY" -c 'import sys
+rows = open(sys.argv[1], encoding="utf-8").read().split("EMAIL", 1)[1]
+rows = ("EMAIL" + rows).split("SLUG")[0].splitlines()
+col = rows[0].index("STATUS")
+sys.exit(not all(r[col - 2:col] == "  " and r[col] != " " for r in rows[1:]))' tty.txt
+	ok $? "on a terminal, every status stands under STATUS"
+	"$PY" -c 'import sys; sys.exit(b"\x1b" in open(sys.argv[1], "rb").read())' tty.txt
+	ok $? "NO_COLOR on a terminal: no escape sequences"
+else
+	diag "script(1) is not installed: the terminal case is not checked"
+fi
 g feed list >pipe.txt
 "$PY" -c 'import sys; sys.exit(b"\x1b" in open(sys.argv[1], "rb").read())' pipe.txt
 ok $? "not a terminal: no escape sequences"

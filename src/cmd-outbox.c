@@ -85,6 +85,26 @@ print_row(const struct outbox_row *r, void *ctx)
 	return 0;
 }
 
+/* On a terminal: the columns of the plain lines, under headings. */
+static const char *const outbox_table_cols[] = { "id", "state", "email",
+    "attempts", "when", "last_error", NULL };
+
+static int
+outbox_table_cells(const struct outbox_row *o, void *ctx)
+{
+	struct cmd_rows *r = ctx;
+
+	cmd_rows_int(r, o->id);
+	cmd_rows_str(r, o->state);
+	cmd_rows_str(r, o->email);
+	cmd_rows_int(r, o->attempts);
+	cmd_rows_time(r, o->state[0] == 's' ? o->sent : o->next_attempt ?
+	    o->next_attempt : o->created);
+	cmd_rows_str(r, o->last_error);
+	cmd_rows_end_row(r);
+	return 0;
+}
+
 static const char *const outbox_cols[] = { "id", "email", "name",
     "subscriber_status", "bounces", "state", "entries", "message_id",
     "created", "attempts", "next_attempt", "sent", "last_error", NULL };
@@ -158,10 +178,12 @@ cmd_outbox_list(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if ((rc = parse_list(argc, argv, &state, &f)) != EX_OK)
 		return rc;
+	f = cmd_format_for_tty(f);
 	if (f != CMD_TEXT)
-		r = cmd_rows_new(f, outbox_cols, 0);
-	if (store_outbox_each(ctx->st, state, r ? outbox_cells : print_row, r,
-	    &err) == -1) {
+		r = cmd_rows_new(f, f == CMD_TABLE ? outbox_table_cols
+		    : outbox_cols, 0);
+	if (store_outbox_each(ctx->st, state, f == CMD_TABLE ?
+	    outbox_table_cells : r ? outbox_cells : print_row, r, &err) == -1) {
 		cmd_rows_free(r);
 		return gz_fail_err(EX_IOERR, err);
 	}

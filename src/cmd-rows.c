@@ -141,9 +141,9 @@ cmd_rows_time(struct cmd_rows *r, int64_t t)
 	}
 	date_rfc3339(t, out);
 	if (r->format == CMD_TABLE) {
-		/* 2026-12-04T17:46:00Z -> 2026-12-04 17:46 */
+		/* 2026-12-04T17:46:00Z -> 2026-12-04 17:46 UTC */
 		out[10] = ' ';
-		out[16] = '\0';
+		memcpy(out + 16, " UTC", 5);
 	}
 	set_cell(r, xstrdup(out));
 }

@@ -117,7 +117,7 @@ struct cmd_rows *cmd_rows_new(enum cmd_format format,
 	    const char *const *cols, int one);
 void	 cmd_rows_str(struct cmd_rows *r, const char *v);
 void	 cmd_rows_int(struct cmd_rows *r, int64_t v);
-/* A Unix time: RFC 3339 UTC (a table: "YYYY-MM-DD HH:MM"), empty (CSV),
+/* A Unix time: RFC 3339 UTC (a table: "YYYY-MM-DD HH:MM UTC"), empty (CSV),
  * null (JSON) or "-" (a table) for 0. */
 void	 cmd_rows_time(struct cmd_rows *r, int64_t t);
 /* "a,b": a JSON array, or "a;b" in CSV. */

@@ -167,14 +167,16 @@ is "$?" 64 "--csv and --json together are a usage error"
 # an aligned table, and with NO_COLOR set it holds no escape sequence.
 if command -v script >/dev/null 2>&1; then
 	NO_COLOR=1 TERM=xterm-256color script -qec \
-	    "'$GAZETTE' subscriber list; '$GAZETTE' topic list" /dev/null \
+	    "'$GAZETTE' subscriber list; '$GAZETTE' topic list; '$GAZETTE' outbox list" /dev/null \
 	    </dev/null >tty.txt 2>&1
 	is "$?" 0 "NO_COLOR: the lists run on a terminal"
-	grep -q '^EMAIL  *NAME  *STATUS' tty.txt && grep -q '^SLUG  *NAME  *FEEDS  *SUBSCRIBERS' tty.txt
-	ok $? "on a terminal, subscriber list and topic list are tables with a heading row"
+	grep -q '^EMAIL  *NAME  *STATUS' tty.txt && grep -q '^SLUG  *NAME  *FEEDS  *SUBSCRIBERS' tty.txt &&
+	    grep -q '^ID  *STATE  *EMAIL  *ATTEMPTS  *WHEN  *LAST ERROR' tty.txt
+	ok $? "on a terminal, subscriber, topic and outbox list are tables with a heading row"
 	"$PY" -c 'import sys
 rows = open(sys.argv[1], encoding="utf-8").read().split("EMAIL", 1)[1]
 rows = ("EMAIL" + rows).split("SLUG")[0].splitlines()
+assert len(rows) > 2
 col = rows[0].index("STATUS")
 sys.exit(not all(r[col - 2:col] == "  " and r[col] != " " for r in rows[1:]))' tty.txt
 	ok $? "on a terminal, every status stands under STATUS"

@@ -115,6 +115,29 @@ is "$?" 65 "an unbalanced quote is refused"
 grep -q "<stdin>:2: a quoted field starts here and never ends" err
 ok $? "an unbalanced quote is reported with its line"
 
+# Bytes that are no UTF-8, and a field no person's name needs, through the
+# command: named by file and line, exit 65, nothing written.
+dump >before.sql
+printf 'email,name,topics
+jo@example.org,Jo,news
+kim@example.org,K\377m,news
+' \
+    >latin1.csv
+g subscriber import latin1.csv >out 2>err
+is "$?" 65 "a name that is not UTF-8 is refused"
+grep -q '^latin1.csv:3: .*UTF-8' err
+ok $? "the bytes that are not UTF-8 are reported with file and line"
+"$PY" -c 'import sys
+sys.stdout.write("email,name,topics\nlee@example.org,%s,news\n" % ("x" * 200000))' \
+    >long.csv
+g subscriber import long.csv >out 2>err
+is "$?" 65 "a 200,000-character field is refused"
+grep -q '^long.csv:2: ' err
+ok $? "the overlong field is reported with file and line"
+dump >after.sql
+check "invalid UTF-8 and an overlong field: the database is unchanged" \
+    cmp before.sql after.sql
+
 g subscriber export -o export.csv
 is "$?" 0 "export writes a file"
 is "$(csv_rows export.csv)" "rows=5 cols=5" "the export is CSV: a header and one row per subscriber"

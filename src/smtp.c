@@ -7,6 +7,10 @@
  * after the 250 that ends DATA.  After a network error the connection is
  * closed and marked dead; after a refused command it is reset with RSET.
  *
+ * STARTTLS, when required, never falls back to plain text; when
+ * opportunistic, it does so only without AUTH, since a man in the middle
+ * can strip STARTTLS from the EHLO reply to read the password.
+ *
  * libetpan 1.9.4's GnuTLS code sets SNI but never checks the server's
  * certificate, so right after every handshake the chain and the name are
  * checked (etpan-tls.c), before anything else is said; an untrusted
@@ -52,6 +56,7 @@ struct smtp_conn {
 	mailsmtp	*s;
 	char		*host;
 	char		*tls_name;	/* SNI and the certificate's name */
+	char		*notice;	/* for smtp_notice() */
 	int		 dead;
 };
 
@@ -251,13 +256,15 @@ grow_buffers(mailstream *m)
 	}
 }
 
-static int
-default_port(enum smtp_tls tls)
+/* RFC 8314 3.3 (465), RFC 6409 (587, submission), RFC 5321 (25). */
+int
+smtp_default_port(enum smtp_tls tls)
 {
 	switch (tls) {
 	case SMTP_TLS_IMPLICIT:
 		return 465;
 	case SMTP_TLS_STARTTLS:
+	case SMTP_TLS_OPPORTUNISTIC:
 		return 587;
 	default:
 		return 25;
@@ -268,7 +275,7 @@ static enum smtp_status
 connect_server(struct smtp_conn *c, const struct smtp_options *opt,
     char **err)
 {
-	int port = opt->port > 0 ? opt->port : default_port(opt->tls), r;
+	int port = opt->port > 0 ? opt->port : smtp_default_port(opt->tls), r;
 	char *text;
 
 	if (opt->tls == SMTP_TLS_IMPLICIT)
@@ -297,9 +304,21 @@ starttls(struct smtp_conn *c, const struct smtp_options *opt, char **err)
 	enum smtp_status st;
 	int r;
 
-	/* Required by the configuration: never fall back to plain text. */
 	if (!(c->s->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
-		*err = xasprintf("STARTTLS: %s does not offer it", c->host);
+		if (opt->tls == SMTP_TLS_OPPORTUNISTIC && opt->user == NULL) {
+			c->notice = xasprintf("%s does not offer STARTTLS; "
+			    "sending in plain text (tls = opportunistic)",
+			    c->host);
+			return SMTP_OK;
+		}
+		if (opt->tls == SMTP_TLS_OPPORTUNISTIC)
+			*err = xasprintf("STARTTLS: %s does not offer it, "
+			    "and the password is never sent in plain text",
+			    c->host);
+		else
+			*err = xasprintf("STARTTLS: %s does not offer it, "
+			    "and tls = starttls never sends in plain text "
+			    "(tls = opportunistic or none would)", c->host);
 		return SMTP_PERMFAIL;
 	}
 	r = mailsmtp_socket_starttls_with_callback(c->s, etpan_tls_sni,
@@ -357,7 +376,8 @@ open_session(struct smtp_conn *c, const struct smtp_options *opt,
 	grow_buffers(c->s->stream);
 	if ((st = greet(c, opt->helo, err)) != SMTP_OK)
 		return st;
-	if (opt->tls == SMTP_TLS_STARTTLS &&
+	if ((opt->tls == SMTP_TLS_STARTTLS ||
+	    opt->tls == SMTP_TLS_OPPORTUNISTIC) &&
 	    (st = starttls(c, opt, err)) != SMTP_OK)
 		return st;
 	if (opt->user != NULL && (st = authenticate(c, opt, err)) != SMTP_OK)
@@ -545,6 +565,12 @@ smtp_send(struct smtp_conn *c, const char *from, const char *to,
 	return st;
 }
 
+const char *
+smtp_notice(const struct smtp_conn *c)
+{
+	return c != NULL ? c->notice : NULL;
+}
+
 int
 smtp_usable(const struct smtp_conn *c)
 {
@@ -564,5 +590,6 @@ smtp_close(struct smtp_conn *c)
 	nopipe_end(&np);
 	free(c->host);
 	free(c->tls_name);
+	free(c->notice);
 	free(c);
 }

@@ -1,11 +1,12 @@
 /*
  * smtp.c - the SMTP transport, a client on libetpan's mailsmtp.
  *
- * One connection carries many transactions.  Every reply is sorted by its
- * first digit (RFC 5321 4.2.1): 2xx delivered, 4xx and any network error
- * or timeout temporary, 5xx permanent.  A message counts as delivered only
- * after the 250 that ends DATA.  After a network error the connection is
- * closed and marked dead; after a refused command it is reset with RSET.
+ * One connection carries many transactions, with RSET before each but the
+ * first.  Every reply is sorted by its first digit (RFC 5321 4.2.1): 2xx
+ * delivered, 4xx and any network error or timeout temporary, 5xx
+ * permanent.  A message counts as delivered only after the 250 that ends
+ * DATA.  After a network error the connection is closed and marked dead;
+ * after a refused command it is reset with RSET.
  *
  * STARTTLS, when required, never falls back to plain text; when
  * opportunistic, it does so only without AUTH, since a man in the middle
@@ -58,6 +59,8 @@ struct smtp_conn {
 	char		*tls_name;	/* SNI and the certificate's name */
 	char		*notice;	/* for smtp_notice() */
 	int		 dead;
+	int		 used;		/* a transaction ran since the greeting
+					   or the last RSET */
 };
 
 /*
@@ -450,44 +453,58 @@ reply_result(int code, int want)
 }
 
 /*
- * PIPELINING (RFC 2920): MAIL, RCPT and DATA in one write, then their
- * three replies in order, saving two round trips per message.  libetpan
- * has no pipelined commands, so the group is sent as one raw command.
- * The first refusal decides; the later replies are read all the same to
- * keep the session in step.  A server that still answers DATA with 354
- * after a refusal gets hung up on rather than an empty message.
+ * A refused RSET says nothing about the message: it waits, and the
+ * connection, whose state is now unknown, is dropped for a new one.
+ */
+static enum smtp_status
+reset_refused(struct smtp_conn *c)
+{
+	if (!c->dead)
+		mark_dead(c);
+	return SMTP_TEMPFAIL;
+}
+
+/*
+ * PIPELINING (RFC 2920): RSET (after a connection's first message), MAIL,
+ * RCPT and DATA in one write, then their replies in order, saving a round
+ * trip per command.  libetpan has no pipelined commands, so the group is
+ * sent as one raw command.  The first refusal decides; the later replies
+ * are read all the same to keep the session in step.  A server that still
+ * answers DATA with 354 after a refusal gets hung up on rather than an
+ * empty message.
  */
 static enum smtp_status
 envelope_pipelined(struct smtp_conn *c, const char *from, const char *to,
-    size_t len, char **err)
+    size_t len, int rset, char **err)
 {
-	static const char *const cmd[] = { "MAIL FROM", "RCPT TO", "DATA" };
-	static const int want[] = { 0, 0, 354 };
+	static const char *const cmd[] = { "RSET", "MAIL FROM", "RCPT TO",
+	    "DATA" };
+	static const int want[] = { 0, 0, 0, 354 };
 	enum smtp_status st = SMTP_OK;
-	char *group;
-	int i, code, r;
+	char *group, size[32] = "";
+	int i, code, r, rset_failed = 0;
 
 	if (c->s->esmtp & MAILSMTP_ESMTP_SIZE)
-		group = xasprintf("MAIL FROM:<%s> SIZE=%zu\r\nRCPT TO:<%s>\r\n"
-		    "DATA\r\n", from, len, to);
-	else
-		group = xasprintf("MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\n",
-		    from, to);
+		snprintf(size, sizeof size, " SIZE=%zu", len);
+	group = xasprintf("%sMAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nDATA\r\n",
+	    rset ? "RSET\r\n" : "", from, size, to);
 	r = mailsmtp_send_command(c->s, group);
 	free(group);
 	if (r == -1)
-		return outcome(c, cmd[0], MAILSMTP_ERROR_STREAM, err);
-	for (i = 0; i < 3 && !c->dead; i++) {
+		return outcome(c, cmd[rset ? 0 : 1], MAILSMTP_ERROR_STREAM, err);
+	for (i = rset ? 0 : 1; i < 4 && !c->dead; i++) {
 		code = mailsmtp_read_response(c->s);
 		r = reply_result(code, want[i]);
 		if (st == SMTP_OK) {
 			st = outcome(c, cmd[i], r, err);
-			if (i == 1)
+			if (i == 0 && st != SMTP_OK)
+				rset_failed = 1;
+			if (i == 2)
 				st = of_recipient(st);
 		} else if (code == 0 || code == 354)
 			mark_dead(c);
 	}
-	return st;
+	return rset_failed ? reset_refused(c) : st;
 }
 
 static enum smtp_status
@@ -495,10 +512,19 @@ envelope(struct smtp_conn *c, const char *from, const char *to, size_t len,
     char **err)
 {
 	enum smtp_status st;
-	int r;
+	int r, rset = c->used;
 
+	/*
+	 * Each message after a connection's first starts with RSET, so that
+	 * nothing the last transaction left on the server (a 5xx after the
+	 * message, a server that kept its state) leaks into this one.
+	 */
+	c->used = 1;
 	if (c->s->esmtp & MAILSMTP_ESMTP_PIPELINING)
-		return envelope_pipelined(c, from, to, len, err);
+		return envelope_pipelined(c, from, to, len, rset, err);
+
+	if (rset && outcome(c, "RSET", mailsmtp_reset(c->s), err) != SMTP_OK)
+		return reset_refused(c);
 
 	if (c->s->esmtp)
 		r = mailesmtp_mail_size(c->s, from, 0, NULL, len);
@@ -525,6 +551,7 @@ transaction(struct smtp_conn *c, const char *from, const char *to,
 		/* Leave the session clean for the next message. */
 		if (!c->dead && mailsmtp_reset(c->s) != MAILSMTP_NO_ERROR)
 			mark_dead(c);
+		c->used = 0;
 		return st;
 	}
 	/*

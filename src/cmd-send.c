@@ -46,6 +46,8 @@ static void
 report(const struct digest *d, const struct deliver_event *ev, void *ctx)
 {
 	(void)ctx;
+	if (ev->notice != NULL)
+		gz_warn("%s", ev->notice);
 	if (ev->error == NULL)
 		gz_info("digest %lld to %s %s", (long long)d->id, d->email,
 		    ev->outcome);

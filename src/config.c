@@ -80,10 +80,10 @@ static const struct key keys[] = {
 
 /* What the enumerated string keys may hold. */
 static const struct {
-	const char *section, *name, *values[4];
+	const char *section, *name, *values[5];
 } choices[] = {
 	{ "mail", "transport", { "smtp", "sendmail", "maildir", NULL } },
-	{ "smtp", "tls", { "starttls", "tls", "none", NULL } },
+	{ "smtp", "tls", { "starttls", "opportunistic", "tls", "none", NULL } },
 	{ "digest", "frequency", { "weekly", "daily", NULL, NULL } },
 	{ "dkim", "algorithm", { "rsa-sha256", "ed25519-sha256", NULL, NULL } },
 	{ "digest", "when_empty", { "skip", "note", NULL, NULL } },
@@ -110,8 +110,8 @@ config_defaults(void)
 	c->bounces_soft_limit = 5;
 	c->bounces_tls_verify = 1;
 	c->smtp_host = xstrdup("127.0.0.1");
-	c->smtp_port = 25;
-	c->smtp_tls = xstrdup("none");
+	/* Plain text only when asked for; the port follows tls (0). */
+	c->smtp_tls = xstrdup("starttls");
 	c->smtp_connections = 1;
 	c->smtp_timeout = 60;
 	c->smtp_tls_verify = 1;
@@ -151,19 +151,29 @@ known_section(const char *section)
 	return 0;
 }
 
-static const char *
+#define NVALUES (sizeof choices[0].values / sizeof choices[0].values[0])
+
+/* NULL when value is allowed, else "is not one of: a, b, c" (new). */
+static char *
 check_choice(const char *section, const char *name, const char *value)
 {
 	size_t i, j;
+	char *why, *more;
 
 	for (i = 0; i < sizeof choices / sizeof choices[0]; i++) {
 		if (strcmp(choices[i].section, section) != 0 ||
 		    strcmp(choices[i].name, name) != 0)
 			continue;
-		for (j = 0; j < 4 && choices[i].values[j]; j++)
+		for (j = 0; j < NVALUES && choices[i].values[j]; j++)
 			if (strcmp(choices[i].values[j], value) == 0)
 				return NULL;
-		return "is not one of the allowed values";
+		why = xasprintf("is not one of: %s", choices[i].values[0]);
+		for (j = 1; j < NVALUES && choices[i].values[j]; j++) {
+			more = xasprintf("%s, %s", why, choices[i].values[j]);
+			free(why);
+			why = more;
+		}
+		return why;
 	}
 	return NULL;
 }
@@ -258,7 +268,7 @@ on_entry(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_state *ps = user;
 	const struct key *k;
-	const char *why;
+	char *why;
 
 	if (ps->error)
 		return 1;	/* keep the first error only */
@@ -268,10 +278,11 @@ on_entry(void *user, const char *section, const char *name, const char *value)
 		ps->error = xasprintf("unknown section [%s]", section);
 	else if ((k = find_key(section, name)) == NULL)
 		ps->error = xasprintf("unknown key '%s' in [%s]", name, section);
-	else if ((why = check_choice(section, name, value)) != NULL)
+	else if ((why = check_choice(section, name, value)) != NULL) {
 		ps->error = xasprintf("[%s] %s = '%s' %s", section, name, value,
 		    why);
-	else
+		free(why);
+	} else
 		return set_value(ps, k, value) == 0;
 	return 0;
 }

@@ -41,8 +41,8 @@ struct config {
 
 	/* [smtp] */
 	char	*smtp_host;
-	int	 smtp_port;
-	char	*smtp_tls;	/* starttls | tls | none */
+	int	 smtp_port;	/* 0: by tls, 465, 587 or 25 */
+	char	*smtp_tls;	/* starttls | opportunistic | tls | none */
 	char	*smtp_user;
 	char	*smtp_password_file;
 	char	*smtp_password_command;	/* prints the password */

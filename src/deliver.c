@@ -146,7 +146,8 @@ bounce(struct sender *s, const struct digest *d, struct deliver_event *ev)
 
 	if (store_subscriber_bounce(s->st, d->subscriber_id,
 	    s->cfg->max_bounces, &ev->retired, &err) == -1) {
-		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0 };
+		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0,
+		    NULL };
 
 		s->report(d, &bad, s->ctx);
 		free(err);
@@ -189,7 +190,8 @@ record(struct sender *s, const struct digest *d, enum transport_status st,
 	}
 	s->report(d, ev, s->ctx);
 	if (rc == -1) {
-		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0 };
+		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0,
+		    NULL };
 
 		s->report(d, &bad, s->ctx);
 		free(err);
@@ -211,11 +213,11 @@ build_one(struct sender *s, const struct digest *d, struct rendered *r,
 static enum transport_status
 send_one(struct sender *s, int64_t id)
 {
-	struct deliver_event ev = { NULL, NULL, 0, 0, 0, 0, 0 };
+	struct deliver_event ev = { NULL, NULL, 0, 0, 0, 0, 0, NULL };
 	struct rendered r = { 0 };
 	struct digest *d;
 	struct buf msg;
-	char *err = NULL;
+	char *err = NULL, *notice = NULL;
 	enum transport_status st = TRANSPORT_PERMFAIL;
 
 	buf_init(&msg, 0);
@@ -227,14 +229,17 @@ send_one(struct sender *s, int64_t id)
 		ev.size = msg.len;
 		st = transport_send(s->t, s->from_addr, d->email, msg.data,
 		    msg.len, &err);
+		notice = transport_notice(s->t);
 	}
 	ev.error = err;
+	ev.notice = notice;
 	if (st == TRANSPORT_DOWN) {
 		ev.outcome = "left queued";
 		s->report(d, &ev, s->ctx);
 	} else
 		record(s, d, st, &ev);
 	free(err);
+	free(notice);
 	digest_free(d);
 	rendered_free(&r);
 	buf_free(&msg);

@@ -30,6 +30,8 @@ struct deliver_event {
 	int64_t	 retry_at;	/* deferred: when it is due again */
 	int	 bounce;	/* a hard bounce was counted */
 	int	 retired;	/* ... and it made the subscriber 'bounced' */
+	const char *notice;	/* a warning about the transport, given with
+				   the first digest it carried, or NULL */
 };
 typedef void (*deliver_report_fn)(const struct digest *d,
 	    const struct deliver_event *ev, void *ctx);

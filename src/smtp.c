@@ -1,11 +1,16 @@
 /*
  * smtp.c - the SMTP transport, a client on libetpan's mailsmtp.
  *
- * One connection carries many transactions.  Every reply is sorted by its
- * first digit (RFC 5321 4.2.1): 2xx delivered, 4xx and any network error
- * or timeout temporary, 5xx permanent.  A message counts as delivered only
- * after the 250 that ends DATA.  After a network error the connection is
- * closed and marked dead; after a refused command it is reset with RSET.
+ * One connection carries many transactions, with RSET before each but the
+ * first.  Every reply is sorted by its first digit (RFC 5321 4.2.1): 2xx
+ * delivered, 4xx and any network error or timeout temporary, 5xx
+ * permanent.  A message counts as delivered only after the 250 that ends
+ * DATA.  After a network error the connection is closed and marked dead;
+ * after a refused command it is reset with RSET.
+ *
+ * STARTTLS, when required, never falls back to plain text; when
+ * opportunistic, it does so only without AUTH, since a man in the middle
+ * can strip STARTTLS from the EHLO reply to read the password.
  *
  * libetpan 1.9.4's GnuTLS code sets SNI but never checks the server's
  * certificate, so right after every handshake the chain and the name are
@@ -52,7 +57,10 @@ struct smtp_conn {
 	mailsmtp	*s;
 	char		*host;
 	char		*tls_name;	/* SNI and the certificate's name */
+	char		*notice;	/* for smtp_notice() */
 	int		 dead;
+	int		 used;		/* a transaction ran since the greeting
+					   or the last RSET */
 };
 
 /*
@@ -251,13 +259,15 @@ grow_buffers(mailstream *m)
 	}
 }
 
-static int
-default_port(enum smtp_tls tls)
+/* RFC 8314 3.3 (465), RFC 6409 (587, submission), RFC 5321 (25). */
+int
+smtp_default_port(enum smtp_tls tls)
 {
 	switch (tls) {
 	case SMTP_TLS_IMPLICIT:
 		return 465;
 	case SMTP_TLS_STARTTLS:
+	case SMTP_TLS_OPPORTUNISTIC:
 		return 587;
 	default:
 		return 25;
@@ -268,7 +278,7 @@ static enum smtp_status
 connect_server(struct smtp_conn *c, const struct smtp_options *opt,
     char **err)
 {
-	int port = opt->port > 0 ? opt->port : default_port(opt->tls), r;
+	int port = opt->port > 0 ? opt->port : smtp_default_port(opt->tls), r;
 	char *text;
 
 	if (opt->tls == SMTP_TLS_IMPLICIT)
@@ -297,9 +307,21 @@ starttls(struct smtp_conn *c, const struct smtp_options *opt, char **err)
 	enum smtp_status st;
 	int r;
 
-	/* Required by the configuration: never fall back to plain text. */
 	if (!(c->s->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
-		*err = xasprintf("STARTTLS: %s does not offer it", c->host);
+		if (opt->tls == SMTP_TLS_OPPORTUNISTIC && opt->user == NULL) {
+			c->notice = xasprintf("%s does not offer STARTTLS; "
+			    "sending in plain text (tls = opportunistic)",
+			    c->host);
+			return SMTP_OK;
+		}
+		if (opt->tls == SMTP_TLS_OPPORTUNISTIC)
+			*err = xasprintf("STARTTLS: %s does not offer it, "
+			    "and the password is never sent in plain text",
+			    c->host);
+		else
+			*err = xasprintf("STARTTLS: %s does not offer it, "
+			    "and tls = starttls never sends in plain text "
+			    "(tls = opportunistic or none would)", c->host);
 		return SMTP_PERMFAIL;
 	}
 	r = mailsmtp_socket_starttls_with_callback(c->s, etpan_tls_sni,
@@ -357,7 +379,8 @@ open_session(struct smtp_conn *c, const struct smtp_options *opt,
 	grow_buffers(c->s->stream);
 	if ((st = greet(c, opt->helo, err)) != SMTP_OK)
 		return st;
-	if (opt->tls == SMTP_TLS_STARTTLS &&
+	if ((opt->tls == SMTP_TLS_STARTTLS ||
+	    opt->tls == SMTP_TLS_OPPORTUNISTIC) &&
 	    (st = starttls(c, opt, err)) != SMTP_OK)
 		return st;
 	if (opt->user != NULL && (st = authenticate(c, opt, err)) != SMTP_OK)
@@ -430,44 +453,58 @@ reply_result(int code, int want)
 }
 
 /*
- * PIPELINING (RFC 2920): MAIL, RCPT and DATA in one write, then their
- * three replies in order, saving two round trips per message.  libetpan
- * has no pipelined commands, so the group is sent as one raw command.
- * The first refusal decides; the later replies are read all the same to
- * keep the session in step.  A server that still answers DATA with 354
- * after a refusal gets hung up on rather than an empty message.
+ * A refused RSET says nothing about the message: it waits, and the
+ * connection, whose state is now unknown, is dropped for a new one.
+ */
+static enum smtp_status
+reset_refused(struct smtp_conn *c)
+{
+	if (!c->dead)
+		mark_dead(c);
+	return SMTP_TEMPFAIL;
+}
+
+/*
+ * PIPELINING (RFC 2920): RSET (after a connection's first message), MAIL,
+ * RCPT and DATA in one write, then their replies in order, saving a round
+ * trip per command.  libetpan has no pipelined commands, so the group is
+ * sent as one raw command.  The first refusal decides; the later replies
+ * are read all the same to keep the session in step.  A server that still
+ * answers DATA with 354 after a refusal gets hung up on rather than an
+ * empty message.
  */
 static enum smtp_status
 envelope_pipelined(struct smtp_conn *c, const char *from, const char *to,
-    size_t len, char **err)
+    size_t len, int rset, char **err)
 {
-	static const char *const cmd[] = { "MAIL FROM", "RCPT TO", "DATA" };
-	static const int want[] = { 0, 0, 354 };
+	static const char *const cmd[] = { "RSET", "MAIL FROM", "RCPT TO",
+	    "DATA" };
+	static const int want[] = { 0, 0, 0, 354 };
 	enum smtp_status st = SMTP_OK;
-	char *group;
-	int i, code, r;
+	char *group, size[32] = "";
+	int i, code, r, rset_failed = 0;
 
 	if (c->s->esmtp & MAILSMTP_ESMTP_SIZE)
-		group = xasprintf("MAIL FROM:<%s> SIZE=%zu\r\nRCPT TO:<%s>\r\n"
-		    "DATA\r\n", from, len, to);
-	else
-		group = xasprintf("MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nDATA\r\n",
-		    from, to);
+		snprintf(size, sizeof size, " SIZE=%zu", len);
+	group = xasprintf("%sMAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nDATA\r\n",
+	    rset ? "RSET\r\n" : "", from, size, to);
 	r = mailsmtp_send_command(c->s, group);
 	free(group);
 	if (r == -1)
-		return outcome(c, cmd[0], MAILSMTP_ERROR_STREAM, err);
-	for (i = 0; i < 3 && !c->dead; i++) {
+		return outcome(c, cmd[rset ? 0 : 1], MAILSMTP_ERROR_STREAM, err);
+	for (i = rset ? 0 : 1; i < 4 && !c->dead; i++) {
 		code = mailsmtp_read_response(c->s);
 		r = reply_result(code, want[i]);
 		if (st == SMTP_OK) {
 			st = outcome(c, cmd[i], r, err);
-			if (i == 1)
+			if (i == 0 && st != SMTP_OK)
+				rset_failed = 1;
+			if (i == 2)
 				st = of_recipient(st);
 		} else if (code == 0 || code == 354)
 			mark_dead(c);
 	}
-	return st;
+	return rset_failed ? reset_refused(c) : st;
 }
 
 static enum smtp_status
@@ -475,10 +512,19 @@ envelope(struct smtp_conn *c, const char *from, const char *to, size_t len,
     char **err)
 {
 	enum smtp_status st;
-	int r;
+	int r, rset = c->used;
 
+	/*
+	 * Each message after a connection's first starts with RSET, so that
+	 * nothing the last transaction left on the server (a 5xx after the
+	 * message, a server that kept its state) leaks into this one.
+	 */
+	c->used = 1;
 	if (c->s->esmtp & MAILSMTP_ESMTP_PIPELINING)
-		return envelope_pipelined(c, from, to, len, err);
+		return envelope_pipelined(c, from, to, len, rset, err);
+
+	if (rset && outcome(c, "RSET", mailsmtp_reset(c->s), err) != SMTP_OK)
+		return reset_refused(c);
 
 	if (c->s->esmtp)
 		r = mailesmtp_mail_size(c->s, from, 0, NULL, len);
@@ -505,6 +551,7 @@ transaction(struct smtp_conn *c, const char *from, const char *to,
 		/* Leave the session clean for the next message. */
 		if (!c->dead && mailsmtp_reset(c->s) != MAILSMTP_NO_ERROR)
 			mark_dead(c);
+		c->used = 0;
 		return st;
 	}
 	/*
@@ -545,6 +592,12 @@ smtp_send(struct smtp_conn *c, const char *from, const char *to,
 	return st;
 }
 
+const char *
+smtp_notice(const struct smtp_conn *c)
+{
+	return c != NULL ? c->notice : NULL;
+}
+
 int
 smtp_usable(const struct smtp_conn *c)
 {
@@ -564,5 +617,6 @@ smtp_close(struct smtp_conn *c)
 	nopipe_end(&np);
 	free(c->host);
 	free(c->tls_name);
+	free(c->notice);
 	free(c);
 }

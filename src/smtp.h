@@ -6,11 +6,19 @@
 
 #include <stddef.h>
 
-enum smtp_tls { SMTP_TLS_NONE, SMTP_TLS_STARTTLS, SMTP_TLS_IMPLICIT };
+/*
+ * STARTTLS is required: a server that does not offer it gets nothing.
+ * OPPORTUNISTIC takes STARTTLS when offered (with the same certificate
+ * check) and plain text when not; IMPLICIT speaks TLS from the first byte.
+ */
+enum smtp_tls {
+	SMTP_TLS_NONE, SMTP_TLS_STARTTLS, SMTP_TLS_OPPORTUNISTIC,
+	SMTP_TLS_IMPLICIT
+};
 
 struct smtp_options {
 	const char *host;
-	int	 port;
+	int	 port;		/* 0: smtp_default_port(tls) */
 	enum smtp_tls tls;
 	const char *user;	/* NULL: no AUTH */
 	const char *password;
@@ -33,8 +41,15 @@ enum smtp_status {
 
 struct smtp_conn;
 
+/* The port a mode connects to when none is set: 465, 587 or 25. */
+int	 smtp_default_port(enum smtp_tls tls);
 /* Connect, greet, TLS and AUTH as configured.  NULL with *err on failure. */
 struct smtp_conn *smtp_open(const struct smtp_options *opt, char **err);
+/*
+ * What the caller should warn about on an open connection, or NULL: an
+ * opportunistic connection that went on in plain text says so here.
+ */
+const char *smtp_notice(const struct smtp_conn *c);
 /*
  * Send one message (bytes as mime_build made them; dot-stuffing is done
  * here).  On failure *err names the command and the server's reply.

@@ -3,7 +3,8 @@
  *
  * An SMTP connection that drops is reopened once for the next message; if
  * that fails the transport reports TRANSPORT_DOWN so the caller stops and
- * leaves the rest queued.
+ * leaves the rest queued.  A connection's notice (plain text where TLS was
+ * hoped for) is handed to the caller once, by transport_notice().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,16 +29,35 @@ struct transport {
 	struct smtp_conn *conn;
 	const char *maildir;
 	const char *sendmail;
+	int	 noticed;	/* transport_notice() said its piece */
 };
+
+static enum smtp_tls
+tls_mode(const char *tls)
+{
+	if (!strcmp(tls, "tls"))
+		return SMTP_TLS_IMPLICIT;
+	if (!strcmp(tls, "opportunistic"))
+		return SMTP_TLS_OPPORTUNISTIC;
+	if (!strcmp(tls, "none"))
+		return SMTP_TLS_NONE;
+	return SMTP_TLS_STARTTLS;
+}
+
+/* [smtp] port, or the one its tls mode implies. */
+static int
+port_of(const struct config *cfg)
+{
+	return cfg->smtp_port > 0 ? cfg->smtp_port :
+	    smtp_default_port(tls_mode(cfg->smtp_tls));
+}
 
 static int
 smtp_setup(struct transport *t, const struct config *cfg, char **err)
 {
 	t->opt.host = cfg->smtp_host;
-	t->opt.port = cfg->smtp_port;
-	t->opt.tls = !strcmp(cfg->smtp_tls, "tls") ? SMTP_TLS_IMPLICIT
-	    : !strcmp(cfg->smtp_tls, "starttls") ? SMTP_TLS_STARTTLS
-	    : SMTP_TLS_NONE;
+	t->opt.port = port_of(cfg);
+	t->opt.tls = tls_mode(cfg->smtp_tls);
 	t->opt.user = cfg->smtp_user;
 	t->opt.timeout = cfg->smtp_timeout;
 	t->opt.ca_file = cfg->smtp_ca_file;
@@ -52,7 +72,7 @@ smtp_setup(struct transport *t, const struct config *cfg, char **err)
 		char *why = *err;
 
 		*err = xasprintf("cannot reach the SMTP server %s:%d: %s",
-		    cfg->smtp_host, cfg->smtp_port, why);
+		    cfg->smtp_host, t->opt.port, why);
 		free(why);
 		return -1;
 	}
@@ -142,6 +162,18 @@ transport_send(struct transport *t, const char *from, const char *to,
 	}
 }
 
+char *
+transport_notice(struct transport *t)
+{
+	const char *n;
+
+	if (t->kind != T_SMTP || t->noticed ||
+	    (n = smtp_notice(t->conn)) == NULL)
+		return NULL;
+	t->noticed = 1;
+	return xstrdup(n);
+}
+
 void
 transport_close(struct transport *t)
 {
@@ -159,6 +191,6 @@ transport_describe(const struct config *cfg)
 		return xasprintf("maildir %s", cfg->maildir);
 	if (!strcmp(cfg->transport, "sendmail"))
 		return xasprintf("sendmail '%s'", cfg->sendmail);
-	return xasprintf("smtp %s:%d (tls %s)", cfg->smtp_host,
-	    cfg->smtp_port, cfg->smtp_tls);
+	return xasprintf("smtp %s:%d (tls %s)", cfg->smtp_host, port_of(cfg),
+	    cfg->smtp_tls);
 }

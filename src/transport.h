@@ -23,9 +23,16 @@ enum transport_status {
 struct transport *transport_open(const struct config *cfg, char **err);
 enum transport_status transport_send(struct transport *t, const char *from,
 	    const char *to, const char *msg, size_t len, char **err);
+/*
+ * A warning the caller should give once, as a new string, or NULL: e.g.
+ * the SMTP server offered no STARTTLS and tls = opportunistic went on in
+ * plain text.
+ */
+char	*transport_notice(struct transport *t);
 void	 transport_close(struct transport *t);
-/* Where messages would go, e.g. "smtp 127.0.0.1:25 (starttls)"; caller
- * frees.  Opens nothing (send --dry-run). */
+/* Where messages would go, e.g. "smtp 127.0.0.1:587 (tls starttls)" with
+ * the port it would connect to; caller frees.  Opens nothing (send
+ * --dry-run). */
 char	*transport_describe(const struct config *cfg);
 
 #endif

@@ -71,6 +71,7 @@ transport = smtp
 [smtp]
 host = 127.0.0.1
 port = $port
+tls = none
 connections = 1
 [collect]
 allow_file = yes

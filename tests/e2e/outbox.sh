@@ -81,12 +81,42 @@ if command -v flock >/dev/null; then
 	rss_feed "News" "n-2|Second story|https://news.example.org/2" \
 	    >"$T/feed.xml"
 	gz collect >/dev/null 2>&1
-	gz compose >/dev/null 2>&1
+	gz compose --now >/dev/null 2>&1
+	queued() {
+		gz outbox list --state queued 2>/dev/null | wc -l | tr -d ' '
+	}
+	is "$(queued)" 2 "two_digests_wait_for_the_lock_tests"
 	flock "$T/gazette.db.lock" "$GAZETTE" --config "$T/gazette.conf" send \
 	    >/dev/null 2>"$T/locked"
 	is "$?" 75 "send_while_another_holds_the_lock_exits_tempfail"
-	is "$(ls "$T/mail/new" | wc -l | tr -d ' ')" 2 \
+	is "$(ls "$T/mail/new" | wc -l | tr -d ' '):$(queued)" 2:2 \
 	    "send_while_another_holds_the_lock_sends_nothing"
+
+	# run too: it gives up at once (timeout would say 124), names the
+	# lock, and neither collects nor sends.
+	rss_feed "News" "n-3|Third story|https://news.example.org/3" \
+	    >"$T/feed.xml"
+	items() {
+		"$PY" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "select count(*) from items").fetchone()[0])' "$T/gazette.db"
+	}
+	before=$(items)
+	start=$(date +%s)
+	flock "$T/gazette.db.lock" timeout 20 "$GAZETTE" \
+	    --config "$T/gazette.conf" run >/dev/null 2>"$T/runlocked"
+	rc=$? took=$(($(date +%s) - start))
+	is "$rc" 75 "run_while_another_holds_the_lock_exits_tempfail"
+	[ "$took" -le 5 ]
+	ok $? "run_while_another_holds_the_lock_gives_up_at_once"
+	grep -q "another gazette run holds $T/gazette.db.lock" "$T/runlocked"
+	ok $? "run_while_locked_names_the_lock"
+	is "$(ls "$T/mail/new" | wc -l | tr -d ' '):$(queued):$(items)" \
+	    "2:2:$before" \
+	    "run_while_another_holds_the_lock_collects_and_sends_nothing"
+	gz run >/dev/null 2>&1
+	is "$?:$(ls "$T/mail/new" | wc -l | tr -d ' '):$(queued)" "0:4:0" \
+	    "run_after_the_lock_is_free_sends_what_waited"
 fi
 
 done_testing

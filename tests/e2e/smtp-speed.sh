@@ -77,6 +77,30 @@ took=$(($(now_ms) - start))
 ok $? "the_rate_holds_for_all_connections_together"
 diag "rate = 4 over 2 connections, 6 messages: ${took} ms"
 
+# ------------------------------------------ RSET between messages
+# Each message after a connection's first starts with RSET; where the
+# server offers PIPELINING it goes out with MAIL, RCPT and DATA, costing no
+# round trip of its own.  session.log: "PORT MAIL", "PORT RSET[+VERB...]".
+session() {	# the commands of the server in $1, without the port
+	cut -d' ' -f2 "$1/session.log" | tr '\n' ' '
+}
+
+for mode in plain pipelining; do
+	opt=--session-log
+	[ "$mode" = pipelining ] && opt=--pipelining
+	start_smtpd "rset$mode" $opt || exit 1
+	READERS="ann bob" case_setup "rset$mode" "$PORT"
+	g send >"$T/rset$mode.out" 2>"$T/rset$mode.err"
+	is "$?:$(rcpts "$RECV")" "0:ann@example.org bob@example.org " \
+	    "${mode}_both_messages_arrive"
+	is "$(peers "$RECV"):$(cut -d' ' -f1 "$RECV/session.log" | sort -u |
+	    wc -l | tr -d ' ')" "1:1" "${mode}_one_connection_carries_both"
+done
+is "$(session "$T/rsetplain.recv")" "MAIL RSET MAIL " \
+    "rset_before_the_second_message_and_not_the_first"
+is "$(session "$T/rsetpipelining.recv")" "MAIL RSET+MAIL+RCPT+DATA MAIL " \
+    "with_pipelining_rset_goes_out_with_mail_rcpt_and_data"
+
 # ------------------------------------------------- nobody listening
 closed=$(free_port)
 case_setup down "$closed" connections=3

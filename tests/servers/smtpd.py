@@ -6,11 +6,19 @@ can tell connections apart).  Binds a free port and writes it to PORTFILE.
 
 usage: smtpd.py DIR PORTFILE [--starttls CERT KEY | --tls CERT KEY]
                             [--auth USER:PASSWORD [--exclude MECH]...]
+                            [--session-log] [--pipelining]
 
 --starttls offers STARTTLS with that certificate and key (PEM); --tls
 speaks TLS from the first byte (port-465 style).  --auth offers AUTH
 PLAIN and LOGIN (minus each --exclude) and requires it before MAIL; every
 attempt is appended to DIR/auth.log as "MECH ok" or "MECH refused".
+N.env says "STARTTLS:yes" when the message came after STARTTLS.
+
+--session-log appends each MAIL and RSET to DIR/session.log as "PORT MAIL"
+or "PORT RSET", the client's port telling connections apart; an RSET whose
+next commands had already arrived with it, before its reply went out (the
+client pipelined them), is logged as "PORT RSET+MAIL+RCPT+DATA".
+--pipelining offers PIPELINING (RFC 2920) in the EHLO reply.
 
 $GAZETTE_SMTPD_DELAY (seconds) holds back each 250 after the message is
 saved, widening the window a crash test aims at.
@@ -38,6 +46,7 @@ class Saver:
         base = os.path.join(self.outdir, "%04d" % self.count)
         with open(base + ".env.tmp", "w") as f:
             f.write("PEER:%s:%s\n" % tuple(session.peer[:2]))
+            f.write("STARTTLS:%s\n" % ("yes" if session.ssl else "no"))
             f.write("MAIL FROM:%s\n" % envelope.mail_from)
             for rcpt in envelope.rcpt_tos:
                 f.write("RCPT TO:%s\n" % rcpt)
@@ -48,6 +57,45 @@ class Saver:
         if self.delay > 0:
             await asyncio.sleep(self.delay)
         return "250 OK saved"
+
+
+class SessionLog(Saver):
+    """Saver that also logs MAIL and RSET, and may offer PIPELINING."""
+
+    def __init__(self, outdir, pipelining):
+        super().__init__(outdir)
+        self.log = os.path.join(outdir, "session.log")
+        self.pipelining = pipelining
+
+    def note(self, session, what):
+        with open(self.log, "a") as f:
+            f.write("%s %s\n" % (session.peer[1], what))
+
+    async def handle_EHLO(self, server, session, envelope, hostname,
+                          responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address,
+                          mail_options):
+        self.note(session, "MAIL")
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RSET(self, server, session, envelope):
+        # What the client sent with RSET is in the reader's buffer before
+        # RSET is answered; a client that waits for the reply sends
+        # nothing more in the meantime.  (aiosmtpd has no public view of
+        # its buffer; the private one is the server's own input.)
+        await asyncio.sleep(0.1)
+        waiting = bytes(getattr(server._reader, "_buffer", b""))
+        verbs = [line.split(b":")[0].split(b" ")[0].decode("ascii", "replace")
+                 for line in waiting.split(b"\r\n") if line]
+        self.note(session, "+".join(["RSET"] + verbs))
+        return "250 OK"
 
 
 class Authenticator:
@@ -106,14 +154,17 @@ def main():
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--auth", metavar="USER:PASSWORD")
     ap.add_argument("--exclude", action="append", default=[])
+    ap.add_argument("--session-log", action="store_true")
+    ap.add_argument("--pipelining", action="store_true")
     args = ap.parse_args()
     outdir, portfile = args.dir, args.portfile
     os.makedirs(outdir, exist_ok=True)
     kw = options(args)
     for _ in range(20):
         port = free_port()
-        ctl = Controller(Saver(outdir), hostname="127.0.0.1", port=port,
-                         **kw)
+        handler = (SessionLog(outdir, args.pipelining)
+                   if args.session_log or args.pipelining else Saver(outdir))
+        ctl = Controller(handler, hostname="127.0.0.1", port=port, **kw)
         try:
             ctl.start()
             break

@@ -65,6 +65,8 @@ main(void)
 	is_int(c->collect_allow_file, 1, "booleans are read");
 	is_int(c->max_items_per_topic, 5, "digest settings are read");
 	is_int(c->collect_concurrency, 16, "unset keys keep their defaults");
+	is_str(c->smtp_tls, "starttls",
+	    "smtp tls defaults to starttls: no plain text unless configured");
 	ok(config_split_from(c->from, &name, &addr) == 0, "from splits");
 	is_str(name, "Networking Weekly", "from's display name");
 	is_str(addr, "digest@news.example.org", "from's address");
@@ -86,6 +88,15 @@ main(void)
 	    "an unknown transport is refused");
 	expect_error("title = x\n", "bad.conf:1: 'title' is outside any [section]",
 	    "a key before any section is refused");
+	expect_error("[smtp]\ntls = maybe\n", "bad.conf:2: [smtp] tls = 'maybe' "
+	    "is not one of: starttls, opportunistic, tls, none",
+	    "an unknown tls mode is refused, naming the modes");
+	c = config_load(write_conf("tls.conf", "[smtp]\ntls = opportunistic\n"),
+	    &err);
+	ok(c != NULL && !strcmp(c->smtp_tls, "opportunistic") &&
+	    c->smtp_port == 0, "tls = opportunistic is read; port left unset");
+	config_free(c);
+	unlink(write_conf("tls.conf", ""));
 	c = config_load("/nonexistent/gazette.conf", &err);
 	ok(c == NULL && strstr(err, "No such file"), "a missing file is an error");
 	free(err);

@@ -1373,10 +1373,10 @@ static void
 test_base64_under_cap(void)
 {
 	struct buf text, out;
-	int rc;
+	int i, rc;
 
 	buf_init(&text, 0);
-	for (int i = 0; i < 3000; i++)
+	for (i = 0; i < 3000; i++)
 		buf_puts(&text, "\xe6\x97\xa5");	/* 9000 octets, 27000 as QP */
 	buf_init(&out, 20000);
 	rc = mime_body_append(&out, buf_str(&text), NULL, "=_gzB");

@@ -1,12 +1,17 @@
 /*
- * base64.c - the base64 decoder shared by the feed parser (base64 content)
- * and the bounce reader (base64 MIME parts).
+ * base64.c - base64 both ways: the decoder shared by the feed parser
+ * (base64 content) and the bounce reader (base64 MIME parts), and the
+ * encoder the message body uses for text that base64 carries shorter
+ * than quoted-printable (mime-body.c, which owns the line breaks).
  */
 #include <ctype.h>
 #include <stdlib.h>
 
 #include "base64.h"
 #include "xmalloc.h"
+
+static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static int
 value_of(int c)
@@ -46,4 +51,28 @@ base64_decode(const char *p, size_t len, int lenient, size_t *out)
 	if (out)
 		*out = o;
 	return s;
+}
+
+size_t
+base64_encode(const unsigned char *in, size_t n, char *out)
+{
+	char *o = out;
+	unsigned v;
+
+	for (; n >= 3; in += 3, n -= 3, o += 4) {
+		v = (unsigned)in[0] << 16 | (unsigned)in[1] << 8 | in[2];
+		o[0] = alphabet[v >> 18];
+		o[1] = alphabet[(v >> 12) & 63];
+		o[2] = alphabet[(v >> 6) & 63];
+		o[3] = alphabet[v & 63];
+	}
+	if (n > 0) {
+		v = (unsigned)in[0] << 16 | (n == 2 ? (unsigned)in[1] << 8 : 0);
+		o[0] = alphabet[v >> 18];
+		o[1] = alphabet[(v >> 12) & 63];
+		o[2] = n == 2 ? alphabet[(v >> 6) & 63] : '=';
+		o[3] = '=';
+		o += 4;
+	}
+	return (size_t)(o - out);
 }

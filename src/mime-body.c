@@ -1,6 +1,9 @@
 /*
  * mime-body.c - the message body: the MIME fields, the boundary lines and
- * the two quoted-printable parts, written straight into the message.
+ * the two text parts, written straight into the message.  Each part is
+ * quoted-printable, or base64 when that is shorter (a digest in Chinese or
+ * Russian: quoted-printable spends nine octets on a three-octet character,
+ * base64 four).
  *
  * libetpan writes the RFC 5322 header fields (mime.c); the body is
  * written here because libetpan's writer re-scanned every encoded line
@@ -12,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base64.h"
 #include "buf.h"
 #include "mime-body.h"
 #include "scan.h"
@@ -21,6 +25,12 @@
 /* Input taken per reservation; the output of one step is at most 80. */
 #define QP_CHUNK	4096
 #define QP_ROOM		(6 * (QP_CHUNK + 80))
+
+/* Base64 lines (RFC 2045 6.8): 76 characters, from 57 octets of text. */
+#define B64_LINE_OUT	76
+#define B64_LINE_IN	(B64_LINE_OUT / 4 * 3)
+/* Lines written per reservation. */
+#define B64_LINES	64
 
 static const char hexdigits[] = "0123456789ABCDEF";
 
@@ -79,6 +89,7 @@ struct qp {
 	char	*o;		/* the next output byte */
 	size_t	 col;		/* octets on the current output line */
 	const unsigned char *end;	/* the input's NUL */
+	size_t	 lone;		/* LFs and CRs that were not a CRLF */
 };
 
 static int
@@ -147,7 +158,10 @@ hard_break(struct qp *q, const unsigned char *s)
 	memcpy(q->o, "\r\n", 2);
 	q->o += 2;
 	q->col = 0;
-	return s + (s[0] == '\r' && s[1] == '\n' ? 2 : 1);
+	if (s[0] == '\r' && s[1] == '\n')
+		return s + 2;
+	q->lone++;
+	return s + 1;
 }
 
 /*
@@ -222,11 +236,16 @@ qp_step(struct qp *q, const unsigned char *s)
 	return run > 0 ? put_literal(q, s, run) : put_unit(q, s);
 }
 
-int
-mime_qp_append(struct buf *out, const char *text)
+/*
+ * Quoted-printable into out; *canon is then the length of text in
+ * canonical form (CRLF line ends), which is what base64 would carry.
+ */
+static int
+qp_write(struct buf *out, const char *text, size_t *canon)
 {
 	const unsigned char *s = (const unsigned char *)text, *chunk;
-	struct qp q = { NULL, 0, s + strlen(text) };
+	size_t len = strlen(text);
+	struct qp q = { NULL, 0, s + len, 0 };
 	char *start;
 
 	literal_init();
@@ -239,18 +258,127 @@ mime_qp_append(struct buf *out, const char *text)
 		if (buf_commit(out, (size_t)(q.o - start)) == -1)
 			return -1;
 	}
+	*canon = len + q.lone;
+	return 0;
+}
+
+int
+mime_qp_append(struct buf *out, const char *text)
+{
+	size_t canon;
+
+	return qp_write(out, text, &canon);
+}
+
+/*
+ * The text in canonical form, up to max octets at a time: RFC 2045 6.8
+ * has base64 carry a text with CRLF line ends, as quoted-printable's hard
+ * breaks are.  An LF owed from a CRLF cut at the end of a take starts the
+ * next one.
+ */
+struct canon {
+	const unsigned char *s;
+	int	 lf;
+};
+
+static size_t
+canon_take(struct canon *c, unsigned char *to, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max) {
+		if (c->lf) {
+			to[n++] = '\n';
+			c->lf = 0;
+		} else if (*c->s == '\0')
+			break;
+		else if (*c->s == '\r' || *c->s == '\n') {
+			c->s += c->s[0] == '\r' && c->s[1] == '\n' ? 2 : 1;
+			to[n++] = '\r';
+			c->lf = 1;
+		} else
+			to[n++] = *c->s++;
+	}
+	return n;
+}
+
+/* What b64_write writes for canon octets: lines of 76, CRLF between. */
+static size_t
+b64_length(size_t canon)
+{
+	size_t chars = BASE64_LEN(canon);
+
+	return chars == 0 ? 0 : chars + (chars - 1) / B64_LINE_OUT * 2;
+}
+
+/*
+ * text as base64 lines of 76 with CRLF between them; the last line's end
+ * is the boundary's, as a quoted-printable part's last line end is.
+ */
+static int
+b64_write(struct buf *out, const char *text)
+{
+	struct canon c = { (const unsigned char *)text, 0 };
+	unsigned char line[B64_LINE_IN];
+	char *start, *o;
+	size_t n = B64_LINE_IN, i;
+	int first = 1;
+
+	while (n == B64_LINE_IN) {
+		if ((start = buf_reserve(out,
+		    B64_LINES * (B64_LINE_OUT + 2))) == NULL)
+			return -1;
+		o = start;
+		for (i = 0; i < B64_LINES && n == B64_LINE_IN; i++) {
+			if ((n = canon_take(&c, line, sizeof line)) == 0)
+				break;
+			if (!first) {
+				memcpy(o, "\r\n", 2);
+				o += 2;
+			}
+			first = 0;
+			o += base64_encode(line, n, o);
+		}
+		if (buf_commit(out, (size_t)(o - start)) == -1)
+			return -1;
+	}
 	return 0;
 }
 
 static int
-put_part(struct buf *out, const char *type, const char *text)
+put_fields(struct buf *out, const char *type, const char *cte)
 {
 	if (buf_puts(out, "Content-Type: ") == -1 ||
 	    buf_puts(out, type) == -1 ||
 	    buf_puts(out, "; charset=\"utf-8\"\r\n"
-	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n") == -1)
+	    "Content-Transfer-Encoding: ") == -1 ||
+	    buf_puts(out, cte) == -1)
 		return -1;
-	return mime_qp_append(out, text);
+	return buf_puts(out, "\r\n\r\n");
+}
+
+/*
+ * Quoted-printable goes into the message first, as it is nearly always
+ * the one kept: Latin text then costs no second pass, only the count of
+ * its line ends.  When base64 comes out shorter (a tie keeps the readable
+ * one), or quoted-printable alone passes the cap, the part is written
+ * again in base64.
+ */
+static int
+put_part(struct buf *out, const char *type, const char *text)
+{
+	size_t mark = out->len, body, canon = 0;
+
+	if (put_fields(out, type, "quoted-printable") == -1)
+		return -1;
+	body = out->len;
+	if (qp_write(out, text, &canon) == 0 &&
+	    b64_length(canon) >= out->len - body)
+		return 0;
+	buf_truncate(out, mark);
+	if (put_fields(out, type, "base64") == -1)
+		return -1;
+	return b64_write(out, text);
 }
 
 static int

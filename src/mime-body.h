@@ -23,7 +23,9 @@ int	 mime_qp_append(struct buf *out, const char *text);
 /*
  * MIME-Version, the content fields, a blank line and the body: text/plain
  * alone when html is NULL, else multipart/alternative with text/plain
- * first and text/html last between boundary lines.  -1 over out's cap.
+ * first and text/html last between boundary lines.  Each part is
+ * quoted-printable, or base64 (lines of 76) when that is shorter.  -1
+ * over out's cap.
  */
 int	 mime_body_append(struct buf *out, const char *text, const char *html,
 	    const char *boundary);

@@ -4,7 +4,8 @@
  * libetpan builds and writes (and folds) the RFC 5322 header fields
  * (mailimf).  This file prepares what goes in: it cleans every header
  * input and turns non-ASCII text into RFC 2047 encoded words.  The MIME
- * fields and the quoted-printable body follow, from mime-body.c.
+ * fields and the body (quoted-printable or base64 parts) follow, from
+ * mime-body.c.
  *
  * It must never pass a control character from a feed or a user into a
  * header, never emit a bare CR or LF, and never print or exit.
@@ -505,7 +506,7 @@ write_header(struct mailimf_fields *f, struct buf *out, char **err)
 /*
  * Our own boundary: libetpan's is built from time, random() and the pid,
  * which a feed could guess; "=_" can never occur in quoted-printable
- * text, and the rest is 96 random bits.
+ * or base64 text, and the rest is 96 random bits.
  */
 static void
 new_boundary(char out[29])
@@ -516,7 +517,7 @@ new_boundary(char out[29])
 
 /*
  * Room up front for about what the message will take (quoted-printable
- * adds an eighth or so to the parts), instead of doubling the buffer a
+ * adds an eighth or so to Latin parts), instead of doubling the buffer a
  * dozen times on the way.  Only memory: the cap still holds.
  */
 static void

@@ -5,7 +5,7 @@
  * exact bytes for SMTP DATA before dot-stuffing: CRLF line ends, no line
  * over 998 octets, ASCII headers (RFC 2047 encoded words for non-ASCII),
  * multipart/alternative with text/plain first and text/html last, both
- * UTF-8 quoted-printable.
+ * UTF-8, each quoted-printable or, where that is shorter, base64.
  */
 #ifndef GZ_MIME_H
 #define GZ_MIME_H

@@ -147,35 +147,11 @@ partial_source(const char *name, void *ctx)
 	return p->src;
 }
 
-/* Word-wrap plain text at WRAP columns (counting UTF-8 characters). */
+/* Plain text wrapped at WRAP columns (see text_wrap). */
 static char *
 wrap_text(const char *text)
 {
-	struct buf b;
-	const char *p = text, *w;
-	size_t col = 0, wlen, wchars, i;
-
-	buf_init(&b, MESSAGE_MAX);
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		for (w = p; *p && *p != ' '; p++)
-			;
-		if ((wlen = (size_t)(p - w)) == 0)
-			break;
-		for (wchars = 0, i = 0; i < wlen; i++)
-			wchars += ((unsigned char)w[i] & 0xc0) != 0x80;
-		if (col > 0 && col + 1 + wchars > WRAP) {
-			buf_putc(&b, '\n');
-			col = 0;
-		} else if (col > 0) {
-			buf_putc(&b, ' ');
-			col++;
-		}
-		buf_append(&b, w, wlen);
-		col += wchars;
-	}
-	return buf_detach(&b);
+	return text_wrap(text, WRAP);
 }
 
 /* "Source - date" for the text part, wrapped, the date kept whole. */
@@ -184,7 +160,8 @@ wrap_byline(const char *source, const char *date)
 {
 	char *src = wrap_text(source ? source : ""), *line;
 	const char *last = strrchr(src, '\n');
-	size_t room = strlen(last ? last + 1 : src) + 3 + strlen(date);
+	const char *tail = last ? last + 1 : src;
+	size_t room = text_columns(tail, strlen(tail)) + 3 + strlen(date);
 
 	line = xasprintf("%s%s%s", src, room <= WRAP ? " - " : "\n", date);
 	free(src);
@@ -192,11 +169,12 @@ wrap_byline(const char *source, const char *date)
 }
 
 static char *
-entry_excerpt(const struct digest_entry *e, int words)
+entry_excerpt(const struct digest_entry *e, const struct config *cfg)
 {
 	const char *html = e->summary_html ? e->summary_html : e->content_html;
 	char *text = html_to_text(html ? html : "");
-	char *ex = text_excerpt(text, (size_t)words);
+	char *ex = text_excerpt(text, (size_t)cfg->excerpt_words,
+	    (size_t)cfg->excerpt_chars);
 
 	free(text);
 	return ex;
@@ -248,7 +226,7 @@ entry_text_fill(const struct renderer *r, const struct digest_entry *e,
 	x->byline_wrapped = wrap_byline(e->source, x->date);
 	x->title_wrapped = wrap_text(e->title && *e->title ? e->title
 	    : "(untitled)");
-	x->excerpt = entry_excerpt(e, r->cfg->excerpt_words);
+	x->excerpt = entry_excerpt(e, r->cfg);
 	x->excerpt_wrapped = wrap_text(x->excerpt);
 }
 

@@ -495,13 +495,48 @@ topic_cache_free(struct topic_cache *c)
 	free(c);
 }
 
-/* Characters left for headlines in "TITLE: N new posts — ...". */
-static size_t
-subject_room(const struct config *cfg)
-{
-	size_t fixed = strlen(cfg->title ? cfg->title : "") + 20;
+/*
+ * The subject is "TITLE: N new posts — HEADLINES" and should stay within
+ * one 78-character line however long the newsletter's title: the title
+ * gives way first (cut with "…"), keeping HEADLINE_MIN for the headlines.
+ */
+#define HEADLINE_MIN	20
 
-	return fixed + 12 < SUBJECT_MAX ? SUBJECT_MAX - fixed : 12;
+/* Characters of the subject besides the title and the headlines. */
+static size_t
+subject_fixed(size_t count)
+{
+	char n[64];
+
+	/* ": " + "N new posts" + " — " */
+	return 2 + (size_t)snprintf(n, sizeof n, "%zu new posts", count) + 3;
+}
+
+/* The title for the subject: cfg->title, cut to leave room. */
+static char *
+subject_title(const struct config *cfg, size_t count)
+{
+	const char *title = cfg->title ? cfg->title : "";
+	size_t fixed = subject_fixed(count), room;
+
+	room = fixed + HEADLINE_MIN + 2 < SUBJECT_MAX ?
+	    SUBJECT_MAX - fixed - HEADLINE_MIN : 2;
+	/* One character of room for the ellipsis. */
+	return text_excerpt(title, SIZE_MAX, room - 1);
+}
+
+/*
+ * Bytes left for headlines, less the three characters of the ", …"
+ * that closes a cut list.  headlines() counts bytes, which are never
+ * fewer than characters: the budget holds for any script.
+ */
+static size_t
+headline_room(const char *title, size_t count)
+{
+	size_t used = text_columns(title, strlen(title)) + subject_fixed(count);
+
+	return (used + HEADLINE_MIN < SUBJECT_MAX ? SUBJECT_MAX - used :
+	    HEADLINE_MIN) - 3;
 }
 
 /* The first words of s that fit in room bytes, then "…". */
@@ -553,14 +588,29 @@ digest_value(struct renderer *r, const struct digest *d)
 {
 	const struct config *cfg = r->cfg;
 	struct tval *v = tv_map(), *topics = tv_list(), *sub = tv_map();
-	size_t i, n = digest_count(d);
+	size_t i, shown = digest_count(d), n = shown;
+	char *stitle;
 
+	/* New posts: those shown and those the per-topic cap left out. */
 	for (i = 0; i < d->ntopics; i++)
-		tv_push(topics, topic_value_shared(r, &d->topics[i]));
+		n += d->topics[i].more;
+	/*
+	 * A topic whose entries were all shown under an earlier topic is in
+	 * the digest only for its mark: it gets no section, not an empty
+	 * heading.  (Its "more" is 0 then: the cap is reached only by
+	 * entries shown.)
+	 */
+	for (i = 0; i < d->ntopics; i++)
+		if (d->topics[i].nentries > 0)
+			tv_push(topics, topic_value_shared(r, &d->topics[i]));
 	tv_set(v, "title", tv_str(cfg->title));
 	tv_set(v, "count", tv_num((double)n));
 	tv_set(v, "one", tv_bool(n == 1));
-	tv_set(v, "headlines", tv_str_own(headlines(d, subject_room(cfg))));
+	tv_set(v, "shown", tv_num((double)shown));
+	stitle = subject_title(cfg, n);
+	tv_set(v, "headlines", tv_str_own(headlines(d,
+	    headline_room(stitle, n))));
+	tv_set(v, "subject_title", tv_str_own(stitle));
 	tv_set(sub, "email", tv_str(d->email));
 	tv_set(sub, "name", tv_str(d->name));
 	tv_set(v, "subscriber", sub);

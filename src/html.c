@@ -9,6 +9,7 @@
  * exits, and no parser option that loads external resources is ever set.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +263,7 @@ struct sanitizer {
 	const char	*base;
 	int		 full;
 	size_t		 good;	/* length after the last complete piece */
+	int		 mail;	/* images bounded for an email (see put_mail_img) */
 };
 
 /* The reference that stands for c; quote 1 adds ", quote 2 also '. */
@@ -462,6 +464,85 @@ img_has_src(const xmlChar **atts, const char *base)
 	return 0;
 }
 
+/*
+ * Images in an email.  A mail column is 600 px: a wider width attribute
+ * is brought down to it (the height scaled alike, so Outlook, which reads
+ * only the attributes, keeps the proportions), and the style lets a
+ * browser shrink the image to its column, keeping its shape, whatever
+ * its pixels.  A reader without images sees the alt text; an image
+ * given none gets its title or "image", so a blank alt stays the
+ * author's way of saying "decoration".
+ */
+#define MAIL_IMG_MAX	600
+
+/* A pixel length ("640" or "640px"), or 0 when it is not one. */
+static long
+pixels(const char *v)
+{
+	char *end;
+	long n;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return 0;
+	n = strtol(v, &end, 10);
+	if (strcmp(end, "") != 0 && strcmp(end, "px") != 0)
+		return 0;
+	return n > 0 && n < 100000 ? n : 0;
+}
+
+static const char *
+att_get(const xmlChar **atts, const char *name)
+{
+	for (; atts != NULL && atts[0] != NULL; atts += 2)
+		if (strcmp((const char *)atts[0], name) == 0)
+			return value_of(atts[0], atts[1]);
+	return NULL;
+}
+
+static int
+put_att(struct buf *b, const char *name, const char *value)
+{
+	return buf_putc(b, ' ') | buf_puts(b, name) | buf_puts(b, "=\"") |
+	    put_escaped(b, value, 1) | buf_putc(b, '"');
+}
+
+static int
+put_mail_img(struct sanitizer *s, const xmlChar **atts)
+{
+	const char *alt = att_get(atts, "alt"), *title = att_get(atts, "title");
+	long w = pixels(att_get(atts, "width")), h = pixels(att_get(atts,
+	    "height"));
+	char *v, num[24];
+	int rc = buf_puts(&s->out, "<img");
+
+	for (; atts != NULL && atts[0] != NULL; atts += 2) {
+		if (strcmp((const char *)atts[0], "alt") == 0 ||
+		    strcmp((const char *)atts[0], "width") == 0 ||
+		    strcmp((const char *)atts[0], "height") == 0 ||
+		    (v = attribute_value("img", atts[0], atts[1], s->base)) ==
+		    NULL)
+			continue;
+		rc |= put_att(&s->out, (const char *)atts[0], v);
+		free(v);
+	}
+	rc |= put_att(&s->out, "alt", alt ? alt : title && *title ? title :
+	    "image");
+	if (w > MAIL_IMG_MAX) {
+		h = h * MAIL_IMG_MAX / w;
+		w = MAIL_IMG_MAX;
+	}
+	if (w > 0) {
+		snprintf(num, sizeof num, "%ld", w);
+		rc |= put_att(&s->out, "width", num);
+		if (h > 0) {
+			snprintf(num, sizeof num, "%ld", h);
+			rc |= put_att(&s->out, "height", num);
+		}
+	}
+	return rc | put_att(&s->out, "style", "max-width:100%;height:auto") |
+	    buf_putc(&s->out, '>');
+}
+
 static int
 sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 {
@@ -477,6 +558,8 @@ sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 		return 1;
 	if (strcmp(name, "img") == 0 && !img_has_src(atts, s->base))
 		return 0;
+	if (s->mail && strcmp(name, "img") == 0)
+		return piece_done(s, put_mail_img(s, atts));
 	/* Descend even into void ones: libxml2 may hang content there. */
 	return piece_done(s, put_start_tag(s, name, atts));
 }
@@ -512,8 +595,8 @@ without_c1(char *s)
 	return mapped;
 }
 
-char *
-html_sanitize(const char *html, const char *base_url)
+static char *
+sanitize(const char *html, const char *base_url, int mail)
 {
 	struct sanitizer s;
 	struct html_walker w = { sanitize_enter, sanitize_leave, sanitize_text, &s,
@@ -527,6 +610,7 @@ html_sanitize(const char *html, const char *base_url)
 	s.base = base_url;
 	s.full = 0;
 	s.good = 0;
+	s.mail = mail;
 	html_parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
 	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
@@ -536,6 +620,18 @@ html_sanitize(const char *html, const char *base_url)
 	out = html_utf8_clean(buf_str(&s.out), &len);
 	buf_free(&s.out);
 	return without_c1(out);
+}
+
+char *
+html_sanitize(const char *html, const char *base_url)
+{
+	return sanitize(html, base_url, 0);
+}
+
+char *
+html_sanitize_mail(const char *html, const char *base_url)
+{
+	return sanitize(html, base_url, 1);
 }
 
 /* The state of html_to_text: words go out with single spaces between. */

@@ -20,6 +20,14 @@
 char	*html_sanitize(const char *html, const char *base_url);
 
 /*
+ * html_sanitize for HTML going into an email: every image also has alt
+ * text (its own, even empty; else its title, else "image"), a width of at
+ * most 600 px (the height scaled with it) and style
+ * "max-width:100%;height:auto", so none is wider than the mail column.
+ */
+char	*html_sanitize_mail(const char *html, const char *base_url);
+
+/*
  * The plain text of an HTML fragment: tags removed, character references
  * decoded, block elements separate words, script/style contents dropped,
  * whitespace runs (NBSP included) collapsed to one space, trimmed.

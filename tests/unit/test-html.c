@@ -663,6 +663,55 @@ test_wrap(void)
 }
 
 static void
+test_mail_images(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+		const char	*name;
+	} c[] = {
+		{ "<img src=\"https://x.example/w.png\" alt=\"A chart\" "
+		    "width=\"2000\" height=\"1000\">",
+		    "<img src=\"https://x.example/w.png\" alt=\"A chart\" "
+		    "width=\"600\" height=\"300\" "
+		    "style=\"max-width:100%;height:auto\">",
+		    "a wide image: width brought to 600, height scaled" },
+		{ "<img src=\"https://x.example/s.png\" alt=\"\" width=\"40px\">",
+		    "<img src=\"https://x.example/s.png\" alt=\"\" width=\"40\" "
+		    "style=\"max-width:100%;height:auto\">",
+		    "an empty alt stays empty; a narrow width stays" },
+		{ "<img src=\"https://x.example/t.png\" title=\"Team photo\">",
+		    "<img src=\"https://x.example/t.png\" title=\"Team photo\" "
+		    "alt=\"Team photo\" style=\"max-width:100%;height:auto\">",
+		    "no alt: the title stands in" },
+		{ "<img src=\"https://x.example/n.png\" width=\"50%\" "
+		    "style=\"width:3000px\" height=\"900\">",
+		    "<img src=\"https://x.example/n.png\" alt=\"image\" "
+		    "style=\"max-width:100%;height:auto\">",
+		    "no alt or title: \"image\"; their style and a percentage "
+		    "width go" },
+	};
+	char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		out = html_sanitize_mail(c[i].in, NULL);
+		is_str(out, c[i].want, c[i].name);
+		free(out);
+	}
+	out = html_sanitize("<img src=\"https://x.example/w.png\" "
+	    "width=\"2000\">", NULL);
+	is_str(out, "<img src=\"https://x.example/w.png\" width=\"2000\">",
+	    "feed HTML as stored keeps the feed's own width");
+	free(out);
+	out = html_sanitize_mail("<img src=\"javascript:alert(1)\" alt=x>"
+	    "<img src=x onerror=alert(1) alt=y>", NULL);
+	ok(strstr(out, "javascript") == NULL && strstr(out, "onerror") == NULL,
+	    "the mail variant is as strict as the sanitizer");
+	free(out);
+}
+
+static void
 test_escape(void)
 {
 	char *out;
@@ -888,6 +937,7 @@ main(void)
 	test_excerpt();
 	test_excerpt_chars();
 	test_wrap();
+	test_mail_images();
 	test_escape();
 	test_url();
 	test_corpus();

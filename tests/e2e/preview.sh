@@ -1,7 +1,8 @@
 #!/bin/sh
 # preview: the whole message a subscriber would get now (--eml), a topic's
-# sample digest (--topic), the plain-text part's shape, and that none of it
-# changes the database.
+# sample digest (--topic), the plain-text part's shape, that none of it
+# changes the database, and what it says of a subscriber compose would
+# send nothing (no topic, unsubscribed, pending).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 write_local_config "$T/gazette.conf"
@@ -161,6 +162,51 @@ gz preview --topic net --eml "$T/x.eml" 2>/dev/null
 is "$?" 64 "preview_topic_with_eml_is_a_usage_error"
 gz preview 2>/dev/null
 is "$?" 64 "preview_without_email_or_topic_is_a_usage_error"
+
+# A subscriber with no topic: accepted, gets nothing until subscribed.
+gz subscriber add dan@example.org 2>"$T/dan.err"
+ok $? "subscriber_add_without_topic_is_accepted"
+grep -q "no digest until 'gazette subscribe dan@example.org SLUG'" "$T/dan.err"
+ok $? "subscriber_add_without_topic_says_no_digest_until_subscribed"
+is "$(shown status dan@example.org) $(shown topics dan@example.org)" \
+    "active []" "subscriber_without_topic_is_active_with_no_topics"
+gz preview dan@example.org -o "$T/dan.html" 2>"$T/dan.err"
+ok $? "preview_of_a_subscriber_without_topic_exits_zero"
+grep -q "dan@example.org is subscribed to no topic: compose sends them no digest" \
+    "$T/dan.err" && [ ! -e "$T/dan.html" ]
+ok $? "preview_of_a_subscriber_without_topic_says_nothing_would_be_sent"
+gz compose --now >/dev/null 2>&1
+is "$("$PY" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM digests d JOIN subscribers s"
+    " ON s.id = d.subscriber_id WHERE s.email = ?",
+    (sys.argv[2],)).fetchone()[0])' "$T/gazette.db" dan@example.org)" 0 \
+    "compose_queues_nothing_for_a_subscriber_without_topic"
+gz subscribe dan@example.org sec >/dev/null 2>&1
+gz preview dan@example.org -o "$T/dan.html" 2>/dev/null
+grep -q "Patch Tuesday" "$T/dan.html"
+ok $? "once_subscribed_the_preview_shows_the_topic"
+
+# A subscriber compose skips (unsubscribed, pending): the preview is still
+# written, and a warning says compose would send them nothing.
+gz subscriber add uma@example.org --topic sec 2>/dev/null
+gz subscriber set uma@example.org --status unsubscribed 2>/dev/null
+gz preview uma@example.org -o "$T/uma.html" 2>"$T/uma.err"
+ok $? "preview_of_an_unsubscribed_subscriber_exits_zero"
+grep -q "warning: uma@example.org is unsubscribed: compose sends them no digest" \
+    "$T/uma.err"
+ok $? "preview_of_an_unsubscribed_subscriber_warns_nothing_would_be_sent"
+grep -q "Patch Tuesday" "$T/uma.html"
+ok $? "preview_of_an_unsubscribed_subscriber_is_still_written"
+mkdir -p "$T/maildir"
+gz subscriber add pam@example.org --topic sec --confirm >/dev/null 2>&1
+gz preview pam@example.org -o "$T/pam.html" 2>"$T/pam.err"
+grep -q "pam@example.org is pending: compose sends them no digest" "$T/pam.err" &&
+    grep -q "Patch Tuesday" "$T/pam.html"
+ok $? "preview_of_a_pending_subscriber_warns_and_is_written"
+gz preview ada@example.org -o "$T/ada2.html" 2>"$T/ada2.err"
+! grep -q "warning" "$T/ada2.err"
+ok $? "preview_of_an_active_subscriber_has_no_warning"
 
 # A partial beside the templates is rendered.
 cp -R "$top_srcdir/templates" "$T/tpl"

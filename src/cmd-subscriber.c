@@ -26,7 +26,7 @@ struct pending {
 const struct cmd_entry cmd_subscriber_add_entry = {
 	"subscriber", "add", "EMAIL [--name TEXT] [--topic SLUG]... "
 	"[--frequency weekly|daily] [--confirm]",
-	"Add an active subscriber, to topics or (until 'subscribe') to none.",
+	"Add an active subscriber, to topics or to none yet.",
 	"  -n, --name TEXT        the subscriber's name (used in To:)\n"
 	"  -t, --topic SLUG       a topic to subscribe to (repeatable; none: "
 	"no digest\n                         until 'gazette subscribe')\n"

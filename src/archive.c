@@ -181,7 +181,7 @@ entry_value(const struct builder *b, const struct digest_entry *e)
 	tv_set(v, "source", tv_str(e->source));
 	set_date(v, "date", "datetime", e->date);
 	tv_set(v, "excerpt", tv_str_own(text_excerpt(text,
-	    (size_t)b->cfg->excerpt_words)));
+	    (size_t)b->cfg->excerpt_words, (size_t)b->cfg->excerpt_chars)));
 	free(text);
 	return v;
 }

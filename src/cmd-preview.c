@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
 #include "buf.h"
 #include "cmd.h"
 #include "compose.h"
@@ -41,24 +40,6 @@ struct preview_args {
 	const char *eml;	/* message file, "-" or NULL */
 	const char *topic;
 };
-
-static int
-find_subscriber(struct cmd_ctx *ctx, const char *arg, int64_t *id)
-{
-	const char *why;
-	char *email = address_normalize(arg, &why), *err = NULL;
-	int rc;
-
-	if (email == NULL)
-		return gz_fail(EX_DATAERR, "invalid address '%s': %s", arg, why);
-	rc = store_subscriber_id(ctx->st, email, id, &err);
-	if (rc == STORE_NOTFOUND)
-		rc = gz_fail(EX_DATAERR, "no subscriber '%s'", email);
-	else if (rc == -1)
-		rc = gz_fail_err(EX_IOERR, err);
-	free(email);
-	return rc;
-}
 
 static int
 write_out(const char *out, const char *data, size_t len, const char *what)
@@ -117,26 +98,75 @@ write_preview(struct cmd_ctx *ctx, struct digest *d,
 }
 
 static int
+count_topic(const struct subscription_row *r, void *ctx)
+{
+	(void)r;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+/*
+ * Why compose would send sub nothing whatever is new, or NULL.  The
+ * preview is still written (an editor checking what a pending subscriber
+ * will get once they confirm wants to see it), but a warning says that
+ * no digest would go, so a preview is never taken for a promise.
+ */
+static int
+why_nothing(struct cmd_ctx *ctx, const struct cmd_subscriber *sub,
+    const char **why)
+{
+	char *err = NULL;
+	size_t ntopics = 0;
+
+	*why = NULL;
+	if (strcmp(sub->status, "active") != 0) {
+		*why = sub->status;
+		return EX_OK;
+	}
+	if (store_subscription_each(ctx->st, sub->id, count_topic, &ntopics,
+	    &err) == -1)
+		return gz_fail_err(EX_IOERR, err);
+	if (ntopics == 0)
+		*why = "subscribed to no topic";
+	return EX_OK;
+}
+
+static int
 preview_subscriber(struct cmd_ctx *ctx, const char *email,
     const struct preview_args *a)
 {
-	struct digest *d;
+	struct cmd_subscriber sub = { 0, NULL, "", "" };
+	struct digest *d = NULL;
+	const char *why;
 	char *err = NULL;
-	int64_t id;
 	int rc;
 
-	if ((rc = find_subscriber(ctx, email, &id)) != EX_OK)
-		return rc;
-	d = compose_pick(ctx->st, id, ctx->cfg->max_items_per_topic, &err);
-	if (d == NULL)
-		return gz_fail_err(EX_IOERR, err);
+	if ((rc = cmd_subscriber_find(ctx, email, &sub)) != EX_OK ||
+	    (rc = why_nothing(ctx, &sub, &why)) != EX_OK)
+		goto out;
+	if (why != NULL && strcmp(sub.status, "active") == 0) {
+		gz_warn("%s is %s: compose sends them no digest until "
+		    "'gazette subscribe %s SLUG'", sub.email, why, sub.email);
+		goto out;
+	}
+	if (why != NULL)
+		gz_warn("%s is %s: compose sends them no digest; this preview "
+		    "shows what they would get if active", sub.email, why);
+	d = compose_pick(ctx->st, sub.id, ctx->cfg->max_items_per_topic,
+	    &err);
+	if (d == NULL) {
+		rc = gz_fail_err(EX_IOERR, err);
+		goto out;
+	}
 	/* As if composed now, so the view-in-browser link is this week's. */
 	d->created = ctx->now;
 	if (digest_count(d) == 0)
 		gz_info("nothing new for %s: no digest would be sent", d->email);
 	else
 		rc = write_preview(ctx, d, a);
+out:
 	digest_free(d);
+	free(sub.email);
 	return rc;
 }
 

@@ -24,12 +24,12 @@ struct pending {
 };
 
 const struct cmd_entry cmd_subscriber_add_entry = {
-	"subscriber", "add", "EMAIL [--name TEXT] --topic SLUG... "
+	"subscriber", "add", "EMAIL [--name TEXT] [--topic SLUG]... "
 	"[--frequency weekly|daily] [--confirm]",
-	"Add an active subscriber to one or more topics.",
+	"Add an active subscriber, to topics or to none yet.",
 	"  -n, --name TEXT        the subscriber's name (used in To:)\n"
-	"  -t, --topic SLUG       a topic to subscribe to (repeatable, at "
-	"least one)\n"
+	"  -t, --topic SLUG       a topic to subscribe to (repeatable; none: "
+	"no digest\n                         until 'gazette subscribe')\n"
 	"  -f, --frequency FREQ   weekly or daily (default: [digest] "
 	"frequency)\n"
 	"      --confirm          add them pending and mail them a confirm "
@@ -105,9 +105,6 @@ parse_add(int argc, char **argv, struct add_args *a)
 	}
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_subscriber_add_entry, "expected one EMAIL");
-	if (a->nslugs == 0)
-		return cmd_usage(&cmd_subscriber_add_entry,
-		    "give at least one --topic");
 	return EX_OK;
 }
 
@@ -195,7 +192,10 @@ add_active(struct cmd_ctx *ctx, const char *email, struct add_args *a)
 		    email);
 	if (rc == -1)
 		return gz_fail_err(EX_IOERR, err);
-	if (!a->confirm)
+	if (!a->confirm && a->nslugs == 0)
+		gz_info("added subscriber %s, with no topic: no digest until "
+		    "'gazette subscribe %s SLUG'", email, email);
+	else if (!a->confirm)
 		gz_info("added subscriber %s", email);
 	return EX_OK;
 }

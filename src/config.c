@@ -67,6 +67,7 @@ static const struct key keys[] = {
 	{ "digest", "frequency", K_STR, S(frequency), 0, 0 },
 	{ "digest", "max_items_per_topic", K_INT, S(max_items_per_topic), 1, 10000 },
 	{ "digest", "excerpt_words", K_INT, S(excerpt_words), 1, 10000 },
+	{ "digest", "excerpt_chars", K_INT, S(excerpt_chars), 20, 100000 },
 	{ "digest", "template_dir", K_PATH, S(template_dir), 0, 0 },
 	{ "dkim", "domain", K_STR, S(dkim_domain), 0, 0 },
 	{ "dkim", "selector", K_STR, S(dkim_selector), 0, 0 },
@@ -121,6 +122,7 @@ config_defaults(void)
 	c->frequency = xstrdup("weekly");
 	c->max_items_per_topic = 10;
 	c->excerpt_words = 55;
+	c->excerpt_chars = 400;
 	c->dkim_selector = xstrdup("gazette");
 	c->dkim_algorithm = xstrdup("rsa-sha256");
 	c->archive_page_size = 20;

@@ -63,6 +63,7 @@ struct config {
 	char	*frequency;
 	int	 max_items_per_topic;
 	int	 excerpt_words;
+	int	 excerpt_chars;	/* also a cap, for text with few spaces */
 	char	*template_dir;
 
 	/* [dkim]: signing is on when key_file is set */

@@ -20,6 +20,11 @@ struct digest_entry {
 	int64_t	 date;		/* published, else updated, else first seen */
 };
 
+/*
+ * A topic may have no entries and no "more": every entry it had was shown
+ * under an earlier topic of the digest.  It is kept for its advanced mark
+ * and renders as no section.
+ */
 struct digest_topic {
 	int64_t	 topic_id;
 	char	*slug;

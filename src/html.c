@@ -9,6 +9,7 @@
  * exits, and no parser option that loads external resources is ever set.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +263,7 @@ struct sanitizer {
 	const char	*base;
 	int		 full;
 	size_t		 good;	/* length after the last complete piece */
+	int		 mail;	/* images bounded for an email (see put_mail_img) */
 };
 
 /* The reference that stands for c; quote 1 adds ", quote 2 also '. */
@@ -462,6 +464,85 @@ img_has_src(const xmlChar **atts, const char *base)
 	return 0;
 }
 
+/*
+ * Images in an email.  A mail column is 600 px: a wider width attribute
+ * is brought down to it (the height scaled alike, so Outlook, which reads
+ * only the attributes, keeps the proportions), and the style lets a
+ * browser shrink the image to its column, keeping its shape, whatever
+ * its pixels.  A reader without images sees the alt text; an image
+ * given none gets its title or "image", so a blank alt stays the
+ * author's way of saying "decoration".
+ */
+#define MAIL_IMG_MAX	600
+
+/* A pixel length ("640" or "640px"), or 0 when it is not one. */
+static long
+pixels(const char *v)
+{
+	char *end;
+	long n;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return 0;
+	n = strtol(v, &end, 10);
+	if (strcmp(end, "") != 0 && strcmp(end, "px") != 0)
+		return 0;
+	return n > 0 && n < 100000 ? n : 0;
+}
+
+static const char *
+att_get(const xmlChar **atts, const char *name)
+{
+	for (; atts != NULL && atts[0] != NULL; atts += 2)
+		if (strcmp((const char *)atts[0], name) == 0)
+			return value_of(atts[0], atts[1]);
+	return NULL;
+}
+
+static int
+put_att(struct buf *b, const char *name, const char *value)
+{
+	return buf_putc(b, ' ') | buf_puts(b, name) | buf_puts(b, "=\"") |
+	    put_escaped(b, value, 1) | buf_putc(b, '"');
+}
+
+static int
+put_mail_img(struct sanitizer *s, const xmlChar **atts)
+{
+	const char *alt = att_get(atts, "alt"), *title = att_get(atts, "title");
+	long w = pixels(att_get(atts, "width")), h = pixels(att_get(atts,
+	    "height"));
+	char *v, num[24];
+	int rc = buf_puts(&s->out, "<img");
+
+	for (; atts != NULL && atts[0] != NULL; atts += 2) {
+		if (strcmp((const char *)atts[0], "alt") == 0 ||
+		    strcmp((const char *)atts[0], "width") == 0 ||
+		    strcmp((const char *)atts[0], "height") == 0 ||
+		    (v = attribute_value("img", atts[0], atts[1], s->base)) ==
+		    NULL)
+			continue;
+		rc |= put_att(&s->out, (const char *)atts[0], v);
+		free(v);
+	}
+	rc |= put_att(&s->out, "alt", alt ? alt : title && *title ? title :
+	    "image");
+	if (w > MAIL_IMG_MAX) {
+		h = h * MAIL_IMG_MAX / w;
+		w = MAIL_IMG_MAX;
+	}
+	if (w > 0) {
+		snprintf(num, sizeof num, "%ld", w);
+		rc |= put_att(&s->out, "width", num);
+		if (h > 0) {
+			snprintf(num, sizeof num, "%ld", h);
+			rc |= put_att(&s->out, "height", num);
+		}
+	}
+	return rc | put_att(&s->out, "style", "max-width:100%;height:auto") |
+	    buf_putc(&s->out, '>');
+}
+
 static int
 sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 {
@@ -477,6 +558,8 @@ sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 		return 1;
 	if (strcmp(name, "img") == 0 && !img_has_src(atts, s->base))
 		return 0;
+	if (s->mail && strcmp(name, "img") == 0)
+		return piece_done(s, put_mail_img(s, atts));
 	/* Descend even into void ones: libxml2 may hang content there. */
 	return piece_done(s, put_start_tag(s, name, atts));
 }
@@ -512,8 +595,8 @@ without_c1(char *s)
 	return mapped;
 }
 
-char *
-html_sanitize(const char *html, const char *base_url)
+static char *
+sanitize(const char *html, const char *base_url, int mail)
 {
 	struct sanitizer s;
 	struct html_walker w = { sanitize_enter, sanitize_leave, sanitize_text, &s,
@@ -527,6 +610,7 @@ html_sanitize(const char *html, const char *base_url)
 	s.base = base_url;
 	s.full = 0;
 	s.good = 0;
+	s.mail = mail;
 	html_parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
 	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
@@ -536,6 +620,18 @@ html_sanitize(const char *html, const char *base_url)
 	out = html_utf8_clean(buf_str(&s.out), &len);
 	buf_free(&s.out);
 	return without_c1(out);
+}
+
+char *
+html_sanitize(const char *html, const char *base_url)
+{
+	return sanitize(html, base_url, 0);
+}
+
+char *
+html_sanitize_mail(const char *html, const char *base_url)
+{
+	return sanitize(html, base_url, 1);
 }
 
 /* The state of html_to_text: words go out with single spaces between. */
@@ -671,33 +767,225 @@ word_end(const unsigned char *p)
 	return p;
 }
 
+/* Characters (code points) in s[0..n). */
+static size_t
+chars_in(const unsigned char *s, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += (s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* Past n characters of p, or its end. */
+static const unsigned char *
+skip_chars(const unsigned char *p, size_t n)
+{
+	while (*p != '\0' && n-- > 0) {
+		p++;
+		while ((*p & 0xc0) == 0x80)
+			p++;
+	}
+	return p;
+}
+
+/* A combining mark (U+0300..U+036F) belongs with the letter before it. */
+static int
+is_combining(const unsigned char *p)
+{
+	return p[0] == 0xcc || (p[0] == 0xcd && p[1] <= 0xaf);
+}
+
+/* Past max characters of s, moved back so a letter keeps its accents. */
+static const unsigned char *
+cut_at(const unsigned char *s, size_t max)
+{
+	const unsigned char *p = skip_chars(s, max);
+
+	while (p > s && is_combining(p)) {
+		while ((*--p & 0xc0) == 0x80)
+			;
+	}
+	return p;
+}
+
+/*
+ * A cut at the last word boundary is kept when it falls in the last third
+ * before the character cap; further back, the text runs on with no space
+ * (a long URL, base64, a 300 KB line of one word), and is cut inside at
+ * the cap instead, on a character boundary.
+ */
+#define NEAR_CAP(max)	((max) - (max) / 3)
+
 char *
-text_excerpt(const char *text, size_t max_words)
+text_excerpt(const char *text, size_t max_words, size_t max_chars)
 {
 	static const char ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
-	const unsigned char *p, *end;
-	size_t words = 0, len;
+	const unsigned char *start = (const unsigned char *)text, *p, *end, *w;
+	size_t words = 0, chars = 0, len;
 	char *out;
 	int n;
 
 	if (text == NULL)
 		return xstrdup("");
-	p = end = (const unsigned char *)text;
+	p = end = start;
 	for (;;) {
-		while ((n = space_len(p)) != 0)
+		while ((n = space_len(p)) != 0) {
 			p += n;
+			chars++;
+		}
 		if (*p == '\0')
 			return xstrdup(text);
 		if (words == max_words)
 			break;
-		end = p = word_end(p);
+		w = word_end(p);
+		if (chars + chars_in(p, (size_t)(w - p)) > max_chars) {
+			if (chars_in(start, (size_t)(end - start)) <
+			    NEAR_CAP(max_chars))
+				end = cut_at(start, max_chars);
+			break;
+		}
+		chars += chars_in(p, (size_t)(w - p));
+		end = p = w;
 		words++;
 	}
-	len = end - (const unsigned char *)text;
+	len = end - start;
 	out = xmalloc(len + sizeof ellipsis);
 	memcpy(out, text, len);
 	memcpy(out + len, ellipsis, sizeof ellipsis);
 	return out;
+}
+
+/*
+ * Columns a character takes on a terminal: 2 for the East Asian wide and
+ * fullwidth ranges (CJK, kana, hangul, fullwidth forms, the common
+ * emoji), else 1.  *len is its length in bytes.
+ */
+static size_t
+char_columns(const unsigned char *p, size_t *len)
+{
+	uint32_t cp;
+
+	if (p[0] < 0xc0) {
+		*len = 1;
+		return 1;
+	}
+	*len = (size_t)(skip_chars(p, 1) - p);
+	if (*len == 3)
+		cp = (uint32_t)(p[0] & 0x0f) << 12 |
+		    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	else if (*len == 4)
+		cp = (uint32_t)(p[0] & 0x07) << 18 |
+		    (uint32_t)(p[1] & 0x3f) << 12 |
+		    (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+	else
+		return 1;
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf &&
+	    cp != 0x303f) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+	    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+	    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) ||
+	    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+	    (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
+size_t
+text_columns(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t cols = 0, len;
+
+	while (p < end && *p != '\0') {
+		cols += char_columns(p, &len);
+		p += len;
+	}
+	return cols;
+}
+
+/* A link is never broken: a reader must be able to copy it whole. */
+static int
+is_url(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++)
+		if (memcmp(p + i, "://", 3) == 0)
+			return 1;
+	return n > 4 && memcmp(p, "www.", 4) == 0;
+}
+
+struct wrapper {
+	struct buf b;
+	size_t	 width;
+	size_t	 col;
+};
+
+static void
+wrap_newline(struct wrapper *w)
+{
+	buf_putc(&w->b, '\n');
+	w->col = 0;
+}
+
+/* A piece too wide for any line, cut where the line is full. */
+static void
+wrap_hard(struct wrapper *w, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+	size_t cols, len;
+
+	for (; p < end; p += len) {
+		cols = char_columns(p, &len);
+		if (w->col > 0 && w->col + cols > w->width)
+			wrap_newline(w);
+		buf_append(&w->b, p, len);
+		w->col += cols;
+	}
+}
+
+char *
+text_wrap(const char *text, size_t width)
+{
+	struct wrapper w = { .width = width };
+	const unsigned char *p = (const unsigned char *)text, *u;
+	size_t cols, n;
+	int space = 0;
+
+	buf_init(&w.b, 0);
+	while (*p != '\0') {
+		if (*p == ' ') {
+			space = w.col > 0;
+			p++;
+			continue;
+		}
+		/* A unit: one CJK character (a line may break on either side
+		 * of it) or a run up to a space or CJK. */
+		u = p;
+		if ((n = (size_t)cjk_len(p)) != 0)
+			p += n;
+		else
+			while (*p != '\0' && *p != ' ' && cjk_len(p) == 0)
+				p = skip_chars(p, 1);
+		n = (size_t)(p - u);
+		cols = text_columns((const char *)u, n);
+		if (w.col > 0 && w.col + space + cols > width)
+			wrap_newline(&w);
+		else if (space) {
+			buf_putc(&w.b, ' ');
+			w.col++;
+		}
+		space = 0;
+		if (cols > width && !is_url(u, n))
+			wrap_hard(&w, u, n);
+		else {
+			buf_append(&w.b, u, n);
+			w.col += cols;
+		}
+	}
+	return buf_detach(&w.b);
 }
 
 char *

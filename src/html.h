@@ -20,6 +20,14 @@
 char	*html_sanitize(const char *html, const char *base_url);
 
 /*
+ * html_sanitize for HTML going into an email: every image also has alt
+ * text (its own, even empty; else its title, else "image"), a width of at
+ * most 600 px (the height scaled with it) and style
+ * "max-width:100%;height:auto", so none is wider than the mail column.
+ */
+char	*html_sanitize_mail(const char *html, const char *base_url);
+
+/*
  * The plain text of an HTML fragment: tags removed, character references
  * decoded, block elements separate words, script/style contents dropped,
  * whitespace runs (NBSP included) collapsed to one space, trimmed.
@@ -28,11 +36,25 @@ char	*html_sanitize(const char *html, const char *base_url);
 char	*html_to_text(const char *html);
 
 /*
- * Plain text cut at a word boundary to at most max_words words, never inside
- * a UTF-8 sequence; "…" appended when something was cut.  Returns a new
- * string.
+ * Plain text cut to at most max_words words and max_chars characters
+ * (code points), never inside a UTF-8 sequence, then "…" when something
+ * was cut.  The cut falls at a word boundary, unless the last one before
+ * max_chars is further back than a third of it (a long run with no
+ * space): then at max_chars.  CJK characters count as words.  SIZE_MAX
+ * means no limit.  Returns a new string.
  */
-char	*text_excerpt(const char *text, size_t max_words);
+char	*text_excerpt(const char *text, size_t max_words, size_t max_chars);
+
+/*
+ * Text word-wrapped at width terminal columns: lines break at spaces and
+ * between CJK characters (which take two columns each); a word wider than
+ * a line is cut where the line is full, unless it is a URL, which stays
+ * whole.  Newlines in text are not treated specially.  New string.
+ */
+char	*text_wrap(const char *text, size_t width);
+
+/* Terminal columns of s[0..n) (stopping at a NUL), wide characters 2. */
+size_t	 text_columns(const char *s, size_t n);
 
 /* Escape &, <, >, " and ' for HTML text or attribute values.  New string. */
 char	*html_escape(const char *s);

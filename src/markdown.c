@@ -67,7 +67,7 @@ char *
 markdown_to_html(const char *md)
 {
 	char *raw = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_SAFE);
-	char *safe = html_sanitize(raw, NULL);
+	char *safe = html_sanitize_mail(raw, NULL);
 
 	free(raw);
 	return safe;

@@ -17,7 +17,9 @@ int	 markdown_utf8_ok(const char *s, size_t len, size_t *bad_offset);
 
 /*
  * The HTML of a note: CommonMark rendered with raw HTML and unsafe URLs
- * left out, then through html_sanitize.  New string ("" for "").
+ * left out, then through html_sanitize_mail (a note goes into digests:
+ * its images get alt text and a width that fits the mail column).  New
+ * string ("" for "").
  */
 char	*markdown_to_html(const char *md);
 

@@ -147,35 +147,11 @@ partial_source(const char *name, void *ctx)
 	return p->src;
 }
 
-/* Word-wrap plain text at WRAP columns (counting UTF-8 characters). */
+/* Plain text wrapped at WRAP columns (see text_wrap). */
 static char *
 wrap_text(const char *text)
 {
-	struct buf b;
-	const char *p = text, *w;
-	size_t col = 0, wlen, wchars, i;
-
-	buf_init(&b, MESSAGE_MAX);
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		for (w = p; *p && *p != ' '; p++)
-			;
-		if ((wlen = (size_t)(p - w)) == 0)
-			break;
-		for (wchars = 0, i = 0; i < wlen; i++)
-			wchars += ((unsigned char)w[i] & 0xc0) != 0x80;
-		if (col > 0 && col + 1 + wchars > WRAP) {
-			buf_putc(&b, '\n');
-			col = 0;
-		} else if (col > 0) {
-			buf_putc(&b, ' ');
-			col++;
-		}
-		buf_append(&b, w, wlen);
-		col += wchars;
-	}
-	return buf_detach(&b);
+	return text_wrap(text, WRAP);
 }
 
 /* "Source - date" for the text part, wrapped, the date kept whole. */
@@ -184,7 +160,8 @@ wrap_byline(const char *source, const char *date)
 {
 	char *src = wrap_text(source ? source : ""), *line;
 	const char *last = strrchr(src, '\n');
-	size_t room = strlen(last ? last + 1 : src) + 3 + strlen(date);
+	const char *tail = last ? last + 1 : src;
+	size_t room = text_columns(tail, strlen(tail)) + 3 + strlen(date);
 
 	line = xasprintf("%s%s%s", src, room <= WRAP ? " - " : "\n", date);
 	free(src);
@@ -192,11 +169,12 @@ wrap_byline(const char *source, const char *date)
 }
 
 static char *
-entry_excerpt(const struct digest_entry *e, int words)
+entry_excerpt(const struct digest_entry *e, const struct config *cfg)
 {
 	const char *html = e->summary_html ? e->summary_html : e->content_html;
 	char *text = html_to_text(html ? html : "");
-	char *ex = text_excerpt(text, (size_t)words);
+	char *ex = text_excerpt(text, (size_t)cfg->excerpt_words,
+	    (size_t)cfg->excerpt_chars);
 
 	free(text);
 	return ex;
@@ -248,7 +226,7 @@ entry_text_fill(const struct renderer *r, const struct digest_entry *e,
 	x->byline_wrapped = wrap_byline(e->source, x->date);
 	x->title_wrapped = wrap_text(e->title && *e->title ? e->title
 	    : "(untitled)");
-	x->excerpt = entry_excerpt(e, r->cfg->excerpt_words);
+	x->excerpt = entry_excerpt(e, r->cfg);
 	x->excerpt_wrapped = wrap_text(x->excerpt);
 }
 
@@ -517,13 +495,48 @@ topic_cache_free(struct topic_cache *c)
 	free(c);
 }
 
-/* Characters left for headlines in "TITLE: N new posts — ...". */
-static size_t
-subject_room(const struct config *cfg)
-{
-	size_t fixed = strlen(cfg->title ? cfg->title : "") + 20;
+/*
+ * The subject is "TITLE: N new posts — HEADLINES" and should stay within
+ * one 78-character line however long the newsletter's title: the title
+ * gives way first (cut with "…"), keeping HEADLINE_MIN for the headlines.
+ */
+#define HEADLINE_MIN	20
 
-	return fixed + 12 < SUBJECT_MAX ? SUBJECT_MAX - fixed : 12;
+/* Characters of the subject besides the title and the headlines. */
+static size_t
+subject_fixed(size_t count)
+{
+	char n[64];
+
+	/* ": " + "N new posts" + " — " */
+	return 2 + (size_t)snprintf(n, sizeof n, "%zu new posts", count) + 3;
+}
+
+/* The title for the subject: cfg->title, cut to leave room. */
+static char *
+subject_title(const struct config *cfg, size_t count)
+{
+	const char *title = cfg->title ? cfg->title : "";
+	size_t fixed = subject_fixed(count), room;
+
+	room = fixed + HEADLINE_MIN + 2 < SUBJECT_MAX ?
+	    SUBJECT_MAX - fixed - HEADLINE_MIN : 2;
+	/* One character of room for the ellipsis. */
+	return text_excerpt(title, SIZE_MAX, room - 1);
+}
+
+/*
+ * Bytes left for headlines, less the three characters of the ", …"
+ * that closes a cut list.  headlines() counts bytes, which are never
+ * fewer than characters: the budget holds for any script.
+ */
+static size_t
+headline_room(const char *title, size_t count)
+{
+	size_t used = text_columns(title, strlen(title)) + subject_fixed(count);
+
+	return (used + HEADLINE_MIN < SUBJECT_MAX ? SUBJECT_MAX - used :
+	    HEADLINE_MIN) - 3;
 }
 
 /* The first words of s that fit in room bytes, then "…". */
@@ -575,14 +588,29 @@ digest_value(struct renderer *r, const struct digest *d)
 {
 	const struct config *cfg = r->cfg;
 	struct tval *v = tv_map(), *topics = tv_list(), *sub = tv_map();
-	size_t i, n = digest_count(d);
+	size_t i, shown = digest_count(d), n = shown;
+	char *stitle;
 
+	/* New posts: those shown and those the per-topic cap left out. */
 	for (i = 0; i < d->ntopics; i++)
-		tv_push(topics, topic_value_shared(r, &d->topics[i]));
+		n += d->topics[i].more;
+	/*
+	 * A topic whose entries were all shown under an earlier topic is in
+	 * the digest only for its mark: it gets no section, not an empty
+	 * heading.  (Its "more" is 0 then: the cap is reached only by
+	 * entries shown.)
+	 */
+	for (i = 0; i < d->ntopics; i++)
+		if (d->topics[i].nentries > 0)
+			tv_push(topics, topic_value_shared(r, &d->topics[i]));
 	tv_set(v, "title", tv_str(cfg->title));
 	tv_set(v, "count", tv_num((double)n));
 	tv_set(v, "one", tv_bool(n == 1));
-	tv_set(v, "headlines", tv_str_own(headlines(d, subject_room(cfg))));
+	tv_set(v, "shown", tv_num((double)shown));
+	stitle = subject_title(cfg, n);
+	tv_set(v, "headlines", tv_str_own(headlines(d,
+	    headline_room(stitle, n))));
+	tv_set(v, "subject_title", tv_str_own(stitle));
 	tv_set(sub, "email", tv_str(d->email));
 	tv_set(sub, "name", tv_str(d->name));
 	tv_set(v, "subscriber", sub);

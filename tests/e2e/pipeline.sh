@@ -79,6 +79,26 @@ else
 	diag "mailcheck.py not found at $MAILCHECK: check skipped"
 fi
 
+# What arrived over SMTP (quoted-printable, decoded here): every line of
+# every text part within 72 columns, but for a URL; every entry with its
+# feed's name and date.
+"$PY" - "$SMTP_DIR"/*.eml <<'PYEOF'
+import email, email.policy, sys, unicodedata
+def cols(line):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in line)
+for path in sys.argv[1:]:
+    m = email.message_from_binary_file(open(path, "rb"),
+                                       policy=email.policy.default)
+    text = m.get_body(("plain",)).get_content()
+    for line in text.split("\n"):
+        assert "://" in line or cols(line) <= 72, (path, line)
+PYEOF
+ok $? "every_text_part_is_wrapped_at_72_columns"
+grep -q "^Net News - 23 Nov 2026$" "$T/alice.txt" &&
+    grep -q "^Sec News - 23 Nov 2026$" "$T/bob.txt"
+ok $? "each_entry_names_its_feed_and_date"
+
 next_week
 gz run >"$T/run2.out" 2>&1
 ok $? "second_run_succeeds"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # preview: the whole message a subscriber would get now (--eml), a topic's
-# sample digest (--topic), the plain-text part's shape, and that none of it
-# changes the database.
+# sample digest (--topic), the plain-text part's shape, that none of it
+# changes the database, and what it says of a subscriber compose would
+# send nothing (no topic, unsubscribed, pending).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 write_local_config "$T/gazette.conf"
@@ -14,12 +15,31 @@ rss_feed "Example Corp Engineering Blog - Infrastructure, Reliability and Operat
     "n4|Newest post|https://net.example.org/4" >"$T/www/net.xml"
 rss_feed "Sec News" "s1|Patch Tuesday|https://sec.example.org/patch" \
     >"$T/www/sec.xml"
+# Bodies no word wrap can tame alone: 300 KB with no space, and 3,000 CJK
+# characters (no spaces either, two columns each).
+"$PY" - "$T/www/odd.xml" <<'PYEOF'
+import sys
+items = [("o1", "No spaces", "x" * (300 * 1024)),
+         ("o2", "\u4e2d\u6587\u6807\u9898", "\u6587\u5b57" * 1500)]
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    f.write('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">'
+            '<channel><title>Odd Bodies</title><link>https://odd.example.org/'
+            '</link>\n')
+    for guid, title, body in items:
+        f.write('<item><guid>%s</guid><title>%s</title><link>'
+                'https://odd.example.org/%s</link><description>&lt;p&gt;%s'
+                '&lt;/p&gt;</description></item>\n' % (guid, title, guid, body))
+    f.write("</channel></rss>\n")
+PYEOF
 
 gz topic add net --name Networking >/dev/null 2>&1
 gz topic add sec --name Security >/dev/null 2>&1
+gz topic add odd --name Oddities >/dev/null 2>&1
 gz feed add "file://$T/www/net.xml" --topic net >/dev/null 2>&1
 gz feed add "file://$T/www/sec.xml" --topic sec >/dev/null 2>&1
+gz feed add "file://$T/www/odd.xml" --topic odd >/dev/null 2>&1
 gz subscriber add ada@example.org --name Ada --topic net --topic sec 2>/dev/null
+gz subscriber add oz@example.org --name Oz --topic odd 2>/dev/null
 gz collect >/dev/null 2>&1
 
 db_dump >"$T/before.sql"
@@ -54,8 +74,22 @@ m = email.message_from_binary_file(open(sys.argv[1], "rb"),
                                    policy=email.policy.default)
 sys.stdout.write(m.get_body(("plain",)).get_content())
 PYEOF
-long_lines=$(grep -v '://' "$T/ada.txt" | awk 'length($0) > 78' | wc -l)
-is "$long_lines" 0 "text_part_lines_are_at_most_78_columns_except_urls"
+# widest FILE: the widest line without a URL, in terminal columns (East
+# Asian wide and fullwidth characters take two).
+widest() {
+	"$PY" - "$1" <<'PYEOF'
+import sys, unicodedata
+def cols(line):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in line)
+print(max([cols(l) for l in open(sys.argv[1], encoding="utf-8")
+           .read().split("\n") if "://" not in l] + [0]))
+PYEOF
+}
+w=$(widest "$T/ada.txt")
+[ "$w" -le 72 ]
+ok $? "text_part_lines_are_at_most_72_columns_except_urls"
+[ "$w" -le 72 ] || diag "widest line: $w columns"
 grep -q "rebuilding the routing layer" "$T/ada.txt" &&
     ! grep -qF "$long" "$T/ada.txt"
 ok $? "text_part_wraps_a_long_title"
@@ -73,6 +107,35 @@ assert re.search(r"^Patch Tuesday \[1\]$", sec, re.M), sec
 assert re.search(r"^\[1\] https://sec.example.org/patch$", sec, re.M), sec
 PYEOF
 ok $? "text_part_references_close_each_topic"
+
+# Excerpts of bodies with no spaces: short, whole characters, wrapped.
+gz preview oz@example.org --eml "$T/oz.eml" 2>/dev/null
+ok $? "preview_of_spaceless_bodies_exits_zero"
+"$PY" - "$T/oz.eml" "$T/oz" <<'PYEOF'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+                                   policy=email.policy.default)
+open(sys.argv[2] + ".txt", "w").write(m.get_body(("plain",)).get_content())
+open(sys.argv[2] + ".html", "w").write(m.get_body(("html",)).get_content())
+PYEOF
+w=$(widest "$T/oz.txt")
+[ "$w" -le 72 ]
+ok $? "spaceless_and_cjk_excerpts_wrap_at_72_columns"
+[ "$w" -le 72 ] || diag "widest line: $w columns"
+"$PY" - "$T/oz.html" <<'PYEOF'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+ex = re.findall(r'<div class="gz-text"[^>]*>([^<]*)</div>', html)
+assert len(ex) == 2, ex
+for e in ex:
+    assert e.endswith("\u2026"), e[-20:]
+    assert 20 < len(e) <= 401, len(e)
+assert "xxxx" in ex[0] or "xxxx" in ex[1], ex
+assert any(e.startswith("\u6587\u5b57") for e in ex), ex
+PYEOF
+ok $? "spaceless_and_cjk_excerpts_are_cut_short_with_an_ellipsis"
+[ "$(wc -c <"$T/oz.eml")" -lt 20000 ]
+ok $? "a_300_kb_body_makes_a_small_message"
 
 gz preview --topic net -o "$T/net.html" 2>/dev/null
 ok $? "preview_topic_exits_zero"
@@ -99,6 +162,51 @@ gz preview --topic net --eml "$T/x.eml" 2>/dev/null
 is "$?" 64 "preview_topic_with_eml_is_a_usage_error"
 gz preview 2>/dev/null
 is "$?" 64 "preview_without_email_or_topic_is_a_usage_error"
+
+# A subscriber with no topic: accepted, gets nothing until subscribed.
+gz subscriber add dan@example.org 2>"$T/dan.err"
+ok $? "subscriber_add_without_topic_is_accepted"
+grep -q "no digest until 'gazette subscribe dan@example.org SLUG'" "$T/dan.err"
+ok $? "subscriber_add_without_topic_says_no_digest_until_subscribed"
+is "$(shown status dan@example.org) $(shown topics dan@example.org)" \
+    "active []" "subscriber_without_topic_is_active_with_no_topics"
+gz preview dan@example.org -o "$T/dan.html" 2>"$T/dan.err"
+ok $? "preview_of_a_subscriber_without_topic_exits_zero"
+grep -q "dan@example.org is subscribed to no topic: compose sends them no digest" \
+    "$T/dan.err" && [ ! -e "$T/dan.html" ]
+ok $? "preview_of_a_subscriber_without_topic_says_nothing_would_be_sent"
+gz compose --now >/dev/null 2>&1
+is "$("$PY" -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM digests d JOIN subscribers s"
+    " ON s.id = d.subscriber_id WHERE s.email = ?",
+    (sys.argv[2],)).fetchone()[0])' "$T/gazette.db" dan@example.org)" 0 \
+    "compose_queues_nothing_for_a_subscriber_without_topic"
+gz subscribe dan@example.org sec >/dev/null 2>&1
+gz preview dan@example.org -o "$T/dan.html" 2>/dev/null
+grep -q "Patch Tuesday" "$T/dan.html"
+ok $? "once_subscribed_the_preview_shows_the_topic"
+
+# A subscriber compose skips (unsubscribed, pending): the preview is still
+# written, and a warning says compose would send them nothing.
+gz subscriber add uma@example.org --topic sec 2>/dev/null
+gz subscriber set uma@example.org --status unsubscribed 2>/dev/null
+gz preview uma@example.org -o "$T/uma.html" 2>"$T/uma.err"
+ok $? "preview_of_an_unsubscribed_subscriber_exits_zero"
+grep -q "warning: uma@example.org is unsubscribed: compose sends them no digest" \
+    "$T/uma.err"
+ok $? "preview_of_an_unsubscribed_subscriber_warns_nothing_would_be_sent"
+grep -q "Patch Tuesday" "$T/uma.html"
+ok $? "preview_of_an_unsubscribed_subscriber_is_still_written"
+mkdir -p "$T/maildir"
+gz subscriber add pam@example.org --topic sec --confirm >/dev/null 2>&1
+gz preview pam@example.org -o "$T/pam.html" 2>"$T/pam.err"
+grep -q "pam@example.org is pending: compose sends them no digest" "$T/pam.err" &&
+    grep -q "Patch Tuesday" "$T/pam.html"
+ok $? "preview_of_a_pending_subscriber_warns_and_is_written"
+gz preview ada@example.org -o "$T/ada2.html" 2>"$T/ada2.err"
+! grep -q "warning" "$T/ada2.err"
+ok $? "preview_of_an_active_subscriber_has_no_warning"
 
 # A partial beside the templates is rendered.
 cp -R "$top_srcdir/templates" "$T/tpl"

@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	clean = html_sanitize(s, "https://example.org/a/b.html");
 	text = html_to_text(clean);
-	ex = text_excerpt(text, 12);
+	ex = text_excerpt(text, 12, 80);
 	if (unsafe(clean))
 		abort();	/* the sanitizer let code through */
 	free(ex);

@@ -8,6 +8,7 @@
  * nothing dangerous survives and that sanitizing is idempotent.
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,11 +517,198 @@ test_excerpt(void)
 	size_t i;
 
 	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
-		out = text_excerpt(c[i].in, c[i].max);
+		out = text_excerpt(c[i].in, c[i].max, SIZE_MAX);
 		is_str(out, c[i].want, c[i].name);
 		ok(valid_utf8(out), "excerpt is valid UTF-8");
 		free(out);
 	}
+}
+
+/* Characters (code points) in s. */
+static size_t
+nchars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* s repeated n times. */
+static char *
+repeat(const char *s, size_t n)
+{
+	size_t len = strlen(s), i;
+	char *out = xmalloc(len * n + 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(out + i * len, s, len);
+	out[len * n] = '\0';
+	return out;
+}
+
+static int
+ends_with_ellipsis(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 3 && strcmp(s + n - 3, "\xe2\x80\xa6") == 0;
+}
+
+static void
+test_excerpt_chars(void)
+{
+	char *big = repeat("x", 300 * 1024), *cjk, *accents, *out, *text;
+
+	out = text_excerpt(big, 55, 400);
+	is_int((int)nchars(out), 401,
+	    "300 KB with no space: cut at the character cap, then the ellipsis");
+	ok(ends_with_ellipsis(out), "the cut body ends with an ellipsis");
+	free(out);
+
+	/* 2,000 CJK characters (3 bytes each): cut by words (each is one)
+	 * or by characters, never inside one. */
+	cjk = repeat("\xe6\x96\x87", 2000);
+	out = text_excerpt(cjk, 55, 400);
+	is_int((int)nchars(out), 56, "long CJK text: 55 characters and the "
+	    "ellipsis");
+	ok(valid_utf8(out), "the CJK excerpt is valid UTF-8");
+	free(out);
+	out = text_excerpt(cjk, 10000, 100);
+	is_int((int)nchars(out), 101, "long CJK text: the character cap holds "
+	    "when the word cap is high");
+	ok(valid_utf8(out) && ends_with_ellipsis(out),
+	    "cut CJK text is valid UTF-8 and ends with the ellipsis");
+	free(out);
+
+	/* A word boundary near the cap is where the cut falls. */
+	out = text_excerpt("alpha beta gamma delta", 100, 20);
+	is_str(out, "alpha beta gamma\xe2\x80\xa6",
+	    "the cut falls at the last word boundary before the cap");
+	free(out);
+	text = xasprintf("See %s", big + 1000);
+	out = text_excerpt(text, 100, 50);
+	ok(strncmp(out, "See xxx", 7) == 0 && nchars(out) == 51,
+	    "a boundary far before the cap: cut inside the long word");
+	free(out);
+	free(text);
+
+	/* "e" + U+0301 (combining acute) repeated: a hard cut never leaves
+	 * an accent without its letter. */
+	accents = repeat("e\xcc\x81", 100);
+	out = text_excerpt(accents, 10, 41);
+	is_int((int)nchars(out), 41, "a letter and its accent stay together "
+	    "(40 characters and the ellipsis)");
+	free(out);
+	out = text_excerpt("short text", 55, 400);
+	is_str(out, "short text", "text under both caps is unchanged");
+	free(out);
+	free(accents);
+	free(cjk);
+	free(big);
+}
+
+/* The widest line of s in columns, CJK counting two. */
+static size_t
+widest(const char *s)
+{
+	size_t max = 0, cols;
+	const char *nl;
+
+	for (;;) {
+		nl = strchr(s, '\n');
+		cols = text_columns(s, nl ? (size_t)(nl - s) : strlen(s));
+		if (cols > max)
+			max = cols;
+		if (nl == NULL)
+			return max;
+		s = nl + 1;
+	}
+}
+
+static void
+test_wrap(void)
+{
+	char *big = repeat("y", 1000), *cjk = repeat("\xe6\x96\x87", 500);
+	char *out, *text, *url;
+
+	out = text_wrap("one two three four", 9);
+	is_str(out, "one two\nthree\nfour", "words wrap at spaces");
+	free(out);
+	out = text_wrap(big, 72);
+	ok(widest(out) == 72 && strlen(out) == 1000 + 13,
+	    "a 1000-character word is cut into lines of 72");
+	free(out);
+	out = text_wrap(cjk, 72);
+	ok(widest(out) <= 72 && widest(out) >= 70 && valid_utf8(out),
+	    "CJK text wraps at 72 columns, two per character");
+	free(out);
+	url = xasprintf("https://example.org/%s", big);
+	text = xasprintf("Read it at %s today", url);
+	out = text_wrap(text, 72);
+	ok(strstr(out, url) != NULL && strncmp(out, "Read it at\n", 11) == 0,
+	    "a long URL stays whole on its own line");
+	free(out);
+	free(text);
+	free(url);
+	out = text_wrap("caf\xc3\xa9 caf\xc3\xa9", 9);
+	is_str(out, "caf\xc3\xa9 caf\xc3\xa9",
+	    "columns count characters, not bytes");
+	free(out);
+	is_int((int)text_columns("a\xe6\x96\x87" "b", 5), 4,
+	    "a CJK character takes two columns");
+	free(cjk);
+	free(big);
+}
+
+static void
+test_mail_images(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+		const char	*name;
+	} c[] = {
+		{ "<img src=\"https://x.example/w.png\" alt=\"A chart\" "
+		    "width=\"2000\" height=\"1000\">",
+		    "<img src=\"https://x.example/w.png\" alt=\"A chart\" "
+		    "width=\"600\" height=\"300\" "
+		    "style=\"max-width:100%;height:auto\">",
+		    "a wide image: width brought to 600, height scaled" },
+		{ "<img src=\"https://x.example/s.png\" alt=\"\" width=\"40px\">",
+		    "<img src=\"https://x.example/s.png\" alt=\"\" width=\"40\" "
+		    "style=\"max-width:100%;height:auto\">",
+		    "an empty alt stays empty; a narrow width stays" },
+		{ "<img src=\"https://x.example/t.png\" title=\"Team photo\">",
+		    "<img src=\"https://x.example/t.png\" title=\"Team photo\" "
+		    "alt=\"Team photo\" style=\"max-width:100%;height:auto\">",
+		    "no alt: the title stands in" },
+		{ "<img src=\"https://x.example/n.png\" width=\"50%\" "
+		    "style=\"width:3000px\" height=\"900\">",
+		    "<img src=\"https://x.example/n.png\" alt=\"image\" "
+		    "style=\"max-width:100%;height:auto\">",
+		    "no alt or title: \"image\"; their style and a percentage "
+		    "width go" },
+	};
+	char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		out = html_sanitize_mail(c[i].in, NULL);
+		is_str(out, c[i].want, c[i].name);
+		free(out);
+	}
+	out = html_sanitize("<img src=\"https://x.example/w.png\" "
+	    "width=\"2000\">", NULL);
+	is_str(out, "<img src=\"https://x.example/w.png\" width=\"2000\">",
+	    "feed HTML as stored keeps the feed's own width");
+	free(out);
+	out = html_sanitize_mail("<img src=\"javascript:alert(1)\" alt=x>"
+	    "<img src=x onerror=alert(1) alt=y>", NULL);
+	ok(strstr(out, "javascript") == NULL && strstr(out, "onerror") == NULL,
+	    "the mail variant is as strict as the sanitizer");
+	free(out);
 }
 
 static void
@@ -747,6 +935,9 @@ main(void)
 	test_sanitize_limits();
 	test_to_text();
 	test_excerpt();
+	test_excerpt_chars();
+	test_wrap();
+	test_mail_images();
 	test_escape();
 	test_url();
 	test_corpus();

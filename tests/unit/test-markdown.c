@@ -47,6 +47,14 @@ test_html(void)
 	ok(strstr(h, "javascript:") == NULL, "javascript: links do not "
 	    "survive");
 	free(h);
+	h = markdown_to_html("![A wide chart](https://x.example/wide.png)\n\n"
+	    "![](https://x.example/rule.png)\n");
+	ok(strstr(h, "<img src=\"https://x.example/wide.png\" alt=\"A wide "
+	    "chart\" style=\"max-width:100%;height:auto\">") != NULL,
+	    "an image keeps its alt text and shrinks to the mail column");
+	ok(strstr(h, "rule.png\" alt=\"\" style=") != NULL,
+	    "an image given an empty alt keeps it empty");
+	free(h);
 	h = markdown_to_html("");
 	is_str(h, "", "an empty note renders as nothing");
 	free(h);

@@ -1,7 +1,9 @@
 /*
  * test-render.c - the renderer's per-run caches give what a fresh
  * renderer gives: digests rendered one after another through one renderer
- * (topic sections and entries shared) equal each rendered alone.
+ * (topic sections and entries shared) equal each rendered alone; the
+ * subject counts every new entry and fits one line; a topic with no
+ * entries shows no section.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +37,21 @@ add_entries(struct digest_topic *t, int64_t first, int n)
 	}
 }
 
+/* Free entries from..to-1 of t (the count was already lowered). */
+static void
+entry_free_tail(struct digest_topic *t, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		free(t->entries[i].title);
+		free(t->entries[i].link);
+		free(t->entries[i].source);
+		free(t->entries[i].summary_html);
+		free(t->entries[i].content_html);
+	}
+}
+
 /* Subscriber n: topic "net" (the same entries for all), some "sec". */
 static struct digest *
 sample(int n, int with_sec)
@@ -61,6 +78,81 @@ same(const struct rendered *a, const struct rendered *b)
 {
 	return strcmp(a->subject, b->subject) == 0 &&
 	    strcmp(a->html, b->html) == 0 && strcmp(a->text, b->text) == 0;
+}
+
+/* Characters (code points) in s. */
+static size_t
+nchars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Two shown, three more left out by the cap: five new. */
+static void
+test_subject(struct config *cfg)
+{
+	struct renderer *r;
+	struct rendered out;
+	struct digest *d = sample(9, 0);
+	char *err = NULL;
+
+	d->topics[0].nentries = 2;	/* entries 102, 103 stay allocated */
+	entry_free_tail(&d->topics[0], 2, 4);
+	d->topics[0].more = 3;
+	r = renderer_open(cfg, &err);
+	render_digest(r, d, &out, &err);
+	ok(strncmp(out.subject, "Test Title: 5 new posts \xe2\x80\x94 ",
+	    28) == 0, "the subject counts entries shown and left out");
+	tap_diag(out.subject);
+	ok(strstr(out.text, "5 new posts for you") != NULL &&
+	    strstr(out.html, "5 new posts") != NULL &&
+	    strstr(out.text, "and 3 more") != NULL,
+	    "the body counts them too, and says how many are left out");
+	rendered_free(&out);
+	renderer_free(r);
+
+	free(cfg->title);
+	cfg->title = xstrdup("The Extraordinarily Long Weekly Newsletter of "
+	    "the Society for Verbose Titles and Unnecessary Words");
+	r = renderer_open(cfg, &err);
+	render_digest(r, d, &out, &err);
+	tap_diag(out.subject);
+	ok(nchars(out.subject) <= 78, "a long title keeps the subject within "
+	    "78 characters");
+	ok(strstr(out.subject, "The Extraordinarily Long") == out.subject &&
+	    strstr(out.subject, "\xe2\x80\xa6: 5 new posts \xe2\x80\x94 "
+	    "Entry 100") != NULL,
+	    "the title is cut with an ellipsis, the count and a headline kept");
+	rendered_free(&out);
+	renderer_free(r);
+	free(cfg->title);
+	cfg->title = xstrdup("Test Title");
+	digest_free(d);
+	free(err);
+}
+
+/* Topic "sec" had only entries already shown under "net". */
+static void
+test_empty_topic(struct config *cfg)
+{
+	struct renderer *r = renderer_open(cfg, NULL);
+	struct digest *d = sample(10, 0);
+	struct rendered out;
+	char *err = NULL;
+
+	digest_add_topic(d, 2, "sec", "Security")->new_mark = 300;
+	render_digest(r, d, &out, &err);
+	ok(strstr(out.html, "Security") == NULL &&
+	    strstr(out.text, "Security") == NULL &&
+	    strstr(out.text, "== Networking ==") != NULL,
+	    "a topic with no entries has no heading in either part");
+	rendered_free(&out);
+	renderer_free(r);
+	digest_free(d);
 }
 
 int
@@ -117,6 +209,10 @@ main(void)
 		digest_free(d[i]);
 	}
 	renderer_free(shared);
+	free(cfg->title);
+	cfg->title = xstrdup("Test Title");
+	test_subject(cfg);
+	test_empty_topic(cfg);
 	config_free(cfg);
 	free(err);
 	return done_testing();

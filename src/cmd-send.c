@@ -55,11 +55,14 @@ report(const struct digest *d, const struct deliver_event *ev, void *ctx)
 	else
 		gz_info("digest %lld to %s %s: %s", (long long)d->id, d->email,
 		    ev->outcome, ev->error);
+	if (ev->bounce != NULL)
+		gz_info("subscriber %s: %s bounce counted%s%s%s%s", d->email,
+		    ev->bounce, ev->status ? " " : "", ev->status ? ev->status :
+		    "", ev->reason ? " " : "", ev->reason ? ev->reason : "");
 	if (ev->retired)
-		gz_warn("subscriber %s reached [mail] max_bounces; marked "
-		    "'bounced', no more digests", d->email);
-	else if (ev->bounce)
-		gz_info("subscriber %s: hard bounce counted", d->email);
+		gz_warn("subscriber %s reached %s; marked 'bounced', no more "
+		    "digests", d->email, ev->bounce[0] == 'h' ?
+		    "[mail] max_bounces" : "[bounces] soft_limit");
 	report_detail(d, ev);
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounce.h"
 #include "buf.h"
 #include "compose.h"
 #include "config.h"
@@ -137,28 +138,63 @@ read_attempts(const struct outbox_row *r, void *ctx)
 	return 0;
 }
 
-/* Count the bounce; a failure to count it is reported, the digest stays
- * failed either way. */
 static void
-bounce(struct sender *s, const struct digest *d, struct deliver_event *ev)
+unrecorded(struct sender *s, const struct digest *d, char *err)
+{
+	struct deliver_event bad = { .outcome = "unrecorded", .error = err };
+
+	s->report(d, &bad, s->ctx);
+	free(err);
+}
+
+/*
+ * Count the bounce a refusal means.  A server's 5xx is read by the bounce
+ * reader, as the same words in a returned mail would be: only a gone
+ * address is hard; a spam block or a policy says something about us, and
+ * counts towards [bounces] soft_limit.  A failure to count it is
+ * reported; the digest stays failed either way.
+ */
+static void
+bounce(struct sender *s, const struct digest *d, enum transport_status st,
+    struct deliver_event *ev, struct bounce *b)
 {
 	char *err = NULL;
+	int rc;
 
-	if (store_subscriber_bounce(s->st, d->subscriber_id,
-	    s->cfg->max_bounces, &ev->retired, &err) == -1) {
-		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0 };
-
-		s->report(d, &bad, s->ctx);
-		free(err);
+	if (st == TRANSPORT_BADRCPT)
+		b->class = BOUNCE_HARD;
+	else
+		bounce_read_reply(transport_reply(ev->error),
+		    st == TRANSPORT_REFUSED_RCPT ? BOUNCE_AT_RCPT :
+		    st == TRANSPORT_REFUSED_DATA ? BOUNCE_AT_DATA :
+		    BOUNCE_AT_SENDER, b);
+	if (b->class == BOUNCE_HARD)
+		rc = store_subscriber_bounce(s->st, d->subscriber_id,
+		    s->cfg->max_bounces, &ev->retired, &err);
+	else
+		rc = store_subscriber_soft_bounce(s->st, d->subscriber_id,
+		    s->cfg->bounces_soft_limit, &ev->retired, &err);
+	if (rc == -1) {
+		unrecorded(s, d, err);
 		return;
 	}
-	ev->bounce = 1;
+	ev->bounce = b->class == BOUNCE_HARD ? "hard" : "soft";
+	ev->reason = b->reason;
+	ev->status = b->status;
+}
+
+static int
+counts_bounce(enum transport_status st)
+{
+	return st == TRANSPORT_BADRCPT || st == TRANSPORT_REFUSED_SENDER ||
+	    st == TRANSPORT_REFUSED_RCPT || st == TRANSPORT_REFUSED_DATA;
 }
 
 static void
 record(struct sender *s, const struct digest *d, enum transport_status st,
     struct deliver_event *ev)
 {
+	struct bounce b = { 0 };
 	char *err = NULL;
 	int rc, attempts = 0;
 
@@ -184,16 +220,13 @@ record(struct sender *s, const struct digest *d, enum transport_status st,
 		else
 			s->sum->failed++;
 		ev->outcome = st == TRANSPORT_TEMPFAIL ? "deferred" : "failed";
-		if (rc == 0 && st == TRANSPORT_BOUNCE)
-			bounce(s, d, ev);
+		if (rc == 0 && counts_bounce(st))
+			bounce(s, d, st, ev, &b);
 	}
 	s->report(d, ev, s->ctx);
-	if (rc == -1) {
-		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0 };
-
-		s->report(d, &bad, s->ctx);
-		free(err);
-	}
+	if (rc == -1)
+		unrecorded(s, d, err);
+	bounce_clear(&b);
 }
 
 /* Render and build d's message into msg.  -1 with *err. */
@@ -211,7 +244,7 @@ build_one(struct sender *s, const struct digest *d, struct rendered *r,
 static enum transport_status
 send_one(struct sender *s, int64_t id)
 {
-	struct deliver_event ev = { NULL, NULL, 0, 0, 0, 0, 0 };
+	struct deliver_event ev = { 0 };
 	struct rendered r = { 0 };
 	struct digest *d;
 	struct buf msg;

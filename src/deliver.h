@@ -28,8 +28,11 @@ struct deliver_event {
 	size_t	 size;		/* bytes of the message, 0 if not built */
 	int	 attempts;	/* counting this one; 0 when unknown */
 	int64_t	 retry_at;	/* deferred: when it is due again */
-	int	 bounce;	/* a hard bounce was counted */
-	int	 retired;	/* ... and it made the subscriber 'bounced' */
+	const char *bounce;	/* "hard" or "soft" when one was counted */
+	const char *reason;	/* ... its reason ("userunknown") and */
+	const char *status;	/* enhanced status ("5.1.1"), or NULL */
+	int	 retired;	/* ... and it made the subscriber 'bounced'
+				   ([mail] max_bounces, [bounces] soft_limit) */
 };
 typedef void (*deliver_report_fn)(const struct digest *d,
 	    const struct deliver_event *ev, void *ctx);

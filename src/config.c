@@ -105,7 +105,7 @@ config_defaults(void)
 	c->transport = xstrdup("smtp");
 	c->maildir = xstrdup("outbox");
 	c->sendmail = xstrdup("/usr/sbin/sendmail -oi -t");
-	c->max_bounces = 3;
+	c->max_bounces = 1;
 	c->bounces_done_folder = xstrdup("gazette-done");
 	c->bounces_soft_limit = 5;
 	c->bounces_tls_verify = 1;

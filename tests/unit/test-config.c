@@ -65,6 +65,7 @@ main(void)
 	is_int(c->collect_allow_file, 1, "booleans are read");
 	is_int(c->max_items_per_topic, 5, "digest settings are read");
 	is_int(c->collect_concurrency, 16, "unset keys keep their defaults");
+	is_int(c->max_bounces, 1, "one hard bounce (a gone address) retires it");
 	ok(config_split_from(c->from, &name, &addr) == 0, "from splits");
 	is_str(name, "Networking Weekly", "from's display name");
 	is_str(addr, "digest@news.example.org", "from's address");

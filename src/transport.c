@@ -149,6 +149,15 @@ transport_send(struct transport *t, const char *from, const char *to,
 }
 
 void
+transport_pause(struct transport *t)
+{
+	if (t == NULL || t->kind != T_SMTP)
+		return;
+	smtp_close(t->conn);
+	t->conn = NULL;
+}
+
+void
 transport_close(struct transport *t)
 {
 	if (t == NULL)

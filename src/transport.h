@@ -29,6 +29,9 @@ enum transport_status {
 struct transport *transport_open(const struct config *cfg, char **err);
 enum transport_status transport_send(struct transport *t, const char *from,
 	    const char *to, const char *msg, size_t len, char **err);
+/* Before a long wait: let the SMTP connection go, politely (a server
+ * drops an idle one anyway); the next send opens a new one. */
+void	 transport_pause(struct transport *t);
 void	 transport_close(struct transport *t);
 /* The server's own reply in a TRANSPORT_REFUSED_* message. */
 const char *transport_reply(const char *err);

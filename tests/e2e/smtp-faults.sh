@@ -48,11 +48,13 @@ start_sink() {
 
 # setup NAME PORT [LINE...]: a fresh database with one subscriber and one
 # queued digest (id 1), its config pointing at PORT, with max_bounces 2
-# unless a LINE says otherwise.  Sets DB.
+# and no retries within a run unless a LINE (under [mail]) says otherwise.
+# Sets DB.
 setup() {
 	_n=$1 _p=$2
 	shift 2
-	case_setup "$_n" "$_p" timeout=2 "[mail]" max_bounces=2 "$@"
+	case_setup "$_n" "$_p" timeout=2 retry_window=0 "[mail]" max_bounces=2 \
+	    "$@"
 }
 
 # Refusals as real servers word them, for smtp-sink's -B.
@@ -246,6 +248,53 @@ start_sink hup421 -Q . || exit 1
 setup hup421 "$SINK_PORT"
 g send >/dev/null 2>&1
 is "$?:$(field state)" "75:deferred" "421_after_the_message_defers"
+
+# ------------------------------------------- retries within the run
+# smtpd.py --defer N greylists: 451 to the first N RCPT, then 250.
+if have_aiosmtpd; then
+	waits() {	# WANT...: are the gaps between the RCPTs at least these?
+		awk -v want="$*" 'BEGIN { n = split(want, w, " ") }
+		    NR > 1 && $1 - t < w[NR - 1] { bad = 1 } { t = $1 }
+		    END { exit bad || NR != n + 1 }' "$RECV/rcpt.log"
+	}
+	start_smtpd grey --defer 2 || exit 1
+	setup grey "$PORT" "[smtp]" retry_delay=1 retry_window=3
+	g send >"$T/grey.out" 2>"$T/grey.err"
+	is "$?:$(field state):$(field attempts)" "0:sent:3" \
+	    "a_greylisted_digest_is_sent_later_in_the_same_run"
+	is "$(ls "$RECV" | grep -c '\.eml$')" 1 "and_is_received_once"
+	waits 1 2
+	rc=$?
+	ok $rc "the_waits_start_at_retry_delay_and_double"
+	[ $rc -eq 0 ] || sed 's/^/#   RCPT at /' "$RECV/rcpt.log"
+	grep -q "send: 1 digest(s) deferred; trying again in 1 s" \
+	    "$T/grey.err" && grep -q "trying again in 2 s" "$T/grey.err"
+	ok $? "send_says_it_waits_before_each_retry"
+	grep -q "send: 1 sent, 0 deferred, 0 failed" "$T/grey.err"
+	ok $? "the_summary_counts_it_sent_not_deferred"
+
+	start_smtpd grey0 --defer 1 || exit 1
+	setup grey0 "$PORT"
+	g send >/dev/null 2>"$T/grey0.err"
+	is "$?:$(field state):$(field attempts)" "75:deferred:1" \
+	    "retry_window_0_leaves_it_deferred_for_a_later_run"
+	! grep -q "trying again" "$T/grey0.err"
+	ok $? "retry_window_0_does_not_wait"
+
+	start_smtpd greylong --defer 9 || exit 1
+	setup greylong "$PORT" "[smtp]" retry_delay=1 retry_window=2
+	before=$(date +%s)
+	g send >/dev/null 2>"$T/greylong.err"
+	rc=$?
+	next=$(sql "select next_attempt from digests where id = 1")
+	is "$rc:$(field state):$(field attempts)" "75:deferred:2" \
+	    "a_run_waits_no_longer_than_retry_window"
+	[ "$next" -ge $((before + 1800)) ] &&
+	    [ "$next" -le $(($(date +%s) + 1800)) ]
+	ok $? "then_the_later_runs_schedule_goes_on_from_its_attempts"
+else
+	diag "aiosmtpd is not installed: in-run retries not tested"
+fi
 
 # ------------------------------------------------- a silent server
 mkdir -p "$T/silent"

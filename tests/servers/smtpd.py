@@ -6,11 +6,15 @@ can tell connections apart).  Binds a free port and writes it to PORTFILE.
 
 usage: smtpd.py DIR PORTFILE [--starttls CERT KEY | --tls CERT KEY]
                             [--auth USER:PASSWORD [--exclude MECH]...]
+                            [--defer N]
 
 --starttls offers STARTTLS with that certificate and key (PEM); --tls
 speaks TLS from the first byte (port-465 style).  --auth offers AUTH
 PLAIN and LOGIN (minus each --exclude) and requires it before MAIL; every
 attempt is appended to DIR/auth.log as "MECH ok" or "MECH refused".
+--defer N answers the first N RCPT commands "451 4.7.1 Greylisted, try
+again later", as a greylisting server does, and then logs the time of
+each RCPT to DIR/rcpt.log as "UNIXTIME deferred" or "UNIXTIME accepted".
 
 $GAZETTE_SMTPD_DELAY (seconds) holds back each 250 after the message is
 saved, widening the window a crash test aims at.
@@ -22,16 +26,32 @@ import signal
 import socket
 import ssl
 import sys
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class Saver:
-    def __init__(self, outdir):
+    def __init__(self, outdir, defer=0):
         self.outdir = outdir
         self.count = 0
         self.delay = float(os.environ.get("GAZETTE_SMTPD_DELAY", "0"))
+        self.defer = defer
+        self.rcpt_log = os.path.join(outdir, "rcpt.log") if defer else None
+
+    async def handle_RCPT(self, server, session, envelope, address,
+                          rcpt_options):
+        deferred = self.defer > 0
+        if self.rcpt_log is not None:
+            with open(self.rcpt_log, "a") as f:
+                f.write("%.3f %s\n" % (time.time(), "deferred" if deferred
+                                       else "accepted"))
+        if deferred:
+            self.defer -= 1
+            return "451 4.7.1 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -106,14 +126,15 @@ def main():
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--auth", metavar="USER:PASSWORD")
     ap.add_argument("--exclude", action="append", default=[])
+    ap.add_argument("--defer", type=int, default=0, metavar="N")
     args = ap.parse_args()
     outdir, portfile = args.dir, args.portfile
     os.makedirs(outdir, exist_ok=True)
     kw = options(args)
     for _ in range(20):
         port = free_port()
-        ctl = Controller(Saver(outdir), hostname="127.0.0.1", port=port,
-                         **kw)
+        ctl = Controller(Saver(outdir, args.defer), hostname="127.0.0.1",
+                         port=port, **kw)
         try:
             ctl.start()
             break

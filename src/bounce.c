@@ -630,21 +630,47 @@ bounce_header(const char *msg, size_t len, const char *name)
 }
 
 void
+bounce_read_reply(const char *reply, enum bounce_step step, struct bounce *b)
+{
+	struct rec r;
+
+	memset(&r, 0, sizeof r);
+	memset(b, 0, sizeof *b);
+	r.diag = xstrdup(reply != NULL ? reply : "");
+	/* The reader's own rule then applies: words of an unknown user
+	 * after the message are a filter's, not a gone address. */
+	r.at_rcpt = step == BOUNCE_AT_RCPT;
+	r.at_data = step == BOUNCE_AT_DATA;
+	reason_decide(&r, NULL, b);
+	if (step == BOUNCE_AT_SENDER && b->class == BOUNCE_HARD)
+		b->class = BOUNCE_SOFT;
+	b->diagnostic = r.diag;
+}
+
+void
+bounce_clear(struct bounce *b)
+{
+	if (b == NULL)
+		return;
+	free(b->recipient);
+	free(b->reason);
+	free(b->status);
+	free(b->reply_code);
+	free(b->action);
+	free(b->feedback_type);
+	free(b->diagnostic);
+	memset(b, 0, sizeof *b);
+}
+
+void
 bounce_list_free(struct bounce_list *bl)
 {
 	size_t i;
 
 	if (bl == NULL)
 		return;
-	for (i = 0; i < bl->n; i++) {
-		free(bl->v[i].recipient);
-		free(bl->v[i].reason);
-		free(bl->v[i].status);
-		free(bl->v[i].reply_code);
-		free(bl->v[i].action);
-		free(bl->v[i].feedback_type);
-		free(bl->v[i].diagnostic);
-	}
+	for (i = 0; i < bl->n; i++)
+		bounce_clear(&bl->v[i]);
 	free(bl->v);
 	free(bl);
 }

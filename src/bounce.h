@@ -41,6 +41,26 @@ struct bounce_list {
 struct bounce_list	*bounce_read(const char *msg, size_t len);
 void			 bounce_list_free(struct bounce_list *);
 
+/* Where a server refused a message gazette sent it, in the SMTP dialogue. */
+enum bounce_step {
+	BOUNCE_AT_SENDER,	/* MAIL FROM or the DATA command: the recipient
+				   was not named yet, or was accepted */
+	BOUNCE_AT_RCPT,		/* RCPT TO: the recipient itself */
+	BOUNCE_AT_DATA		/* the reply to the message */
+};
+
+/*
+ * Read a permanent refusal gazette met while sending ("550 5.1.1 user
+ * unknown") as bounce_read reads a report's diagnostic, so a refusal in
+ * the SMTP dialogue and the same words in a returned mail are classed
+ * alike.  A refusal at BOUNCE_AT_SENDER is never hard: it says nothing of
+ * the recipient's address.  Fills *b (recipient NULL); free with
+ * bounce_clear.
+ */
+void			 bounce_read_reply(const char *reply,
+			    enum bounce_step step, struct bounce *b);
+void			 bounce_clear(struct bounce *b);
+
 /* The unfolded value of a header of the message, or NULL.  New string. */
 char			*bounce_header(const char *msg, size_t len,
 			    const char *name);

@@ -43,19 +43,28 @@ const struct cmd_entry cmd_dkim_keygen_entry = {
 };
 
 int
-cmd_dkim_check(struct cmd_ctx *ctx)
+cmd_dkim_open(struct cmd_ctx *ctx, struct dkim_signer **out)
 {
 	enum dkim_fault fault;
-	struct dkim_signer *s;
 	char *err = NULL;
 
+	*out = NULL;
 	if (!dkim_enabled(ctx->cfg))
 		return EX_OK;
-	if ((s = dkim_signer_open(ctx->cfg, &fault, &err)) == NULL)
+	if ((*out = dkim_signer_open(ctx->cfg, &fault, &err)) == NULL)
 		return gz_fail_err(fault == DKIM_FAULT_KEYFILE ? EX_NOINPUT :
 		    EX_CONFIG, err);
-	dkim_signer_close(s);
 	return EX_OK;
+}
+
+int
+cmd_dkim_check(struct cmd_ctx *ctx)
+{
+	struct dkim_signer *s;
+	int rc = cmd_dkim_open(ctx, &s);
+
+	dkim_signer_close(s);
+	return rc;
 }
 
 struct keygen {

@@ -217,8 +217,8 @@ print_detail(const struct outbox_row *r, void *ctx)
 	printf("digest:      %lld\n", (long long)r->id);
 	printf("to:          %s%s%s%s\n", r->name ? r->name : "",
 	    r->name ? " <" : "", r->email, r->name ? ">" : "");
-	printf("subscriber:  %s, %d hard bounce(s)\n", r->subscriber_status,
-	    r->bounces);
+	printf("subscriber:  %s, %d hard bounce(s), %d soft\n",
+	    r->subscriber_status, r->bounces, r->soft_bounces);
 	printf("state:       %s\n", r->state);
 	printf("entries:     %lld\n", (long long)r->nitems);
 	printf("message-id:  <%s>\n", r->message_id);

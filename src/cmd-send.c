@@ -57,23 +57,35 @@ report(const struct digest *d, const struct deliver_event *ev, void *ctx)
 	else
 		gz_info("digest %lld to %s %s: %s", (long long)d->id, d->email,
 		    ev->outcome, ev->error);
+	if (ev->bounce != NULL)
+		gz_info("subscriber %s: %s bounce counted%s%s%s%s", d->email,
+		    ev->bounce, ev->status ? " " : "", ev->status ? ev->status :
+		    "", ev->reason ? " " : "", ev->reason ? ev->reason : "");
 	if (ev->retired)
-		gz_warn("subscriber %s reached [mail] max_bounces; marked "
-		    "'bounced', no more digests", d->email);
-	else if (ev->bounce)
-		gz_info("subscriber %s: hard bounce counted", d->email);
+		gz_warn("subscriber %s reached %s; marked 'bounced', no more "
+		    "digests", d->email, ev->bounce[0] == 'h' ?
+		    "[mail] max_bounces" : "[bounces] soft_limit");
 	report_detail(d, ev);
+}
+
+static void
+waiting(int seconds, size_t digests, void *ctx)
+{
+	(void)ctx;
+	gz_info("send: %zu digest(s) deferred; trying again in %d s "
+	    "([smtp] retry_delay, retry_window)", digests, seconds);
 }
 
 /* Exit status: 0 all sent, 75 some deferred or left queued, 1 failed. */
 int
 cmd_send_run(struct cmd_ctx *ctx)
 {
+	static const struct deliver_hooks hooks = { report, waiting, NULL };
 	struct deliver_summary sum;
 	char *err = NULL;
 	int rc = EX_OK;
 
-	if (deliver_outbox(ctx->st, ctx->cfg, ctx->now, &sum, report, NULL,
+	if (deliver_outbox(ctx->st, ctx->cfg, ctx->now, &sum, &hooks,
 	    &err) == -1)
 		rc = gz_fail_err(sum.left ? EX_TEMPFAIL : EX_CONFIG, err);
 	gz_info("send: %d sent, %d deferred, %d failed, %d left queued",

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "address.h"
+#include "buf.h"
 #include "cmd.h"
 #include "config.h"
 #include "confirm.h"
+#include "dkim.h"
 #include "log.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -16,11 +18,14 @@
 static int	cmd_subscriber_add(struct cmd_ctx *, int, char **);
 static int	cmd_subscriber_set(struct cmd_ctx *, int, char **);
 struct add_args;
-static int	add_active(struct cmd_ctx *, const char *, struct add_args *);
+static int	add_active(struct cmd_ctx *, const char *, struct add_args *,
+		    int *);
 
 struct pending {
 	int64_t	 id;
 	char	 token[65];
+	char	 status[16];
+	int	 again;		/* they were pending already */
 };
 
 const struct cmd_entry cmd_subscriber_add_entry = {
@@ -115,46 +120,141 @@ copy_token(const struct subscriber_row *s, void *ctx)
 
 	p->id = s->id;
 	snprintf(p->token, sizeof p->token, "%s", s->token);
+	snprintf(p->status, sizeof p->status, "%s", s->status);
 	return 0;
 }
 
-/* The just-added subscriber becomes pending and gets the confirm mail;
- * a mail that cannot go fails the command (nothing is kept). */
+/*
+ * A still-pending subscriber asked for again: the earlier confirmation
+ * mail was lost or never went.  They get the topics given now as well.
+ */
 static int
-make_pending(struct cmd_ctx *ctx, const char *email, const char *name)
+pending_again(struct cmd_ctx *ctx, const struct pending *p,
+    struct add_args *a)
+{
+	int64_t *ids = xcalloc(a->nslugs, sizeof *ids);
+	char *err = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = cmd_topic_ids(ctx, a->slugs, a->nslugs, ids)) != EX_OK) {
+		free(ids);
+		return rc;
+	}
+	for (i = 0; i < a->nslugs && rc == EX_OK; i++)
+		if (store_subscription_add(ctx->st, p->id, a->frequency, ids[i],
+		    ctx->now, &err) == -1)
+			rc = gz_fail_err(EX_IOERR, err);
+	free(ids);
+	return rc;
+}
+
+/* The subscriber added pending, or found still pending; *p gets their
+ * token.  In the caller's transaction. */
+static int
+stage_pending(struct cmd_ctx *ctx, const char *email, struct add_args *a,
+    struct pending *p)
 {
 	struct subscriber_filter f = { NULL, 0, email };
-	struct pending p = { 0, "" };
+	char *err = NULL;
+	int rc = add_active(ctx, email, a, &p->again);
+
+	if (rc != EX_OK)
+		return rc;
+	if (store_subscriber_select(ctx->st, &f, copy_token, p, &err) == -1)
+		return gz_fail_err(EX_IOERR, err);
+	if (p->again) {
+		if (strcmp(p->status, "pending") != 0)
+			return gz_fail(EX_DATAERR, "subscriber '%s' already "
+			    "exists (%s)", email, p->status);
+		return pending_again(ctx, p, a);
+	}
+	if (store_subscriber_set_pending(ctx->st, p->id, &err) == -1)
+		return gz_fail_err(EX_IOERR, err);
+	return EX_OK;
+}
+
+/* Mail the built confirmation; the subscriber is already committed. */
+static int
+mail_confirmation(struct cmd_ctx *ctx, const char *email,
+    const struct pending *p, const struct buf *msg)
+{
+	enum confirm_outcome o;
 	char *err = NULL;
 	int rc;
 
-	if (store_subscriber_select(ctx->st, &f, copy_token, &p, &err) == -1 ||
-	    store_subscriber_set_pending(ctx->st, p.id, &err) == -1)
-		return gz_fail_err(EX_IOERR, err);
-	if (confirm_send(ctx->cfg, email, name, p.token, ctx->now, &err) ==
-	    -1) {
-		rc = gz_fail(EX_UNAVAILABLE, "subscriber %s not added: the "
-		    "confirmation mail: %s", email, err ? err : "failed");
-		free(err);
-		return rc;
+	if ((o = confirm_send(ctx->cfg, email, msg, &err)) == CONFIRM_SENT) {
+		if (p->again)
+			gz_info("subscriber %s is still pending: sent the "
+			    "confirmation request again", email);
+		else
+			gz_info("added subscriber %s (pending): sent a "
+			    "confirmation request", email);
+		return EX_OK;
 	}
-	gz_info("added subscriber %s (pending): sent a confirmation request",
-	    email);
-	return EX_OK;
+	/* 75 says "run it again"; a refusal for good will not change. */
+	rc = gz_fail(o == CONFIRM_DEFERRED ? EX_TEMPFAIL : EX_UNAVAILABLE,
+	    "subscriber %s is pending, but the confirmation mail was not "
+	    "sent: %s%s", email, err, o == CONFIRM_DEFERRED ? "; run the "
+	    "same 'subscriber add ... --confirm' again to send it" : "");
+	free(err);
+	return rc;
+}
+
+/*
+ * Double opt-in.  The subscriber is committed as pending before the mail
+ * goes, so the database is not locked for the length of an SMTP exchange;
+ * the message is built (and signed) first, so a missing base_url or key
+ * adds nobody.
+ */
+static int
+add_pending(struct cmd_ctx *ctx, const char *email, struct add_args *a)
+{
+	struct dkim_signer *dkim = NULL;
+	struct pending p;
+	struct buf msg;
+	char *err = NULL;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	buf_init(&msg, CONFIRM_MAX_SIZE);
+	/* As send does: a configured key that cannot sign stops us first. */
+	if ((rc = cmd_dkim_open(ctx, &dkim)) != EX_OK ||
+	    (rc = cmd_begin(ctx)) != EX_OK)
+		goto out;
+	if ((rc = stage_pending(ctx, email, a, &p)) == EX_OK &&
+	    confirm_build(ctx->cfg, email, a->name, p.token, ctx->now, dkim,
+	    &msg, &err) == -1) {
+		rc = gz_fail(EX_UNAVAILABLE, "subscriber %s not added or "
+		    "changed: the confirmation mail: %s", email, err);
+		free(err);
+	}
+	if ((rc = cmd_end(ctx, rc)) == EX_OK)
+		rc = mail_confirmation(ctx, email, &p, &msg);
+out:
+	dkim_signer_close(dkim);
+	buf_free(&msg);
+	return rc;
 }
 
 static int
 add(struct cmd_ctx *ctx, const char *email, struct add_args *a)
 {
-	int rc;
+	int rc, exists = 0;
 
-	if (!a->confirm)
-		return add_active(ctx, email, a);
-	if ((rc = cmd_begin(ctx)) != EX_OK)
+	if (a->confirm)
+		return add_pending(ctx, email, a);
+	if ((rc = add_active(ctx, email, a, &exists)) != EX_OK)
 		return rc;
-	if ((rc = add_active(ctx, email, a)) == EX_OK)
-		rc = make_pending(ctx, email, a->name);
-	return cmd_end(ctx, rc);
+	if (exists)
+		return gz_fail(EX_DATAERR, "subscriber '%s' already exists",
+		    email);
+	if (a->nslugs == 0)
+		gz_info("added subscriber %s, with no topic: no digest until "
+		    "'gazette subscribe %s SLUG'", email, email);
+	else
+		gz_info("added subscriber %s", email);
+	return EX_OK;
 }
 
 int
@@ -173,13 +273,17 @@ cmd_expire_pending(struct cmd_ctx *ctx)
 	return EX_OK;
 }
 
+/* Insert the subscriber, active; *exists (and EX_OK) when the address
+ * is taken, for the caller to judge. */
 static int
-add_active(struct cmd_ctx *ctx, const char *email, struct add_args *a)
+add_active(struct cmd_ctx *ctx, const char *email, struct add_args *a,
+    int *exists)
 {
 	int64_t *ids = xcalloc(a->nslugs, sizeof *ids);
 	char *err = NULL;
 	int rc;
 
+	*exists = 0;
 	if ((rc = cmd_topic_ids(ctx, a->slugs, a->nslugs, ids)) != EX_OK) {
 		free(ids);
 		return rc;
@@ -187,16 +291,9 @@ add_active(struct cmd_ctx *ctx, const char *email, struct add_args *a)
 	rc = store_subscriber_add(ctx->st, email, a->name, a->frequency, ids,
 	    a->nslugs, ctx->now, &err);
 	free(ids);
-	if (rc == STORE_EXISTS)
-		return gz_fail(EX_DATAERR, "subscriber '%s' already exists",
-		    email);
 	if (rc == -1)
 		return gz_fail_err(EX_IOERR, err);
-	if (!a->confirm && a->nslugs == 0)
-		gz_info("added subscriber %s, with no topic: no digest until "
-		    "'gazette subscribe %s SLUG'", email, email);
-	else if (!a->confirm)
-		gz_info("added subscriber %s", email);
+	*exists = rc == STORE_EXISTS;
 	return EX_OK;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 struct config;
+struct dkim_signer;
 struct store;
 
 /* Flags: what the dispatcher sets up before exec. */
@@ -145,6 +146,9 @@ int	 cmd_bounces_run(struct cmd_ctx *ctx, int dry_run);
 /* Refuse to start when [dkim] is set but its key cannot sign: EX_OK, or
  * reported (66 unreadable key file, 78 bad key or names). */
 int	 cmd_dkim_check(struct cmd_ctx *ctx);
+/* The same, keeping the signer (NULL when [dkim] is off) for the caller
+ * to sign with and close. */
+int	 cmd_dkim_open(struct cmd_ctx *ctx, struct dkim_signer **out);
 
 /*
  * The one-run-at-a-time lock on DATABASE.lock (cmd-run.c), taken without

@@ -57,6 +57,8 @@ static const struct key keys[] = {
 	{ "smtp", "connections", K_INT, S(smtp_connections), 1, 64 },
 	{ "smtp", "rate", K_INT, S(smtp_rate), 0, 100000 },
 	{ "smtp", "timeout", K_INT, S(smtp_timeout), 1, 3600 },
+	{ "smtp", "retry_delay", K_INT, S(smtp_retry_delay), 1, 86400 },
+	{ "smtp", "retry_window", K_INT, S(smtp_retry_window), 0, 86400 },
 	{ "smtp", "ca_file", K_PATH, S(smtp_ca_file), 0, 0 },
 	{ "smtp", "tls_name", K_STR, S(smtp_tls_name), 0, 0 },
 	{ "smtp", "tls_verify", K_BOOL, S(smtp_tls_verify), 0, 0 },
@@ -106,7 +108,7 @@ config_defaults(void)
 	c->transport = xstrdup("smtp");
 	c->maildir = xstrdup("outbox");
 	c->sendmail = xstrdup("/usr/sbin/sendmail -oi -t");
-	c->max_bounces = 3;
+	c->max_bounces = 1;
 	c->bounces_done_folder = xstrdup("gazette-done");
 	c->bounces_soft_limit = 5;
 	c->bounces_tls_verify = 1;
@@ -115,6 +117,8 @@ config_defaults(void)
 	c->smtp_tls = xstrdup("starttls");
 	c->smtp_connections = 1;
 	c->smtp_timeout = 60;
+	c->smtp_retry_delay = 60;
+	c->smtp_retry_window = 600;
 	c->smtp_tls_verify = 1;
 	c->collect_concurrency = 16;
 	c->collect_timeout = 30;

@@ -49,6 +49,10 @@ struct config {
 	int	 smtp_connections;
 	int	 smtp_rate;
 	int	 smtp_timeout;
+	int	 smtp_retry_delay;	/* seconds before the first retry in a
+					   run, doubling */
+	int	 smtp_retry_window;	/* seconds a run may wait for them;
+					   0: no retry within the run */
 	char	*smtp_ca_file;	/* PEM anchors; NULL: the system's */
 	char	*smtp_tls_name;	/* name to verify; NULL: host */
 	int	 smtp_tls_verify;

@@ -3,8 +3,12 @@
  * digest's MIME builder and sent through the configured transport.
  *
  * Kept apart from the digest path: no templates, no outbox row.  The mail
- * carries only the confirm link; it never prints and never touches the
- * store.
+ * carries only the confirm link, and is DKIM-signed like a digest: a
+ * receiver that wants signed bulk mail would otherwise junk the very
+ * first mail a subscriber gets.  Building and sending are two steps, so
+ * the caller can commit the pending subscriber in between and hold no
+ * database lock during the SMTP exchange.  It never prints and never
+ * touches the store.
  */
 #include <stdlib.h>
 
@@ -12,12 +16,11 @@
 #include "compose.h"
 #include "config.h"
 #include "confirm.h"
+#include "dkim.h"
 #include "html.h"
 #include "mime.h"
 #include "transport.h"
 #include "xmalloc.h"
-
-#define CONFIRM_MAX_SIZE ((size_t)64 << 10)
 
 char *
 confirm_url(const struct config *cfg, const char *token)
@@ -48,7 +51,8 @@ bodies(const char *title, const char *url, char **text, char **html)
 
 int
 confirm_build(const struct config *cfg, const char *email, const char *name,
-    const char *token, int64_t now, struct buf *out, char **err)
+    const char *token, int64_t now, const struct dkim_signer *dkim,
+    struct buf *out, char **err)
 {
 	struct outgoing m = { 0 };
 	char *from_name = NULL, *from_addr = NULL, *url, *subject, *mid;
@@ -82,6 +86,8 @@ confirm_build(const struct config *cfg, const char *email, const char *name,
 	m.text = text;
 	m.html = html;
 	rc = mime_build(&m, out, err);
+	if (rc == 0 && dkim != NULL)
+		rc = dkim_signer_sign(dkim, out, err);
 	free(from_name);
 	free(from_addr);
 	free(url);
@@ -92,31 +98,33 @@ confirm_build(const struct config *cfg, const char *email, const char *name,
 	return rc;
 }
 
-int
-confirm_send(const struct config *cfg, const char *email, const char *name,
-    const char *token, int64_t now, char **err)
+enum confirm_outcome
+confirm_send(const struct config *cfg, const char *email,
+    const struct buf *msg, char **err)
 {
+	enum confirm_outcome rc = CONFIRM_DEFERRED;
+	enum transport_status st;
 	struct transport *t;
-	struct buf msg;
 	char *from_name = NULL, *from_addr = NULL;
-	int rc = -1;
 
-	buf_init(&msg, CONFIRM_MAX_SIZE);
-	if (confirm_build(cfg, email, name, token, now, &msg, err) == -1)
-		goto out;
-	config_split_from(cfg->from, &from_name, &from_addr);
-	if ((t = transport_open(cfg, err)) == NULL)
-		goto out;
-	if (transport_send(t, from_addr, email, msg.data, msg.len, err) ==
-	    TRANSPORT_OK)
-		rc = 0;
-	else if (*err == NULL)
-		*err = xasprintf("the %s transport refused the confirmation "
-		    "mail to %s", cfg->transport, email);
-	transport_close(t);
-out:
+	/* confirm_build checked [mail] from already. */
+	if (config_split_from(cfg->from, &from_name, &from_addr) == -1) {
+		*err = xstrdup("no sender: set [mail] from in the "
+		    "configuration");
+		return CONFIRM_REFUSED;
+	}
+	if ((t = transport_open(cfg, err)) != NULL) {
+		st = transport_send(t, from_addr, email, msg->data, msg->len,
+		    err);
+		rc = st == TRANSPORT_OK ? CONFIRM_SENT : st ==
+		    TRANSPORT_TEMPFAIL || st == TRANSPORT_DOWN ?
+		    CONFIRM_DEFERRED : CONFIRM_REFUSED;
+		if (rc != CONFIRM_SENT && *err == NULL)
+			*err = xasprintf("the %s transport refused it",
+			    cfg->transport);
+		transport_close(t);
+	}
 	free(from_name);
 	free(from_addr);
-	buf_free(&msg);
 	return rc;
 }

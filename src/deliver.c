@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounce.h"
 #include "buf.h"
 #include "compose.h"
 #include "config.h"
@@ -43,6 +44,8 @@ struct sender {
 	void	*ctx;
 	struct dkim_signer *dkim;	/* NULL: [dkim] is off */
 	double	 rate;		/* messages per second; 0: no limit */
+	deliver_wait_fn wait;
+	int	 retrying;	/* the digests tried are deferred ones */
 };
 
 static int
@@ -137,29 +140,63 @@ read_attempts(const struct outbox_row *r, void *ctx)
 	return 0;
 }
 
-/* Count the bounce; a failure to count it is reported, the digest stays
- * failed either way. */
 static void
-bounce(struct sender *s, const struct digest *d, struct deliver_event *ev)
+unrecorded(struct sender *s, const struct digest *d, char *err)
+{
+	struct deliver_event bad = { .outcome = "unrecorded", .error = err };
+
+	s->report(d, &bad, s->ctx);
+	free(err);
+}
+
+/*
+ * Count the bounce a refusal means.  A server's 5xx is read by the bounce
+ * reader, as the same words in a returned mail would be: only a gone
+ * address is hard; a spam block or a policy says something about us, and
+ * counts towards [bounces] soft_limit.  A failure to count it is
+ * reported; the digest stays failed either way.
+ */
+static void
+bounce(struct sender *s, const struct digest *d, enum transport_status st,
+    struct deliver_event *ev, struct bounce *b)
 {
 	char *err = NULL;
+	int rc;
 
-	if (store_subscriber_bounce(s->st, d->subscriber_id,
-	    s->cfg->max_bounces, &ev->retired, &err) == -1) {
-		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0,
-		    NULL };
-
-		s->report(d, &bad, s->ctx);
-		free(err);
+	if (st == TRANSPORT_BADRCPT)
+		b->class = BOUNCE_HARD;
+	else
+		bounce_read_reply(transport_reply(ev->error),
+		    st == TRANSPORT_REFUSED_RCPT ? BOUNCE_AT_RCPT :
+		    st == TRANSPORT_REFUSED_DATA ? BOUNCE_AT_DATA :
+		    BOUNCE_AT_SENDER, b);
+	if (b->class == BOUNCE_HARD)
+		rc = store_subscriber_bounce(s->st, d->subscriber_id,
+		    s->cfg->max_bounces, &ev->retired, &err);
+	else
+		rc = store_subscriber_soft_bounce(s->st, d->subscriber_id,
+		    s->cfg->bounces_soft_limit, &ev->retired, &err);
+	if (rc == -1) {
+		unrecorded(s, d, err);
 		return;
 	}
-	ev->bounce = 1;
+	ev->bounce = b->class == BOUNCE_HARD ? "hard" : "soft";
+	ev->reason = b->reason;
+	ev->status = b->status;
+}
+
+static int
+counts_bounce(enum transport_status st)
+{
+	return st == TRANSPORT_BADRCPT || st == TRANSPORT_REFUSED_SENDER ||
+	    st == TRANSPORT_REFUSED_RCPT || st == TRANSPORT_REFUSED_DATA;
 }
 
 static void
 record(struct sender *s, const struct digest *d, enum transport_status st,
     struct deliver_event *ev)
 {
+	struct bounce b = { 0 };
 	char *err = NULL;
 	int rc, attempts = 0;
 
@@ -185,17 +222,13 @@ record(struct sender *s, const struct digest *d, enum transport_status st,
 		else
 			s->sum->failed++;
 		ev->outcome = st == TRANSPORT_TEMPFAIL ? "deferred" : "failed";
-		if (rc == 0 && st == TRANSPORT_BOUNCE)
-			bounce(s, d, ev);
+		if (rc == 0 && counts_bounce(st))
+			bounce(s, d, st, ev, &b);
 	}
 	s->report(d, ev, s->ctx);
-	if (rc == -1) {
-		struct deliver_event bad = { "unrecorded", err, 0, 0, 0, 0, 0,
-		    NULL };
-
-		s->report(d, &bad, s->ctx);
-		free(err);
-	}
+	if (rc == -1)
+		unrecorded(s, d, err);
+	bounce_clear(&b);
 }
 
 /* Render and build d's message into msg.  -1 with *err. */
@@ -213,7 +246,7 @@ build_one(struct sender *s, const struct digest *d, struct rendered *r,
 static enum transport_status
 send_one(struct sender *s, int64_t id)
 {
-	struct deliver_event ev = { NULL, NULL, 0, 0, 0, 0, 0, NULL };
+	struct deliver_event ev = { 0 };
 	struct rendered r = { 0 };
 	struct digest *d;
 	struct buf msg;
@@ -234,7 +267,7 @@ send_one(struct sender *s, int64_t id)
 	ev.error = err;
 	ev.notice = notice;
 	if (st == TRANSPORT_DOWN) {
-		ev.outcome = "left queued";
+		ev.outcome = s->retrying ? "left deferred" : "left queued";
 		s->report(d, &ev, s->ctx);
 	} else
 		record(s, d, st, &ev);
@@ -255,6 +288,19 @@ monotonic(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void
+doze(double seconds)
+{
+	struct timespec ts;
+
+	if (seconds <= 0)
+		return;
+	ts.tv_sec = (time_t)seconds;
+	ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
 /*
  * [smtp] rate: the i-th message of the run leaves no earlier than i/rate
  * seconds after the first, so a slow stretch is not followed by a burst
@@ -263,34 +309,115 @@ monotonic(void)
 static void
 pace(double rate, double start, size_t i)
 {
-	struct timespec ts;
-	double wait;
+	if (rate > 0)
+		doze(start + (double)i / rate - monotonic());
+}
 
-	if (rate <= 0)
-		return;
-	wait = start + (double)i / rate - monotonic();
-	if (wait <= 0)
-		return;
-	ts.tv_sec = (time_t)wait;
-	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+/*
+ * Try each of ids once; the deferred ones go to later.  -1 when the
+ * transport went away, with *tried the ones attempted before it did.
+ */
+static int
+send_pass(struct sender *s, const int64_t *ids, size_t n, int64_t *later,
+    size_t *nlater, size_t *tried)
+{
+	double start = monotonic();
+	enum transport_status st;
+	size_t i;
+
+	*nlater = 0;
+	for (i = 0; i < n; i++) {
+		pace(s->rate, start, i);
+		if ((st = send_one(s, ids[i])) == TRANSPORT_DOWN) {
+			*tried = i;
+			return -1;
+		}
+		if (st == TRANSPORT_TEMPFAIL)
+			later[(*nlater)++] = ids[i];
+	}
+	*tried = n;
+	return 0;
+}
+
+static int
+read_deferred(const struct outbox_row *r, void *ctx)
+{
+	*(int *)ctx = strcmp(r->state, "deferred") == 0;
+	return 0;
+}
+
+/* Keep those of ids still deferred: while the run waited, their reader
+ * may have unsubscribed (their digests are then dropped). */
+static size_t
+still_deferred(struct sender *s, int64_t *ids, size_t n)
+{
+	size_t i, k = 0;
+	char *err = NULL;
+	int yes;
+
+	for (i = 0; i < n; i++) {
+		yes = 0;
+		if (store_outbox_get(s->st, ids[i], read_deferred, &yes,
+		    &err) == -1) {
+			free(err);
+			err = NULL;
+		}
+		if (yes)
+			ids[k++] = ids[i];
+	}
+	return k;
+}
+
+/*
+ * Deferred digests again, in this run: a greylisting server or one that
+ * restarted takes them minutes later, not at the next weekly run.  The
+ * waits double from [smtp] retry_delay while their sum stays within
+ * [smtp] retry_window; what is deferred after that keeps its next_attempt
+ * for a later run.  The connection is let go while waiting.
+ */
+static void
+retry_deferred(struct sender *s, int64_t *ids, size_t n)
+{
+	int64_t *later = xcalloc(n, sizeof *later);
+	int64_t wait = s->cfg->smtp_retry_delay, waited = 0;
+	size_t nlater, tried;
+
+	s->retrying = 1;
+	while (n > 0 && waited + wait <= s->cfg->smtp_retry_window) {
+		if (s->wait != NULL)
+			s->wait((int)wait, n, s->ctx);
+		transport_pause(s->t);
+		doze((double)wait);
+		waited += wait;
+		s->now += wait;
+		wait *= 2;
+		s->sum->deferred -= (int)n;
+		n = still_deferred(s, ids, n);
+		if (send_pass(s, ids, n, later, &nlater, &tried) == -1) {
+			/* Gone again: the rest stay deferred for a later run. */
+			s->sum->deferred += (int)(n - tried);
+			break;
+		}
+		memcpy(ids, later, nlater * sizeof *ids);
+		n = nlater;
+	}
+	s->retrying = 0;
+	free(later);
 }
 
 static int
 send_all(struct sender *s, const int64_t *ids, size_t n)
 {
-	double start = monotonic();
-	size_t i;
+	int64_t *later = xcalloc(n, sizeof *later);
+	size_t nlater, tried;
+	int rc;
 
-	for (i = 0; i < n; i++) {
-		pace(s->rate, start, i);
-		if (send_one(s, ids[i]) == TRANSPORT_DOWN) {
-			s->sum->left = (int)(n - i);
-			return -1;
-		}
-	}
-	return 0;
+	if ((rc = send_pass(s, ids, n, later, &nlater, &tried)) == -1)
+		s->sum->left = (int)(n - tried);
+	else if (nlater > 0)
+		retry_deferred(s, later, nlater);
+	free(later);
+	return rc;
 }
 
 /* What a sending process hands back to the parent. */
@@ -436,11 +563,11 @@ workers_for(const struct config *cfg, size_t n)
 
 int
 deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
-    struct deliver_summary *sum, deliver_report_fn report, void *ctx,
+    struct deliver_summary *sum, const struct deliver_hooks *hooks,
     char **err)
 {
-	struct sender s = { st, cfg, NULL, NULL, NULL, NULL, now, sum,
-	    report, ctx, NULL, 0 };
+	struct sender s = { .st = st, .cfg = cfg, .now = now, .sum = sum,
+	    .report = hooks->report, .wait = hooks->wait, .ctx = hooks->ctx };
 	int64_t *ids = NULL;
 	size_t n = 0;
 	int rc = -1;
@@ -506,8 +633,7 @@ int
 deliver_plan(struct store *st, const struct config *cfg, int64_t now,
     deliver_plan_fn fn, void *ctx, char **err)
 {
-	struct sender s = { st, cfg, NULL, NULL, NULL, NULL, now, NULL,
-	    NULL, NULL, NULL, 0 };
+	struct sender s = { .st = st, .cfg = cfg, .now = now };
 	int64_t *ids = NULL;
 	size_t n = 0, i;
 	int rc = -1;

@@ -28,27 +28,42 @@ struct deliver_event {
 	size_t	 size;		/* bytes of the message, 0 if not built */
 	int	 attempts;	/* counting this one; 0 when unknown */
 	int64_t	 retry_at;	/* deferred: when it is due again */
-	int	 bounce;	/* a hard bounce was counted */
-	int	 retired;	/* ... and it made the subscriber 'bounced' */
+	const char *bounce;	/* "hard" or "soft" when one was counted */
+	const char *reason;	/* ... its reason ("userunknown") and */
+	const char *status;	/* enhanced status ("5.1.1"), or NULL */
+	int	 retired;	/* ... and it made the subscriber 'bounced'
+				   ([mail] max_bounces, [bounces] soft_limit) */
 	const char *notice;	/* a warning about the transport, given with
 				   the first digest it carried, or NULL */
 };
 typedef void (*deliver_report_fn)(const struct digest *d,
 	    const struct deliver_event *ev, void *ctx);
+/* Before the run waits to try its deferred digests again. */
+typedef void (*deliver_wait_fn)(int seconds, size_t digests, void *ctx);
+
+struct deliver_hooks {
+	deliver_report_fn report;	/* after each attempt */
+	deliver_wait_fn	 wait;		/* before each wait; may be NULL */
+	void		*ctx;
+};
 
 /*
  * Deliver every due digest.  A digest is marked sent only after the
- * transport accepted it (SMTP: 250 after DATA).  Returns 0 when every due
- * digest was attempted, or -1 with *err when the transport could not be
- * reached; what was not attempted stays queued, untouched.
+ * transport accepted it (SMTP: 250 after DATA).  Those deferred are tried
+ * again within the run, [smtp] retry_delay seconds later and then twice
+ * as long each time, as long as the run's waiting stays within [smtp]
+ * retry_window.  Returns 0 when every due digest was attempted, or -1
+ * with *err when the transport could not be reached; what was not
+ * attempted stays queued, untouched.
  */
 int	 deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
-	    struct deliver_summary *sum, deliver_report_fn report, void *ctx,
+	    struct deliver_summary *sum, const struct deliver_hooks *hooks,
 	    char **err);
 
 /*
- * Seconds a digest waits after its attempts-th failed try: 15 minutes,
- * doubling with each try, at most a day.
+ * Seconds a digest still deferred at the end of a run waits after its
+ * attempts-th failed try: 15 minutes, doubling with each try, at most a
+ * day.
  */
 int64_t	 deliver_retry_delay(int attempts);
 

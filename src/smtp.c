@@ -434,12 +434,14 @@ smtp_open(const struct smtp_options *opt, char **err)
 	return c;
 }
 
-/* A permanent refusal of the recipient or of the message is a bounce;
- * one of MAIL FROM or DATA says nothing about the recipient. */
+/*
+ * outcome()'s SMTP_PERMFAIL is always a server's 5xx: tag it with where
+ * it came, so the caller can tell what it says about the recipient.
+ */
 static enum smtp_status
-of_recipient(enum smtp_status st)
+refused(enum smtp_status st, enum smtp_status where)
 {
-	return st == SMTP_PERMFAIL ? SMTP_BOUNCE : st;
+	return st == SMTP_PERMFAIL ? where : st;
 }
 
 /* The library code for one reply of a pipelined group. */
@@ -499,8 +501,9 @@ envelope_pipelined(struct smtp_conn *c, const char *from, const char *to,
 			st = outcome(c, cmd[i], r, err);
 			if (i == 0 && st != SMTP_OK)
 				rset_failed = 1;
-			if (i == 2)
-				st = of_recipient(st);
+			else
+				st = refused(st, i == 2 ? SMTP_REFUSED_RCPT :
+				    SMTP_REFUSED_SENDER);
 		} else if (code == 0 || code == 354)
 			mark_dead(c);
 	}
@@ -531,14 +534,15 @@ envelope(struct smtp_conn *c, const char *from, const char *to, size_t len,
 	else
 		r = mailsmtp_mail(c->s, from);
 	if ((st = outcome(c, "MAIL FROM", r, err)) != SMTP_OK)
-		return st;
+		return refused(st, SMTP_REFUSED_SENDER);
 	if (c->s->esmtp)
 		r = mailesmtp_rcpt(c->s, to, 0, NULL);
 	else
 		r = mailsmtp_rcpt(c->s, to);
 	if ((st = outcome(c, "RCPT TO", r, err)) != SMTP_OK)
-		return of_recipient(st);
-	return outcome(c, "DATA", mailsmtp_data(c->s), err);
+		return refused(st, SMTP_REFUSED_RCPT);
+	return refused(outcome(c, "DATA", mailsmtp_data(c->s), err),
+	    SMTP_REFUSED_SENDER);
 }
 
 static enum smtp_status
@@ -561,8 +565,9 @@ transaction(struct smtp_conn *c, const char *from, const char *to,
 	 */
 	if (len >= 2 && msg[len - 2] == '\r' && msg[len - 1] == '\n')
 		len -= 2;
-	return of_recipient(outcome(c, "end of DATA",
-	    mailsmtp_data_message(c->s, msg, len), err));
+	st = outcome(c, "end of DATA", mailsmtp_data_message(c->s, msg, len),
+	    err);
+	return refused(st, SMTP_REFUSED_DATA);
 }
 
 enum smtp_status
@@ -584,7 +589,7 @@ smtp_send(struct smtp_conn *c, const char *from, const char *to,
 	if (to == NULL || *to == '\0' || !command_safe(to, ADDR_MAX)) {
 		*err = xstrdup("RCPT TO: recipient address is empty or has "
 		    "spaces, control characters or brackets");
-		return SMTP_BOUNCE;
+		return SMTP_BADRCPT;
 	}
 	nopipe_begin(&np);
 	st = transaction(c, from, to, msg, len, err);

@@ -34,9 +34,12 @@ struct smtp_options {
 enum smtp_status {
 	SMTP_OK = 0,
 	SMTP_TEMPFAIL,		/* 4xx, network error, timeout: retry later */
-	SMTP_PERMFAIL,		/* 5xx: do not retry this message */
-	SMTP_BOUNCE		/* 5xx to RCPT or to the message: a hard
-				   bounce of this recipient */
+	SMTP_PERMFAIL,		/* refused for good by our own checks, or
+				   while setting the session up */
+	SMTP_BADRCPT,		/* the recipient cannot be put in a command */
+	SMTP_REFUSED_SENDER,	/* 5xx to MAIL FROM or to DATA */
+	SMTP_REFUSED_RCPT,	/* 5xx to RCPT TO */
+	SMTP_REFUSED_DATA	/* 5xx to the message */
 };
 
 struct smtp_conn;
@@ -52,7 +55,9 @@ struct smtp_conn *smtp_open(const struct smtp_options *opt, char **err);
 const char *smtp_notice(const struct smtp_conn *c);
 /*
  * Send one message (bytes as mime_build made them; dot-stuffing is done
- * here).  On failure *err names the command and the server's reply.
+ * here).  On failure *err names the command and the server's reply:
+ * after a 5xx it is "COMMAND: REPLY" with the reply on one line, and
+ * COMMAND holds no ": ".
  * A connection that failed mid-transaction is reset or marked dead.
  */
 enum smtp_status smtp_send(struct smtp_conn *c, const char *from,

@@ -15,7 +15,8 @@
 #define OUTBOX_SELECT "SELECT d.id, d.subscriber_id, s.email, s.name," \
 	" s.status, s.bounces, d.state, d.message_id, d.created, d.attempts," \
 	" d.next_attempt, d.last_error, d.sent," \
-	" (SELECT count(*) FROM digest_items WHERE digest_id = d.id)" \
+	" (SELECT count(*) FROM digest_items WHERE digest_id = d.id)," \
+	" s.soft_bounces" \
 	" FROM digests d JOIN subscribers s ON s.id = d.subscriber_id"
 
 static void
@@ -35,6 +36,7 @@ read_row(sqlite3_stmt *s, struct outbox_row *r)
 	r->last_error = col_text(s, 11);
 	r->sent = sqlite3_column_int64(s, 12);
 	r->nitems = sqlite3_column_int64(s, 13);
+	r->soft_bounces = sqlite3_column_int(s, 14);
 }
 
 /* Step s to the end, handing each row to fn; *seen counts rows. */

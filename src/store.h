@@ -281,6 +281,7 @@ struct outbox_row {
 	const char *name;
 	const char *subscriber_status;
 	int	 bounces;		/* the subscriber's hard bounces */
+	int	 soft_bounces;		/* ... and soft ones, in a row */
 	const char *state;		/* queued|sent|deferred|failed|dropped */
 	const char *message_id;
 	int64_t	 created;

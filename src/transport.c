@@ -111,8 +111,14 @@ via_smtp(struct transport *t, const char *from, const char *to,
 		return TRANSPORT_OK;
 	case SMTP_PERMFAIL:
 		return TRANSPORT_PERMFAIL;
-	case SMTP_BOUNCE:
-		return TRANSPORT_BOUNCE;
+	case SMTP_BADRCPT:
+		return TRANSPORT_BADRCPT;
+	case SMTP_REFUSED_SENDER:
+		return TRANSPORT_REFUSED_SENDER;
+	case SMTP_REFUSED_RCPT:
+		return TRANSPORT_REFUSED_RCPT;
+	case SMTP_REFUSED_DATA:
+		return TRANSPORT_REFUSED_DATA;
 	default:
 		return TRANSPORT_TEMPFAIL;
 	}
@@ -141,7 +147,7 @@ via_sendmail(struct transport *t, const char *msg, size_t len, char **err)
 	    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	/* sysexits: 67 says the address is wrong, 65 the data. */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 67)
-		return TRANSPORT_BOUNCE;
+		return TRANSPORT_BADRCPT;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 65)
 		return TRANSPORT_PERMFAIL;
 	return TRANSPORT_TEMPFAIL;
@@ -175,6 +181,15 @@ transport_notice(struct transport *t)
 }
 
 void
+transport_pause(struct transport *t)
+{
+	if (t == NULL || t->kind != T_SMTP)
+		return;
+	smtp_close(t->conn);
+	t->conn = NULL;
+}
+
+void
 transport_close(struct transport *t)
 {
 	if (t == NULL)
@@ -182,6 +197,14 @@ transport_close(struct transport *t)
 	smtp_close(t->conn);
 	free(t->password);
 	free(t);
+}
+
+const char *
+transport_reply(const char *err)
+{
+	const char *p = err != NULL ? strstr(err, ": ") : NULL;
+
+	return p != NULL ? p + 2 : err;
 }
 
 char *

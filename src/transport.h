@@ -13,10 +13,16 @@ struct transport;
 enum transport_status {
 	TRANSPORT_OK = 0,
 	TRANSPORT_TEMPFAIL,	/* keep it and retry later */
-	TRANSPORT_PERMFAIL,	/* refused for good, not for the recipient */
+	TRANSPORT_PERMFAIL,	/* refused for good, saying nothing of the
+				   recipient (our own check, sendmail's 65) */
 	TRANSPORT_DOWN,		/* the transport is gone; nothing was sent */
-	TRANSPORT_BOUNCE	/* refused for good: the recipient's address
-				   bounced (counts towards max_bounces) */
+	TRANSPORT_BADRCPT,	/* the address can never be mailed: it does
+				   not fit a command, or sendmail's 67 */
+	/* A server's permanent (5xx) refusal, by where it came; *err is
+	 * "COMMAND: REPLY" and transport_reply() finds the REPLY. */
+	TRANSPORT_REFUSED_SENDER,	/* MAIL FROM or the DATA command */
+	TRANSPORT_REFUSED_RCPT,		/* RCPT TO */
+	TRANSPORT_REFUSED_DATA		/* the message */
 };
 
 /* Prepare the configured transport (SMTP connects now). */
@@ -29,7 +35,12 @@ enum transport_status transport_send(struct transport *t, const char *from,
  * plain text.
  */
 char	*transport_notice(struct transport *t);
+/* Before a long wait: let the SMTP connection go, politely (a server
+ * drops an idle one anyway); the next send opens a new one. */
+void	 transport_pause(struct transport *t);
 void	 transport_close(struct transport *t);
+/* The server's own reply in a TRANSPORT_REFUSED_* message. */
+const char *transport_reply(const char *err);
 /* Where messages would go, e.g. "smtp 127.0.0.1:587 (tls starttls)" with
  * the port it would connect to; caller frees.  Opens nothing (send
  * --dry-run). */

@@ -111,7 +111,9 @@ have_aiosmtpd() {
 }
 
 # write_config FILE SMTP_PORT: a gazette.conf for the tests.  The test
-# servers speak plain text, which gazette allows only when told to.
+# servers speak plain text, which gazette allows only when told to.  A
+# deferred digest waits for the next send (retry_window = 0), not for a
+# minute within the run: the tests of in-run retries set their own.
 write_config() {
 	cat >"$1" <<CONF
 [general]
@@ -128,6 +130,7 @@ host = 127.0.0.1
 port = $2
 tls = none
 timeout = 10
+retry_window = 0
 
 [digest]
 template_dir = $top_srcdir/templates

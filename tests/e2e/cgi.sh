@@ -200,6 +200,56 @@ gz subscriber show fay@example.org >/dev/null 2>&1
 is $? 65 "and adds nobody"
 ok $(grep -q 'base_url' "$T/err"; echo $?) "the error names base_url"
 
+# The pending subscriber is committed before the SMTP exchange: while a
+# slow server holds back its 250, the database takes another writer at
+# once and already shows them pending.
+GAZETTE_SMTPD_DELAY=3 "$PY" "$top_srcdir/tests/servers/smtpd.py" "$T/slow" \
+    "$T/slow.port" 2>"$T/slow.err" &
+server_pids="$server_pids $!"
+wait_file "$T/slow.port" || { echo "Bail out! slow SMTP server"; exit 1; }
+sed "s|^port = .*|port = $(cat "$T/slow.port")|" "$T/gazette.conf" \
+    >"$T/slow.conf"
+"$GAZETTE" --config "$T/slow.conf" subscriber add hal@example.org \
+    --topic net --confirm 2>"$T/slow.add.err" &
+addpid=$!
+i=0
+until ls "$T/slow"/*.eml >/dev/null 2>&1 || [ $i -gt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+"$PY" -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("ROLLBACK")' "$T/gazette.db" 2>"$T/lock.err"
+ok $? "the database is not write-locked while the confirmation mail is sent"
+is "$(status_of hal@example.org)" pending \
+    "and the pending subscriber is already committed"
+wait $addpid
+is $? 0 "subscriber add --confirm against a slow server still succeeds"
+
+# A confirmation mail that cannot go: the subscriber stays pending, the
+# command says so and exits 75; running it again once the server is back
+# mails the link (the same token), rather than failing as a duplicate.
+sed "s|^port = .*|port = $(free_port)|" "$T/gazette.conf" >"$T/down.conf"
+"$GAZETTE" --config "$T/down.conf" subscriber add gus@example.org \
+    --topic net --confirm 2>"$T/err"
+is $? 75 "--confirm with the SMTP server down exits 75"
+is "$(status_of gus@example.org)" pending "and keeps the subscriber pending"
+ok $(grep -q 'gus@example.org is pending, but the confirmation mail was not sent: cannot reach the SMTP server' "$T/err" &&
+    grep -q 'again to send it' "$T/err"; echo $?) \
+    "and says the mail was not sent and how to send it"
+gz subscriber add gus@example.org --topic net --confirm 2>"$T/err"
+is $? 0 "running --confirm again for a pending subscriber succeeds"
+ok $(grep -q 'still pending: sent the confirmation request again' "$T/err"
+    echo $?) "and says it sent the request again"
+gmail=$(received_for gus@example.org)
+ok $(decoded_body "$gmail" | grep -q "$BASE/confirm?t=$(token_of gus@example.org)"
+    echo $?) "the mail holds the subscriber's confirm link"
+gz subscriber add cy@example.org --topic net --confirm 2>"$T/err"
+is $? 65 "--confirm for a subscriber who is not pending is refused (65)"
+ok $(grep -q "already exists (unsubscribed)" "$T/err"; echo $?) \
+    "naming their status"
+
 # The shipped lighttpd snippet is a valid configuration.
 printf 'server.document-root = "%s"\nserver.port = %s\ninclude "%s"\n' \
     "$T/www" "$WEB_PORT" "$top_srcdir/contrib/lighttpd/gazette-cgi.conf" \

@@ -17,6 +17,7 @@ ok $? "sample_config_with_every_key_uncommented_loads"
 ok $? "sample_config_as_shipped_loads"
 for key in database title base_url from reply_to transport maildir sendmail \
     max_bounces host port tls user password_file connections rate timeout \
+    retry_delay retry_window soft_limit \
     concurrency max_size allow_file frequency max_items_per_topic \
     excerpt_words template_dir; do
 	grep -q "^;$key = " "$C/gazette.conf.sample" ||

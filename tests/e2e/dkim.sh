@@ -97,6 +97,14 @@ db_dump >"$T/after.sql"
 cmp -s "$T/before.sql" "$T/after.sql"
 ok $? "run_with_a_missing_key_changes_nothing"
 
+gz subscriber add dee@example.org --topic net --confirm >/dev/null \
+    2>"$T/confirm-missing.err"
+is "$?" 66 "subscriber_add_confirm_with_a_missing_key_file_exits_66"
+db_dump >"$T/after.sql"
+cmp -s "$T/before.sql" "$T/after.sql" && [ "$(received_count)" -eq 0 ] &&
+    grep -q "missing.pem: No such file" "$T/confirm-missing.err"
+ok $? "subscriber_add_confirm_with_a_missing_key_adds_and_sends_nothing"
+
 echo "not a key" >"$T/garbage.pem"
 cp "$T/plain.conf" "$T/gazette.conf"
 printf '\n[dkim]\nkey_file = garbage.pem\n' >>"$T/gazette.conf"
@@ -148,6 +156,16 @@ done >"$T/h.missing"
 [ ! -s "$T/h.missing" ]
 ok $? "list_and_mime_headers_are_signed"
 sed 's/^/#   /' "$T/h.missing"
+
+# --- the double opt-in confirmation mail is signed like the digests
+gz subscriber add cy@example.org --topic net --confirm 2>"$T/confirm.err"
+ok $? "subscriber_add_confirm_with_dkim_exits_zero"
+cmail=$(received_for cy@example.org)
+# Not a list mailing (no List-Unsubscribe): --no-list.
+check "the_confirmation_mail_verifies_and_passes_mailcheck" \
+    "$PY" "$MAILCHECK" --quiet --no-list --dkim-txt "$T/rsa.txt" "$cmail"
+is "$(dkim_tag "$cmail" d)/$(grep -c '^DKIM-Signature:' "$cmail")" \
+    "example.org/1" "the_confirmation_mail_has_one_signature_for_the_domain"
 
 # --- tampering breaks it
 sed 's/Routing at scale/Routing at scalf/' "$msg" >"$T/body.eml"

@@ -26,6 +26,9 @@ cat >>"$T/gazette.conf" <<CONF
 [mail]
 transport = sendmail
 sendmail = $FAKE -oi -t
+; one digest goes to the same reader after each status: the hard bounce
+; of exit 67 must not retire them before the later cases
+max_bounces = 5
 [collect]
 allow_file = yes
 CONF

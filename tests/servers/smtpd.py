@@ -6,7 +6,7 @@ can tell connections apart).  Binds a free port and writes it to PORTFILE.
 
 usage: smtpd.py DIR PORTFILE [--starttls CERT KEY | --tls CERT KEY]
                             [--auth USER:PASSWORD [--exclude MECH]...]
-                            [--session-log] [--pipelining]
+                            [--session-log] [--pipelining] [--defer N]
 
 --starttls offers STARTTLS with that certificate and key (PEM); --tls
 speaks TLS from the first byte (port-465 style).  --auth offers AUTH
@@ -20,6 +20,10 @@ next commands had already arrived with it, before its reply went out (the
 client pipelined them), is logged as "PORT RSET+MAIL+RCPT+DATA".
 --pipelining offers PIPELINING (RFC 2920) in the EHLO reply.
 
+--defer N answers the first N RCPT commands "451 4.7.1 Greylisted, try
+again later", as a greylisting server does, and then logs the time of
+each RCPT to DIR/rcpt.log as "UNIXTIME deferred" or "UNIXTIME accepted".
+
 $GAZETTE_SMTPD_DELAY (seconds) holds back each 250 after the message is
 saved, widening the window a crash test aims at.
 """
@@ -30,16 +34,32 @@ import signal
 import socket
 import ssl
 import sys
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class Saver:
-    def __init__(self, outdir):
+    def __init__(self, outdir, defer=0):
         self.outdir = outdir
         self.count = 0
         self.delay = float(os.environ.get("GAZETTE_SMTPD_DELAY", "0"))
+        self.defer = defer
+        self.rcpt_log = os.path.join(outdir, "rcpt.log") if defer else None
+
+    async def handle_RCPT(self, server, session, envelope, address,
+                          rcpt_options):
+        deferred = self.defer > 0
+        if self.rcpt_log is not None:
+            with open(self.rcpt_log, "a") as f:
+                f.write("%.3f %s\n" % (time.time(), "deferred" if deferred
+                                       else "accepted"))
+        if deferred:
+            self.defer -= 1
+            return "451 4.7.1 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -62,8 +82,8 @@ class Saver:
 class SessionLog(Saver):
     """Saver that also logs MAIL and RSET, and may offer PIPELINING."""
 
-    def __init__(self, outdir, pipelining):
-        super().__init__(outdir)
+    def __init__(self, outdir, pipelining, defer=0):
+        super().__init__(outdir, defer)
         self.log = os.path.join(outdir, "session.log")
         self.pipelining = pipelining
 
@@ -156,14 +176,16 @@ def main():
     ap.add_argument("--exclude", action="append", default=[])
     ap.add_argument("--session-log", action="store_true")
     ap.add_argument("--pipelining", action="store_true")
+    ap.add_argument("--defer", type=int, default=0, metavar="N")
     args = ap.parse_args()
     outdir, portfile = args.dir, args.portfile
     os.makedirs(outdir, exist_ok=True)
     kw = options(args)
     for _ in range(20):
         port = free_port()
-        handler = (SessionLog(outdir, args.pipelining)
-                   if args.session_log or args.pipelining else Saver(outdir))
+        handler = (SessionLog(outdir, args.pipelining, args.defer)
+                   if args.session_log or args.pipelining
+                   else Saver(outdir, args.defer))
         ctl = Controller(handler, hostname="127.0.0.1", port=port, **kw)
         try:
             ctl.start()

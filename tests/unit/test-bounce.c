@@ -516,6 +516,60 @@ test_formats(void)
 	}
 }
 
+/* A refusal in the SMTP dialogue, read as a report's diagnostic is. */
+static void
+test_replies(void)
+{
+	static const struct {
+		const char	*reply;
+		enum bounce_step step;
+		const char	*class, *status, *reason, *why;
+	} r[] = {
+		{ "550 5.1.1 <zoe@example.org>: user unknown", BOUNCE_AT_RCPT,
+		    "hard", "5.1.1", "userunknown",
+		    "reply: 5.1.1 at RCPT is a gone address" },
+		{ "550 5.1.2 host unknown", BOUNCE_AT_RCPT, "hard", "5.1.2",
+		    "hostunknown", "reply: 5.1.2 is an unknown host" },
+		{ "551 5.1.6 mailbox has moved", BOUNCE_AT_RCPT, "hard",
+		    "5.1.6", "hasmoved", "reply: 5.1.6 is a moved mailbox" },
+		{ "550 5.1.10 null MX", BOUNCE_AT_RCPT, "hard", "5.1.10",
+		    "userunknown", "reply: 5.1.10 is a gone address" },
+		{ "550 No such user here", BOUNCE_AT_RCPT, "hard", "5.0.911",
+		    "userunknown", "reply: no code, unknown user at RCPT" },
+		{ "550 mailbox not found", BOUNCE_AT_DATA, "soft", "5.0.910",
+		    "filtered",
+		    "reply: unknown-user words after the message are a filter's" },
+		{ "550 5.7.1 policy / spam", BOUNCE_AT_RCPT, "soft", "5.7.1",
+		    "spamdetected", "reply: 5.7.1 spam is soft" },
+		{ "554 5.7.1 rejected for policy reasons", BOUNCE_AT_DATA,
+		    "soft", "5.7.1", "filtered", "reply: policy after DATA" },
+		{ "552 5.2.2 mailbox full", BOUNCE_AT_RCPT, "soft", "5.2.2",
+		    "mailboxfull", "reply: a full mailbox is soft" },
+		{ "552 5.3.4 message too big", BOUNCE_AT_DATA, "soft",
+		    "5.3.4", "mesgtoobig", "reply: size is soft" },
+		{ "500 5.3.0 Error: command failed", BOUNCE_AT_RCPT, "soft",
+		    "5.3.0", "systemerror", "reply: a vague one is soft" },
+		{ "550 5.1.1 sender unknown", BOUNCE_AT_SENDER, "soft",
+		    "5.1.1", "userunknown",
+		    "reply: MAIL FROM's refusal is never hard" },
+	};
+	struct bounce b;
+	size_t i;
+	int good;
+
+	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
+		bounce_read_reply(r[i].reply, r[i].step, &b);
+		good = strcmp(bounce_class_name(b.class), r[i].class) == 0 &&
+		    b.status != NULL && strcmp(b.status, r[i].status) == 0 &&
+		    strcmp(b.reason, r[i].reason) == 0 && b.diagnostic != NULL &&
+		    strcmp(b.diagnostic, r[i].reply) == 0;
+		if (!ok(good, r[i].why))
+			printf("#   got: %s %s %s\n", bounce_class_name(b.class),
+			    b.status ? b.status : "-", b.reason);
+		bounce_clear(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -528,5 +582,6 @@ main(void)
 	test_huge();
 	test_rules();
 	test_formats();
+	test_replies();
 	return done_testing();
 }

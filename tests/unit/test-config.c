@@ -67,6 +67,9 @@ main(void)
 	is_int(c->collect_concurrency, 16, "unset keys keep their defaults");
 	is_str(c->smtp_tls, "starttls",
 	    "smtp tls defaults to starttls: no plain text unless configured");
+	is_int(c->max_bounces, 1, "one hard bounce (a gone address) retires it");
+	ok(c->smtp_retry_delay == 60 && c->smtp_retry_window == 600,
+	    "deferred digests are retried in the run: 60 s on, for 10 min");
 	ok(config_split_from(c->from, &name, &addr) == 0, "from splits");
 	is_str(name, "Networking Weekly", "from's display name");
 	is_str(addr, "digest@news.example.org", "from's address");
@@ -83,6 +86,12 @@ main(void)
 	    "a line without = is malformed");
 	expect_error("[smtp]\nport = 99999\n", "bad.conf:2: [smtp] port must be",
 	    "an out-of-range number is refused");
+	expect_error("[smtp]\nretry_window = -1\n",
+	    "bad.conf:2: [smtp] retry_window must be",
+	    "a negative retry_window is refused");
+	expect_error("[smtp]\nretry_delay = 0\n",
+	    "bad.conf:2: [smtp] retry_delay must be",
+	    "a retry_delay of 0 is refused");
 	expect_error("[mail]\ntransport = pigeon\n",
 	    "bad.conf:2: [mail] transport = 'pigeon' is not one of",
 	    "an unknown transport is refused");

@@ -77,6 +77,8 @@ struct parser {
 	char		*first_name;	/* of the first element */
 	char		*first_error;
 	int		 error_line;
+	size_t		 entity_left;	/* entity text still to expand, bytes */
+	int		 entity_capped;	/* a reference went past that */
 };
 
 /* feed-tags.c */

@@ -31,31 +31,96 @@
 #include "url.h"
 #include "xmalloc.h"
 
-static char *
-attr(xmlTextReaderPtr r, const char *name)
-{
-	xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
-	char *s;
+/*
+ * Entity text a document may have expanded, all references together: its
+ * own size, but at least ENTITY_MIN and at most ENTITY_MAX.  One 10 KB
+ * entity used 5,000 times would otherwise make 50 MB out of 40 KB, and
+ * libxml2's amplification limits do not see expansions done here.
+ */
+#define ENTITY_MIN	((size_t)64 << 10)
+#define ENTITY_MAX	((size_t)4 << 20)
 
-	if (v == NULL)
+static size_t
+entity_budget(size_t len)
+{
+	return len < ENTITY_MIN ? ENTITY_MIN : len > ENTITY_MAX ? ENTITY_MAX : len;
+}
+
+/*
+ * The text of the entity reference node n into u (8 bytes) or as a
+ * pointer into the document, or NULL.  A plain-text entity the document
+ * declares itself is used as is, within the budget; nested references
+ * and markup are never expanded, so no entity bomb can grow.  Any other
+ * name may be one of HTML's (&nbsp;).
+ */
+static const char *
+entity_text(struct parser *p, xmlNodePtr n, char *u)
+{
+	xmlEntityPtr ent = n ? (xmlEntityPtr)n->children : NULL;
+	const htmlEntityDesc *e;
+	size_t len;
+
+	if (ent != NULL && ent->type == XML_ENTITY_DECL &&
+	    ent->etype == XML_INTERNAL_GENERAL_ENTITY && ent->content != NULL &&
+	    strpbrk((const char *)ent->content, "&<") == NULL) {
+		len = strlen((const char *)ent->content);
+		if (len > p->entity_left) {
+			p->entity_capped = 1;
+			return NULL;
+		}
+		p->entity_left -= len;
+		return (const char *)ent->content;
+	}
+	if (n == NULL || (e = htmlEntityLookup(n->name)) == NULL)
 		return NULL;
-	s = xstrdup((char *)v);
-	xmlFree(v);
-	return s;
+	feed_utf8_put(u, e->value);
+	return u;
+}
+
+/*
+ * An attribute's value.  Not libxml2's reading of it, which would expand
+ * every entity reference in it without limit.
+ */
+static char *
+attr_value(struct parser *p, xmlAttrPtr a)
+{
+	xmlNodePtr c;
+	struct buf b;
+	const char *t;
+	char u[8];
+
+	if (a->type == XML_ATTRIBUTE_DECL)	/* a default from the DTD */
+		return xstrdup_or_null(
+		    (const char *)((xmlAttributePtr)a)->defaultValue);
+	buf_init(&b, FIELD_MAX);
+	for (c = a->children; c != NULL; c = c->next) {
+		if (c->type == XML_TEXT_NODE && c->content != NULL)
+			buf_puts(&b, (const char *)c->content);
+		else if (c->type == XML_ENTITY_REF_NODE &&
+		    (t = entity_text(p, c, u)) != NULL)
+			buf_puts(&b, t);
+	}
+	return buf_detach(&b);
+}
+
+/* The current element's attribute name in namespace uri (NULL: none). */
+static char *
+attr_ns(struct parser *p, const char *name, const char *uri)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr a;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE ||
+	    (a = xmlHasNsProp(n, (const xmlChar *)name,
+	    (const xmlChar *)uri)) == NULL)
+		return NULL;
+	return attr_value(p, a);
 }
 
 static char *
-attr_ns(xmlTextReaderPtr r, const char *name, const char *uri)
+attr(struct parser *p, const char *name)
 {
-	xmlChar *v = xmlTextReaderGetAttributeNs(r, (const xmlChar *)name,
-	    (const xmlChar *)uri);
-	char *s;
-
-	if (v == NULL)
-		return NULL;
-	s = xstrdup((char *)v);
-	xmlFree(v);
-	return s;
+	return attr_ns(p, name, NULL);
 }
 
 static void
@@ -93,7 +158,7 @@ push_base(struct parser *p, int depth)
 		return;
 	free(p->bases[depth]);
 	p->bases[depth] = NULL;
-	if ((xb = attr_ns(p->r, "base", (const char *)XML_XML_NAMESPACE)) == NULL)
+	if ((xb = attr_ns(p, "base", (const char *)XML_XML_NAMESPACE)) == NULL)
 		return;
 	p->xmlbase_seen = 1;
 	abs = feed_resolve(base_at(p, depth - 1), xb);
@@ -134,7 +199,7 @@ root_element(struct parser *p, enum tag t, const char *name)
 		return;
 	p->root_seen = 1;
 	if (t == T_RSS || t == T_FEED)
-		ver = attr(p->r, "version");
+		ver = attr(p, "version");
 	if (t == T_CHANNEL) {
 		p->f->format = xstrdup("cdf");
 		p->cdf = 1;
@@ -157,18 +222,18 @@ root_element(struct parser *p, enum tag t, const char *name)
 
 /* An attribute by name whatever its case (CDF writes them upper-case). */
 static char *
-attr_nocase(xmlTextReaderPtr r, const char *name)
+attr_nocase(struct parser *p, const char *name)
 {
-	const char *an;
-	char *v = NULL;
+	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr a;
 
-	while (v == NULL && xmlTextReaderMoveToNextAttribute(r) == 1) {
-		an = (const char *)xmlTextReaderConstLocalName(r);
-		if (strcasecmp(an, name) == 0)
-			v = xstrdup((const char *)xmlTextReaderConstValue(r));
+	if (n == NULL || n->type != XML_ELEMENT_NODE)
+		return NULL;
+	for (a = n->properties; a != NULL; a = a->next) {
+		if (strcasecmp((const char *)a->name, name) == 0)
+			return attr_value(p, a);
 	}
-	xmlTextReaderMoveToElement(r);
-	return v;
+	return NULL;
 }
 
 /*
@@ -180,19 +245,19 @@ cdf_attributes(struct parser *p, int depth, struct feed_item *it)
 {
 	char *v, *abs;
 
-	if ((v = attr_nocase(p->r, "base")) != NULL && depth < MAX_DEPTH) {
+	if ((v = attr_nocase(p, "base")) != NULL && depth < MAX_DEPTH) {
 		free(p->bases[depth]);
 		p->bases[depth] = feed_resolve(base_at(p, depth - 1), v);
 		p->xmlbase_seen = 1;
 	}
 	free(v);
-	if ((v = attr_nocase(p->r, "href")) != NULL) {
+	if ((v = attr_nocase(p, "href")) != NULL) {
 		abs = feed_resolve(base_at(p, depth), v);
 		xstrset(it ? &it->link : &p->f->link, abs ? abs : v);
 		free(abs);
 	}
 	free(v);
-	if (it != NULL && (v = attr_nocase(p->r, "lastmod")) != NULL) {
+	if (it != NULL && (v = attr_nocase(p, "lastmod")) != NULL) {
 		it->updated = date_parse(v);
 		free(v);
 	}
@@ -223,7 +288,7 @@ item_begin(struct parser *p, int depth)
 	p->is.depth = depth;
 	p->is.title_depth = p->is.summary_depth = -1;
 	/* RSS 1.0 names an item by its rdf:about. */
-	about = attr_ns(p->r, "about",
+	about = attr_ns(p, "about",
 	    "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
 	if (about != NULL) {
 		it->id = feed_collapse(about);
@@ -255,8 +320,8 @@ kind_of(struct parser *p, enum tag t, int *base64)
 	char *type, *mode;
 
 	*base64 = 0;
-	type = attr(p->r, "type");
-	mode = attr(p->r, "mode");
+	type = attr(p, "type");
+	mode = attr(p, "mode");
 	if (type != NULL)
 		k = feed_kind_of_type(type, k, base64);
 	else if (k == K_GUESS && p->atom)
@@ -277,12 +342,12 @@ link_element(struct parser *p, int depth, int in_item)
 {
 	char *href, *rel, *type, *abs;
 
-	if ((href = attr(p->r, "href")) == NULL &&
-	    (href = attr(p->r, "url")) == NULL &&
-	    (href = attr(p->r, "uri")) == NULL)
+	if ((href = attr(p, "href")) == NULL &&
+	    (href = attr(p, "url")) == NULL &&
+	    (href = attr(p, "uri")) == NULL)
 		return;
-	rel = attr(p->r, "rel");
-	type = attr(p->r, "type");
+	rel = attr(p, "rel");
+	type = attr(p, "type");
 	abs = feed_resolve(base_at(p, depth), href);
 	if (abs == NULL)
 		abs = feed_trim(href);
@@ -321,7 +386,7 @@ capture_begin(struct parser *p, enum tag t, int depth, int in_item)
 	buf_init(&c->xml, FIELD_MAX);
 	c->base = xstrdup_or_null(base_at(p, depth));
 	if (t == T_ID && in_item) {
-		v = attr(p->r, "isPermaLink");
+		v = attr(p, "isPermaLink");
 		p->is.permalink = v == NULL || strcmp(v, "true") == 0;
 		free(v);
 	}
@@ -334,16 +399,16 @@ attr_fields(struct parser *p, enum tag t)
 	char *v;
 
 	if (t == T_ITUNES_CATEGORY) {
-		v = attr(p->r, "text");
+		v = attr(p, "text");
 		feed_add_category(p->item, v);
 		free(v);
 	} else if (t == T_CATEGORY) {
 		/* Without a term, the text wins over the label. */
 		free(p->is.cat_label);
 		p->is.cat_label = NULL;
-		if ((v = attr(p->r, "term")) == NULL || *v == '\0') {
+		if ((v = attr(p, "term")) == NULL || *v == '\0') {
 			free(v);
-			p->is.cat_label = attr(p->r, "label");
+			p->is.cat_label = attr(p, "label");
 			return;
 		}
 		feed_add_category(p->item, v);
@@ -356,8 +421,9 @@ serialize_start(struct parser *p, int depth, int empty)
 {
 	struct capture *c = &p->c;
 	const char *name = (const char *)xmlTextReaderConstLocalName(p->r);
-	const char *an;
-	char *ev;
+	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr a;
+	char *v, *ev;
 
 	c->elems++;
 	c->open++;
@@ -367,15 +433,13 @@ serialize_start(struct parser *p, int depth, int empty)
 		return;
 	}
 	buf_printf(&c->xml, "<%s", name);
-	while (xmlTextReaderMoveToNextAttribute(p->r) == 1) {
-		an = (const char *)xmlTextReaderConstLocalName(p->r);
-		if (xmlTextReaderIsNamespaceDecl(p->r) == 1)
-			continue;
-		ev = html_escape((const char *)xmlTextReaderConstValue(p->r));
-		buf_printf(&c->xml, " %s=\"%s\"", an, ev);
+	for (a = n ? n->properties : NULL; a != NULL; a = a->next) {
+		v = attr_value(p, a);
+		ev = html_escape(v);
+		buf_printf(&c->xml, " %s=\"%s\"", (const char *)a->name, ev);
 		free(ev);
+		free(v);
 	}
-	xmlTextReaderMoveToElement(p->r);
 	buf_puts(&c->xml, empty ? " />" : ">");
 }
 
@@ -415,30 +479,15 @@ capture_text(struct parser *p, const char *s)
 	free(e);
 }
 
-/* An entity reference libxml2 could not resolve: HTML names are common. */
+/* An entity reference libxml2 left to us. */
 static void
 capture_entity(struct parser *p)
 {
-	const char *name = (const char *)xmlTextReaderConstName(p->r);
-	const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
-	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
-	xmlEntityPtr ent = n ? (xmlEntityPtr)n->children : NULL;
+	const char *t;
 	char u[8];
 
-	/*
-	 * A plain-text entity the document declares itself is used as is;
-	 * nested references are not expanded, so no entity bomb can grow.
-	 */
-	if (ent != NULL && ent->type == XML_ENTITY_DECL &&
-	    ent->etype == XML_INTERNAL_GENERAL_ENTITY && ent->content != NULL &&
-	    strpbrk((const char *)ent->content, "&<") == NULL) {
-		capture_text(p, (const char *)ent->content);
-		return;
-	}
-	if (e == NULL)
-		return;
-	feed_utf8_put(u, e->value);
-	capture_text(p, u);
+	if ((t = entity_text(p, xmlTextReaderCurrentNode(p->r), u)) != NULL)
+		capture_text(p, t);
 }
 
 /* An Atom author: its children carry the name, not its text. */
@@ -658,10 +707,11 @@ parser_free(struct parser *p)
 }
 
 static void
-parser_init(struct parser *p, int utf8, const char *base_url)
+parser_init(struct parser *p, int utf8, const char *base_url, size_t len)
 {
 	memset(p, 0, sizeof *p);
 	p->author_depth = -1;
+	p->entity_left = entity_budget(len);
 	p->utf8 = utf8;
 	p->doc_base = xstrdup_or_null(base_url);
 	p->f = xcalloc(1, sizeof *p->f);
@@ -693,7 +743,7 @@ reparse_as_tree(struct parser *p, const char *data, size_t len,
 	/* The parser's open item points into the feed: release it first. */
 	parser_free(p);
 	feed_free(p->f);
-	parser_init(p, utf8, base);
+	parser_init(p, utf8, base, len);
 	free(base);
 	p->first_error = first;
 	p->error_line = line;
@@ -703,6 +753,22 @@ reparse_as_tree(struct parser *p, const char *data, size_t len,
 		read_all(p);
 	parser_free_reader(p);
 	xmlFreeDoc(doc);
+}
+
+/* Add msg (taken) to the feed's warnings. */
+static void
+add_warning(struct feed *f, char *msg)
+{
+	char *both;
+
+	if (f->warning == NULL) {
+		f->warning = msg;
+		return;
+	}
+	both = xasprintf("%s; %s", f->warning, msg);
+	free(f->warning);
+	free(msg);
+	f->warning = both;
 }
 
 static struct feed *
@@ -716,7 +782,7 @@ parse_doc(const char *data, size_t len, const char *encoding, int utf8,
 	xmlGenericErrorFunc old = xmlGenericError;
 	void *oldctx = xmlGenericErrorContext;
 
-	parser_init(&p, utf8, base_url);
+	parser_init(&p, utf8, base_url, len);
 	xmlSetGenericErrorFunc(NULL, silent);
 	p.r = xmlReaderForMemory(data, (int)len, NULL, encoding, opts);
 	if (p.r != NULL) {
@@ -733,6 +799,9 @@ parse_doc(const char *data, size_t len, const char *encoding, int utf8,
 	if (p.first_error != NULL)
 		f->warning = xasprintf("XML error at line %d: %s",
 		    p.error_line, p.first_error);
+	if (p.entity_capped)
+		add_warning(f, xasprintf("entity references past %zu bytes of "
+		    "expanded text were left out", entity_budget(len)));
 	parser_free(&p);
 	finish_links(f);
 	return f;

@@ -62,9 +62,11 @@ print_text(const struct feed *f)
 
 	printf("%s (%s, %zu items)\n", f->title ? f->title : "(untitled)",
 	    f->format ? f->format : "?", f->nitems);
+	/* The link a digest would give: the enclosure when there is no other. */
 	for (i = 0; i < f->nitems; i++)
 		printf("- %s\n  %s\n", f->items[i].title ? f->items[i].title
-		    : "(untitled)", f->items[i].link ? f->items[i].link : "");
+		    : "(untitled)", f->items[i].link ? f->items[i].link :
+		    f->items[i].enclosure ? f->items[i].enclosure : "");
 }
 
 static int

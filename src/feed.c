@@ -354,6 +354,9 @@ link_element(struct parser *p, int depth, int in_item)
 	if (rel != NULL && strcmp(rel, "self") == 0) {
 		if (!in_item)
 			xstrset(&p->f->self_link, abs);
+	} else if (rel != NULL && strcmp(rel, "enclosure") == 0) {
+		if (in_item && p->item->enclosure == NULL)
+			p->item->enclosure = xstrdup_or_null(abs);
 	} else if ((rel == NULL || strcmp(rel, "alternate") == 0) &&
 	    (type == NULL || feed_is_html_type(type))) {
 		if (in_item)
@@ -365,6 +368,20 @@ link_element(struct parser *p, int depth, int in_item)
 	free(href);
 	free(rel);
 	free(type);
+}
+
+/* RSS <enclosure url>, <media:content url>: the first one is kept. */
+static void
+enclosure_element(struct parser *p, int depth)
+{
+	char *url;
+
+	if (p->item->enclosure != NULL || (url = attr(p, "url")) == NULL)
+		return;
+	/* Relative ones resolve later, against the feed's link. */
+	if ((p->item->enclosure = feed_resolve(base_at(p, depth), url)) == NULL)
+		p->item->enclosure = feed_trim(url);
+	free(url);
 }
 
 static void
@@ -575,6 +592,9 @@ start_element(struct parser *p, int depth, int empty)
 			item_end(p);
 		return;
 	}
+	if (t == T_ENCLOSURE && p->item != NULL &&
+	    context_of(p, t, depth, &in_item))
+		enclosure_element(p, depth);
 	if (t == T_NONE || feed_tag_field(t) == F_NONE ||
 	    !context_of(p, t, depth, &in_item))
 		return;
@@ -674,8 +694,10 @@ finish_links(struct feed *f)
 
 	feed_fix_link(&f->self_link, NULL, NULL);
 	feed_fix_link(&f->link, f->self_link, NULL);
-	for (i = 0; i < f->nitems; i++)
+	for (i = 0; i < f->nitems; i++) {
 		feed_fix_link(&f->items[i].link, f->link, f->self_link);
+		feed_fix_link(&f->items[i].enclosure, f->link, f->self_link);
+	}
 }
 
 static void
@@ -867,6 +889,7 @@ feed_free(struct feed *f)
 		it = &f->items[i];
 		free(it->title);
 		free(it->link);
+		free(it->enclosure);
 		free(it->id);
 		free(it->author);
 		free(it->author_email);

@@ -117,7 +117,12 @@ bind_item(sqlite3_stmt *s, int64_t feed_id, const char *key,
 	sqlite3_bind_int64(s, 1, feed_id);
 	bind_text(s, 2, key);
 	bind_text(s, 3, it->title);
-	bind_text(s, 4, it->link);
+	/*
+	 * A podcast episode with nothing but its audio file: the digest
+	 * still needs somewhere to send the reader.  The key stays what it
+	 * was (an id, else the alternate link, else a hash).
+	 */
+	bind_text(s, 4, it->link ? it->link : it->enclosure);
 	bind_text(s, 5, it->author);
 	bind_date(s, 6, it->published);
 	bind_date(s, 7, it->updated);

@@ -198,9 +198,15 @@ judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
 		v->new_url = res->effective_url;
 }
 
+/*
+ * A feed read with a warning keeps it as its last error, without counting
+ * an error or backing off, and its validators are not kept: it is fetched
+ * and read in full next time, so the warning stays until the feed is fixed
+ * instead of vanishing at the next 304.
+ */
 static void
 summarize(struct run *r, const struct job *j, int status, const char *error,
-    int nnew)
+    const char *warning, int nnew)
 {
 	struct collect_summary *sum = r->sum;
 	struct collect_feed *f;
@@ -211,6 +217,8 @@ summarize(struct run *r, const struct job *j, int status, const char *error,
 		sum->not_modified++;
 	else
 		sum->fetched++;
+	if (error == NULL && warning != NULL)
+		sum->warned++;
 	sum->new_items += nnew;
 	sum->feeds = xreallocarray(sum->feeds, sum->nfeeds + 1,
 	    sizeof *sum->feeds);
@@ -218,6 +226,7 @@ summarize(struct run *r, const struct job *j, int status, const char *error,
 	f->url = xstrdup(j->url);
 	f->status = status;
 	f->error = xstrdup_or_null(error);
+	f->warning = error ? NULL : xstrdup_or_null(warning);
 	f->new_items = nnew;
 	if (r->report)
 		r->report(f, sum, r->ctx);
@@ -228,14 +237,17 @@ store_result(struct run *r, const struct job *j, const struct fetch_result *res,
     struct feed *parsed, const struct verdict *v)
 {
 	struct fetch_outcome o = { 0 };
-	char *err = NULL;
+	const char *warning = parsed ? parsed->warning : NULL;
+	char *err = NULL, *note = NULL;
 	int nnew = 0;
 
 	o.when = r->now;
 	o.status = (int)res->status;
 	o.error = v->error;
-	o.etag = res->etag;
-	o.last_modified = res->last_modified;
+	if (warning != NULL)
+		o.warning = note = xasprintf("warning: %s", warning);
+	o.etag = warning ? NULL : res->etag;
+	o.last_modified = warning ? NULL : res->last_modified;
 	o.new_url = v->error ? NULL : v->new_url;
 	o.title = parsed ? parsed->title : NULL;
 	o.site_link = parsed ? parsed->link : NULL;
@@ -247,9 +259,11 @@ store_result(struct run *r, const struct job *j, const struct fetch_result *res,
 			r->fatal = err;
 		else
 			free(err);
+		free(note);
 		return;
 	}
-	summarize(r, j, o.status, v->error, nnew);
+	summarize(r, j, o.status, v->error, warning, nnew);
+	free(note);
 }
 
 static void
@@ -303,6 +317,7 @@ collect_summary_free(struct collect_summary *sum)
 	for (i = 0; i < sum->nfeeds; i++) {
 		free(sum->feeds[i].url);
 		free(sum->feeds[i].error);
+		free(sum->feeds[i].warning);
 	}
 	free(sum->feeds);
 	memset(sum, 0, sizeof *sum);

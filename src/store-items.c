@@ -24,7 +24,7 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
     char **err)
 {
 	static const char sql[] = "UPDATE feeds SET last_fetch = ?2,"
-	    " last_status = ?3, last_error = ?4,"
+	    " last_status = ?3, last_error = coalesce(?4, ?12),"
 	    " consecutive_errors = CASE WHEN ?4 IS NULL THEN 0"
 	    "   ELSE consecutive_errors + 1 END,"
 	    " etag = CASE WHEN ?4 IS NULL AND ?3 <> 304 THEN ?5 ELSE etag END,"
@@ -57,6 +57,7 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	else
 		sqlite3_bind_null(s, 10);
 	bind_text(s, 11, o->state);
+	bind_text(s, 12, o->warning);
 	return step_done(st, s, "recording a fetch", err);
 }
 

@@ -180,10 +180,10 @@ judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
 	char *err = NULL;
 	int rc;
 
-	if (v->error || !res->moved_permanently || res->effective_url == NULL ||
-	    strcmp(res->effective_url, j->url) == 0)
+	if (v->error || res->moved_to == NULL ||
+	    strcmp(res->moved_to, j->url) == 0)
 		return;
-	rc = store_feed_id(r->st, res->effective_url, &other, &err);
+	rc = store_feed_id(r->st, res->moved_to, &other, &err);
 	if (rc == -1) {
 		if (r->fatal == NULL)
 			r->fatal = err;
@@ -192,10 +192,10 @@ judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
 	}
 	if (rc == 0 && other != j->feed_id) {
 		v->error = xasprintf("moved permanently to %s, which is already "
-		    "another feed; remove one of them", res->effective_url);
+		    "another feed; remove one of them", res->moved_to);
 		v->next_fetch = collect_backoff(r->now, j->errors + 1);
 	} else
-		v->new_url = res->effective_url;
+		v->new_url = res->moved_to;
 }
 
 /*

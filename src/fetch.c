@@ -45,7 +45,8 @@ struct transfer {
 	struct buf	 body;
 	size_t		 max_size;
 	int		 too_big;
-	int		 moved;		/* a 301/308 hop was seen */
+	char		*moved_to;	/* the feed's new home, or NULL */
+	int		 temporary;	/* a temporary redirect was followed */
 	long		 hop_status;	/* status line of the current hop */
 	char		*etag;		/* of the current hop */
 	char		*last_modified;
@@ -103,6 +104,26 @@ header_is(const char *line, size_t len, const char *name)
 }
 
 /*
+ * A new hop starts after the one whose status was hop_status.  Only a
+ * permanent redirect (301, 308) moves a feed, and only while no temporary
+ * one came before it: after a 302 the publisher may point elsewhere
+ * tomorrow, so 301 -> 302 -> 200 moves the feed to the 302's URL, not to
+ * where it led.  libcurl already fetches the new hop's URL here.
+ */
+static void
+hop_started(struct transfer *t)
+{
+	char *url = NULL;
+
+	if (t->hop_status == 301 || t->hop_status == 308) {
+		if (!t->temporary && curl_easy_getinfo(t->h,
+		    CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != NULL)
+			xstrset(&t->moved_to, url);
+	} else if (t->hop_status >= 300 && t->hop_status < 400)
+		t->temporary = 1;
+}
+
+/*
  * Called for every header line of every hop.  A status line starts a new
  * hop: the validators of earlier hops (redirects) are forgotten, so what is
  * left at the end belongs to the final response.
@@ -115,8 +136,7 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	char *status;
 
 	if (len > 5 && strncmp(line, "HTTP/", 5) == 0) {
-		if (t->hop_status == 301 || t->hop_status == 308)
-			t->moved = 1;
+		hop_started(t);
 		status = memchr(line, ' ', len);
 		t->hop_status = status ? strtol(status + 1, NULL, 10) : 0;
 		xstrset(&t->etag, NULL);
@@ -212,6 +232,7 @@ transfer_free(struct transfer *t)
 	free(t->last_modified);
 	free(t->content_type);
 	free(t->retry_after);
+	free(t->moved_to);
 	free(t);
 }
 
@@ -237,7 +258,7 @@ finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
 	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &res.status);
 	curl_easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &url);
 	res.effective_url = xstrdup_or_null(url);
-	res.moved_permanently = t->moved;
+	res.moved_to = t->moved_to;
 	res.etag = t->etag;
 	res.last_modified = t->last_modified;
 	res.content_type = t->content_type;

@@ -30,9 +30,12 @@ struct fetch_result {
 	char	*etag;		/* response validators, or NULL */
 	char	*last_modified;
 	char	*content_type;
+	char	*charset;	/* the Content-Type's charset parameter, or NULL */
 	char	*retry_after;	/* Retry-After of the final response, or NULL */
 	char	*effective_url;	/* after redirects */
-	int	 moved_permanently; /* a 301/308 was followed */
+	char	*moved_to;	/* where the resource moved for good: the target
+				 * of the last 301/308 before any temporary
+				 * redirect, or NULL */
 	char	*error;		/* transport error text, or NULL */
 };
 

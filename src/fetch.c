@@ -4,8 +4,10 @@
  * The only file that includes curl.h for HTTP.  Each finished transfer is
  * handed to the caller's callback with a struct fetch_result whose strings
  * this file owns and frees once the callback returns.  Never prints, never
- * follows a redirect to a scheme other than http(s) (file only when the
- * caller allows it), never keeps more than max_size bytes of a body.
+ * follows a redirect to a scheme other than http(s) (file:// URLs only when
+ * the caller allows them, and never as a redirect's target: a server must
+ * not make us read a local file), never keeps more than max_size bytes of
+ * a body.
  */
 #ifdef HAVE_CONFIG_H
 #include "build.h"
@@ -198,7 +200,7 @@ transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
 	curl_easy_setopt(h, CURLOPT_URL, req->url);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);

@@ -120,22 +120,6 @@ select_jobs(struct run *r, char **err)
 	return store_feed_due(r->st, r->now, add_job, r, err);
 }
 
-/* The charset parameter of a Content-Type, or NULL (new string). */
-static char *
-content_charset(const char *type)
-{
-	const char *p = type ? strcasestr(type, "charset=") : NULL;
-	size_t n;
-
-	if (p == NULL)
-		return NULL;
-	p += strlen("charset=");
-	if (*p == '"')
-		p++;
-	n = strcspn(p, "\"; \t");
-	return n ? xstrndup(p, n) : NULL;
-}
-
 /*
  * Judge the HTTP side of a response: NULL error when there is a body to
  * parse or a 304.  Sets when to come back and whether the feed is gone.
@@ -232,6 +216,12 @@ summarize(struct run *r, const struct job *j, int status, const char *error,
 		r->report(f, sum, r->ctx);
 }
 
+/*
+ * A feed read with a warning keeps it as its last error, without counting
+ * an error or backing off, and its validators are not kept: it is fetched
+ * and read in full next time, so the warning stays until the feed is fixed
+ * instead of vanishing at the next 304.
+ */
 static void
 store_result(struct run *r, const struct job *j, const struct fetch_result *res,
     struct feed *parsed, const struct verdict *v)
@@ -274,17 +264,14 @@ on_done(const struct fetch_request *req, const struct fetch_result *res,
 	const struct job *j = req->user;
 	struct feed *parsed = NULL;
 	struct verdict v = { NULL, NULL, NULL, 0 };
-	char *charset;
 
 	if (r->fatal)
 		return;
 	judge_http(r, j, res, &v);
 	judge_move(r, j, res, &v);
 	if (v.error == NULL && res->status != 304) {
-		charset = content_charset(res->content_type);
 		parsed = feed_parse(res->body, res->len, res->effective_url ?
-		    res->effective_url : j->url, charset, &v.error);
-		free(charset);
+		    res->effective_url : j->url, res->charset, &v.error);
 		if (v.error)
 			v.next_fetch = collect_backoff(r->now, j->errors + 1);
 	}

@@ -249,6 +249,32 @@ error_text(struct transfer *t, CURLcode rc)
 	return xstrdup(curl_easy_strerror(rc));
 }
 
+/*
+ * The charset parameter of a Content-Type, or NULL (new string).  Servers
+ * write it every way: charset=utf-8, charset="utf-8", charset= 'gb2312'.
+ */
+static char *
+type_charset(const char *type)
+{
+	const char *p = type;
+	size_t n;
+
+	while (p != NULL && (p = strchr(p, ';')) != NULL) {
+		p += 1 + strspn(p + 1, " \t");
+		if (strncasecmp(p, "charset", 7) != 0)
+			continue;
+		p += 7 + strspn(p + 7, " \t");
+		if (*p != '=')
+			continue;
+		p += 1 + strspn(p + 1, " \t");
+		if (*p == '"' || *p == '\'')
+			p++;
+		n = strcspn(p, "\"'; \t");
+		return n ? xstrndup(p, n) : NULL;
+	}
+	return NULL;
+}
+
 /* Build the result of a finished transfer, call back, free. */
 static void
 finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
@@ -264,6 +290,7 @@ finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
 	res.etag = t->etag;
 	res.last_modified = t->last_modified;
 	res.content_type = t->content_type;
+	res.charset = type_charset(t->content_type);
 	res.retry_after = t->retry_after;
 	if (rc == CURLE_OK) {
 		res.len = t->body.len;
@@ -274,6 +301,7 @@ finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
 	free(res.body);
 	free(res.error);
 	free(res.effective_url);
+	free(res.charset);
 	transfer_free(t);
 }
 
@@ -406,6 +434,7 @@ struct one {
 	char	*body;
 	size_t	 len;
 	char	*url;
+	char	*charset;
 	char	*error;
 };
 
@@ -425,15 +454,16 @@ on_one(const struct fetch_request *req, const struct fetch_result *res,
 		memcpy(o->body, res->body, res->len + 1);
 		o->len = res->len;
 		o->url = xstrdup_or_null(res->effective_url);
+		o->charset = xstrdup_or_null(res->charset);
 	}
 }
 
 char *
 fetch_one(const char *url, const struct fetch_options *opt, size_t *len,
-    char **final_url, char **err)
+    char **final_url, char **charset, char **err)
 {
 	struct fetch_request req = { url, NULL, NULL, NULL };
-	struct one o = { NULL, 0, NULL, NULL };
+	struct one o = { NULL, 0, NULL, NULL, NULL };
 
 	if (fetch_all(&req, 1, opt, on_one, &o, err) == -1)
 		return NULL;
@@ -446,5 +476,9 @@ fetch_one(const char *url, const struct fetch_options *opt, size_t *len,
 		*final_url = o.url;
 	else
 		free(o.url);
+	if (charset != NULL)
+		*charset = o.charset;
+	else
+		free(o.charset);
 	return o.body;
 }

@@ -57,10 +57,11 @@ int	 fetch_all(const struct fetch_request *reqs, size_t n,
 
 /*
  * GET one URL and return the body of a 200 response (NUL-terminated, *len
- * set, caller frees) and, when final_url is not NULL, the URL it came from
- * after redirects.  NULL with *err on any failure, "HTTP status N" included.
+ * set, caller frees) and, when final_url and charset are not NULL, the URL
+ * it came from after redirects and the charset its Content-Type names (or
+ * NULL).  NULL with *err on any failure, "HTTP status N" included.
  */
 char	*fetch_one(const char *url, const struct fetch_options *opt,
-	    size_t *len, char **final_url, char **err);
+	    size_t *len, char **final_url, char **charset, char **err);
 
 #endif

@@ -229,6 +229,38 @@ text_forms(void)
 	feed_free(f);
 }
 
+/* RFC 7303 3.2: the Content-Type's charset over the XML declaration. */
+static void
+http_charset_wins(void)
+{
+	/* Greek in ISO-8859-7 under a declaration a template got wrong. */
+	const char greek[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<rss version=\"2.0\"><channel><title>\xe1\xe2\xe3</title>"
+	    "</channel></rss>";
+	const char utf8[] = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"
+	    "<rss version=\"2.0\"><channel><title>\xce\xb1\xce\xb2</title>"
+	    "</channel></rss>";
+	char *err = NULL;
+	struct feed *f;
+
+	f = feed_parse(greek, strlen(greek), NULL, "iso-8859-7", &err);
+	if (ok(f != NULL, "http_charset_over_utf8_declaration_parses"))
+		is_str(f->title, "\xce\xb1\xce\xb2\xce\xb3",
+		    "http_charset_wins_over_utf8_declaration");
+	feed_free(f);
+	f = feed_parse(utf8, strlen(utf8), NULL, "utf-8", &err);
+	if (ok(f != NULL, "http_utf8_over_latin1_declaration_parses"))
+		is_str(f->title, "\xce\xb1\xce\xb2",
+		    "http_utf8_wins_over_latin1_declaration");
+	feed_free(f);
+	f = feed_parse(utf8, strlen(utf8), NULL, "no-such-charset", &err);
+	if (ok(f != NULL, "unknown_http_charset_parses"))
+		is_str(f->title, "\xc3\x8e\xc2\xb1\xc3\x8e\xc2\xb2",
+		    "unknown_http_charset_leaves_the_declaration");
+	feed_free(f);
+	free(err);
+}
+
 static void
 encodings(void)
 {
@@ -259,6 +291,7 @@ encodings(void)
 		is_str(f->title, "\xc3\xa0 la", "http_charset_decodes_document");
 	feed_free(f);
 	free(err);
+	http_charset_wins();
 }
 
 static void

@@ -1,7 +1,8 @@
 /*
  * feed-int.h - what the files of the feed parser share: tags, fields and
- * the parser state (feed.c reads, feed-fields.c stores, feed-tags.c maps
- * element names).  Private to the feed module.
+ * the parser state (feed.c reads, feed-attr.c reads attributes and
+ * entities, feed-fields.c stores, feed-tags.c maps element names).  Private
+ * to the feed module.
  */
 #ifndef GZ_FEED_INT_H
 #define GZ_FEED_INT_H
@@ -81,6 +82,14 @@ struct parser {
 	size_t		 entity_left;	/* entity text still to expand, bytes */
 	int		 entity_capped;	/* a reference went past that */
 };
+
+/* feed-attr.c: attribute values and entity text, within the budget */
+size_t	 feed_entity_budget(size_t len);
+const char *feed_entity_text(struct parser *p, xmlNodePtr n, char *u);
+char	*feed_attr_value(struct parser *p, xmlAttrPtr a);
+char	*feed_attr_ns(struct parser *p, const char *name, const char *uri);
+char	*feed_attr(struct parser *p, const char *name);
+char	*feed_attr_nocase(struct parser *p, const char *name);
 
 /* feed-tags.c */
 enum tag	 feed_tag_of(const char *uri, const char *name);

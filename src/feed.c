@@ -20,7 +20,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/xmlreader.h>
 
 #include "cp1252.h"
@@ -30,98 +29,6 @@
 #include "html.h"
 #include "url.h"
 #include "xmalloc.h"
-
-/*
- * Entity text a document may have expanded, all references together: its
- * own size, but at least ENTITY_MIN and at most ENTITY_MAX.  One 10 KB
- * entity used 5,000 times would otherwise make 50 MB out of 40 KB, and
- * libxml2's amplification limits do not see expansions done here.
- */
-#define ENTITY_MIN	((size_t)64 << 10)
-#define ENTITY_MAX	((size_t)4 << 20)
-
-static size_t
-entity_budget(size_t len)
-{
-	return len < ENTITY_MIN ? ENTITY_MIN : len > ENTITY_MAX ? ENTITY_MAX : len;
-}
-
-/*
- * The text of the entity reference node n into u (8 bytes) or as a
- * pointer into the document, or NULL.  A plain-text entity the document
- * declares itself is used as is, within the budget; nested references
- * and markup are never expanded, so no entity bomb can grow.  Any other
- * name may be one of HTML's (&nbsp;).
- */
-static const char *
-entity_text(struct parser *p, xmlNodePtr n, char *u)
-{
-	xmlEntityPtr ent = n ? (xmlEntityPtr)n->children : NULL;
-	const htmlEntityDesc *e;
-	size_t len;
-
-	if (ent != NULL && ent->type == XML_ENTITY_DECL &&
-	    ent->etype == XML_INTERNAL_GENERAL_ENTITY && ent->content != NULL &&
-	    strpbrk((const char *)ent->content, "&<") == NULL) {
-		len = strlen((const char *)ent->content);
-		if (len > p->entity_left) {
-			p->entity_capped = 1;
-			return NULL;
-		}
-		p->entity_left -= len;
-		return (const char *)ent->content;
-	}
-	if (n == NULL || (e = htmlEntityLookup(n->name)) == NULL)
-		return NULL;
-	feed_utf8_put(u, e->value);
-	return u;
-}
-
-/*
- * An attribute's value.  Not libxml2's reading of it, which would expand
- * every entity reference in it without limit.
- */
-static char *
-attr_value(struct parser *p, xmlAttrPtr a)
-{
-	xmlNodePtr c;
-	struct buf b;
-	const char *t;
-	char u[8];
-
-	if (a->type == XML_ATTRIBUTE_DECL)	/* a default from the DTD */
-		return xstrdup_or_null(
-		    (const char *)((xmlAttributePtr)a)->defaultValue);
-	buf_init(&b, FIELD_MAX);
-	for (c = a->children; c != NULL; c = c->next) {
-		if (c->type == XML_TEXT_NODE && c->content != NULL)
-			buf_puts(&b, (const char *)c->content);
-		else if (c->type == XML_ENTITY_REF_NODE &&
-		    (t = entity_text(p, c, u)) != NULL)
-			buf_puts(&b, t);
-	}
-	return buf_detach(&b);
-}
-
-/* The current element's attribute name in namespace uri (NULL: none). */
-static char *
-attr_ns(struct parser *p, const char *name, const char *uri)
-{
-	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
-	xmlAttrPtr a;
-
-	if (n == NULL || n->type != XML_ELEMENT_NODE ||
-	    (a = xmlHasNsProp(n, (const xmlChar *)name,
-	    (const xmlChar *)uri)) == NULL)
-		return NULL;
-	return attr_value(p, a);
-}
-
-static char *
-attr(struct parser *p, const char *name)
-{
-	return attr_ns(p, name, NULL);
-}
 
 static void
 on_error(void *arg, const char *msg, xmlParserSeverities sev,
@@ -158,7 +65,7 @@ push_base(struct parser *p, int depth)
 		return;
 	free(p->bases[depth]);
 	p->bases[depth] = NULL;
-	if ((xb = attr_ns(p, "base", (const char *)XML_XML_NAMESPACE)) == NULL)
+	if ((xb = feed_attr_ns(p, "base", (const char *)XML_XML_NAMESPACE)) == NULL)
 		return;
 	p->xmlbase_seen = 1;
 	abs = feed_resolve(base_at(p, depth - 1), xb);
@@ -199,7 +106,7 @@ root_element(struct parser *p, enum tag t, const char *name)
 		return;
 	p->root_seen = 1;
 	if (t == T_RSS || t == T_FEED)
-		ver = attr(p, "version");
+		ver = feed_attr(p, "version");
 	if (t == T_CHANNEL) {
 		p->f->format = xstrdup("cdf");
 		p->cdf = 1;
@@ -220,22 +127,6 @@ root_element(struct parser *p, enum tag t, const char *name)
 	free(ver);
 }
 
-/* An attribute by name whatever its case (CDF writes them upper-case). */
-static char *
-attr_nocase(struct parser *p, const char *name)
-{
-	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
-	xmlAttrPtr a;
-
-	if (n == NULL || n->type != XML_ELEMENT_NODE)
-		return NULL;
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (strcasecmp((const char *)a->name, name) == 0)
-			return attr_value(p, a);
-	}
-	return NULL;
-}
-
 /*
  * Microsoft's Channel Definition Format (1997) puts a channel's or item's
  * base, link and date in BASE, HREF and LASTMOD attributes.
@@ -245,19 +136,19 @@ cdf_attributes(struct parser *p, int depth, struct feed_item *it)
 {
 	char *v, *abs;
 
-	if ((v = attr_nocase(p, "base")) != NULL && depth < MAX_DEPTH) {
+	if ((v = feed_attr_nocase(p, "base")) != NULL && depth < MAX_DEPTH) {
 		free(p->bases[depth]);
 		p->bases[depth] = feed_resolve(base_at(p, depth - 1), v);
 		p->xmlbase_seen = 1;
 	}
 	free(v);
-	if ((v = attr_nocase(p, "href")) != NULL) {
+	if ((v = feed_attr_nocase(p, "href")) != NULL) {
 		abs = feed_resolve(base_at(p, depth), v);
 		xstrset(it ? &it->link : &p->f->link, abs ? abs : v);
 		free(abs);
 	}
 	free(v);
-	if (it != NULL && (v = attr_nocase(p, "lastmod")) != NULL) {
+	if (it != NULL && (v = feed_attr_nocase(p, "lastmod")) != NULL) {
 		it->updated = date_parse(v);
 		free(v);
 	}
@@ -288,7 +179,7 @@ item_begin(struct parser *p, int depth)
 	p->is.depth = depth;
 	p->is.title_depth = p->is.summary_depth = -1;
 	/* RSS 1.0 names an item by its rdf:about. */
-	about = attr_ns(p, "about",
+	about = feed_attr_ns(p, "about",
 	    "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
 	if (about != NULL) {
 		it->id = feed_collapse(about);
@@ -320,8 +211,8 @@ kind_of(struct parser *p, enum tag t, int *base64)
 	char *type, *mode;
 
 	*base64 = 0;
-	type = attr(p, "type");
-	mode = attr(p, "mode");
+	type = feed_attr(p, "type");
+	mode = feed_attr(p, "mode");
 	if (type != NULL)
 		k = feed_kind_of_type(type, k, base64);
 	else if (k == K_GUESS && p->atom)
@@ -342,12 +233,12 @@ link_element(struct parser *p, int depth, int in_item)
 {
 	char *href, *rel, *type, *abs;
 
-	if ((href = attr(p, "href")) == NULL &&
-	    (href = attr(p, "url")) == NULL &&
-	    (href = attr(p, "uri")) == NULL)
+	if ((href = feed_attr(p, "href")) == NULL &&
+	    (href = feed_attr(p, "url")) == NULL &&
+	    (href = feed_attr(p, "uri")) == NULL)
 		return;
-	rel = attr(p, "rel");
-	type = attr(p, "type");
+	rel = feed_attr(p, "rel");
+	type = feed_attr(p, "type");
 	abs = feed_resolve(base_at(p, depth), href);
 	if (abs == NULL)
 		abs = feed_trim(href);
@@ -376,7 +267,7 @@ enclosure_element(struct parser *p, int depth)
 {
 	char *url;
 
-	if (p->item->enclosure != NULL || (url = attr(p, "url")) == NULL)
+	if (p->item->enclosure != NULL || (url = feed_attr(p, "url")) == NULL)
 		return;
 	/* Relative ones resolve later, against the feed's link. */
 	if ((p->item->enclosure = feed_resolve(base_at(p, depth), url)) == NULL)
@@ -403,7 +294,7 @@ capture_begin(struct parser *p, enum tag t, int depth, int in_item)
 	buf_init(&c->xml, FIELD_MAX);
 	c->base = xstrdup_or_null(base_at(p, depth));
 	if (t == T_ID && in_item) {
-		v = attr(p, "isPermaLink");
+		v = feed_attr(p, "isPermaLink");
 		p->is.permalink = v == NULL || strcmp(v, "true") == 0;
 		free(v);
 	}
@@ -416,16 +307,16 @@ attr_fields(struct parser *p, enum tag t)
 	char *v;
 
 	if (t == T_ITUNES_CATEGORY) {
-		v = attr(p, "text");
+		v = feed_attr(p, "text");
 		feed_add_category(p->item, v);
 		free(v);
 	} else if (t == T_CATEGORY) {
 		/* Without a term, the text wins over the label. */
 		free(p->is.cat_label);
 		p->is.cat_label = NULL;
-		if ((v = attr(p, "term")) == NULL || *v == '\0') {
+		if ((v = feed_attr(p, "term")) == NULL || *v == '\0') {
 			free(v);
-			p->is.cat_label = attr(p, "label");
+			p->is.cat_label = feed_attr(p, "label");
 			return;
 		}
 		feed_add_category(p->item, v);
@@ -451,7 +342,7 @@ serialize_start(struct parser *p, int depth, int empty)
 	}
 	buf_printf(&c->xml, "<%s", name);
 	for (a = n ? n->properties : NULL; a != NULL; a = a->next) {
-		v = attr_value(p, a);
+		v = feed_attr_value(p, a);
 		ev = html_escape(v);
 		buf_printf(&c->xml, " %s=\"%s\"", (const char *)a->name, ev);
 		free(ev);
@@ -503,7 +394,7 @@ capture_entity(struct parser *p)
 	const char *t;
 	char u[8];
 
-	if ((t = entity_text(p, xmlTextReaderCurrentNode(p->r), u)) != NULL)
+	if ((t = feed_entity_text(p, xmlTextReaderCurrentNode(p->r), u)) != NULL)
 		capture_text(p, t);
 }
 
@@ -733,7 +624,7 @@ parser_init(struct parser *p, int utf8, const char *base_url, size_t len)
 {
 	memset(p, 0, sizeof *p);
 	p->author_depth = -1;
-	p->entity_left = entity_budget(len);
+	p->entity_left = feed_entity_budget(len);
 	p->utf8 = utf8;
 	p->doc_base = xstrdup_or_null(base_url);
 	p->f = xcalloc(1, sizeof *p->f);
@@ -823,7 +714,7 @@ parse_doc(const char *data, size_t len, const char *encoding, int utf8,
 		    p.error_line, p.first_error);
 	if (p.entity_capped)
 		add_warning(f, xasprintf("entity references past %zu bytes of "
-		    "expanded text were left out", entity_budget(len)));
+		    "expanded text were left out", feed_entity_budget(len)));
 	parser_free(&p);
 	finish_links(f);
 	return f;

@@ -46,14 +46,17 @@ report(const struct collect_feed *f, const struct collect_summary *s,
 		fputs("\r\033[K", stderr);
 	if (f->error)
 		gz_warn("%s: %s", f->url, f->error);
+	else if (f->warning)
+		gz_warn("%s: %s (%d new item(s) stored)", f->url, f->warning,
+		    f->new_items);
 	else
 		gz_debug("%s: %d new item(s)", f->url, f->new_items);
 	if (p->tty && s->nfeeds < s->total)
 		fprintf(stderr, "collect: %zu/%zu feeds", s->nfeeds, s->total);
 }
 
-/* {fetched, not_modified, failed, new_items, feeds: [{url, status, error,
- * new_items}]} */
+/* {fetched, not_modified, failed, warnings, new_items, feeds: [{url, status,
+ * error, warning, new_items}]} */
 static char *
 summary_json(const struct collect_summary *s)
 {
@@ -63,12 +66,14 @@ summary_json(const struct collect_summary *s)
 	json_out_int(o, "fetched", s->fetched);
 	json_out_int(o, "not_modified", s->not_modified);
 	json_out_int(o, "failed", s->failed);
+	json_out_int(o, "warnings", s->warned);
 	json_out_int(o, "new_items", s->new_items);
 	for (i = 0; i < s->nfeeds; i++) {
 		f = json_out_object();
 		json_out_str(f, "url", s->feeds[i].url);
 		json_out_int(f, "status", s->feeds[i].status);
 		json_out_str(f, "error", s->feeds[i].error);
+		json_out_str(f, "warning", s->feeds[i].warning);
 		json_out_int(f, "new_items", s->feeds[i].new_items);
 		json_out_put(feeds, NULL, f);
 	}
@@ -83,7 +88,7 @@ collect_with(struct cmd_ctx *ctx, const struct collect_options *opt,
 	struct collect_summary sum;
 	struct progress p = { isatty(STDERR_FILENO) &&
 	    log_get_level() != LOG_QUIET };
-	char *err = NULL, *json;
+	char *err = NULL, *json, warned[48] = "";
 	int rc;
 
 	if (collect_all(ctx->st, ctx->cfg, ctx->now, opt, &sum, report, &p,
@@ -96,8 +101,11 @@ collect_with(struct cmd_ctx *ctx, const struct collect_options *opt,
 		fputs(json, stdout);
 		free(json);
 	}
-	gz_info("collect: %d fetched, %d not modified, %d failed, %d new "
-	    "item(s)", sum.fetched, sum.not_modified, sum.failed,
+	if (sum.warned)
+		snprintf(warned, sizeof warned, " (%d with a warning)",
+		    sum.warned);
+	gz_info("collect: %d fetched%s, %d not modified, %d failed, %d new "
+	    "item(s)", sum.fetched, warned, sum.not_modified, sum.failed,
 	    sum.new_items);
 	rc = sum.failed ? EX_FAILURE : EX_OK;
 	collect_summary_free(&sum);

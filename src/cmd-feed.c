@@ -108,17 +108,17 @@ discover(struct cmd_ctx *ctx, const char *url, char **feed_url)
 	struct fetch_options opt = { 1, ctx->cfg->collect_timeout,
 	    ctx->cfg->collect_max_size, 0 };
 	struct feed *f;
-	char *body, *final = NULL, *err = NULL;
+	char *body, *final = NULL, *charset = NULL, *err = NULL;
 	size_t len;
 	int rc = EX_OK;
 
-	if ((body = fetch_one(url, &opt, &len, &final, &err)) == NULL) {
+	if ((body = fetch_one(url, &opt, &len, &final, &charset, &err)) == NULL) {
 		rc = gz_fail(EX_UNAVAILABLE, "cannot fetch '%s': %s (--no-check "
 		    "adds it without fetching)", url, err);
 		free(err);
 		return rc;
 	}
-	if ((f = feed_parse(body, len, final, NULL, &err)) != NULL)
+	if ((f = feed_parse(body, len, final, charset, &err)) != NULL)
 		*feed_url = xstrdup(url);
 	else if ((*feed_url = html_feed_link(body, len, final ? final : url))
 	    != NULL)
@@ -131,6 +131,7 @@ discover(struct cmd_ctx *ctx, const char *url, char **feed_url)
 	free(err);
 	free(body);
 	free(final);
+	free(charset);
 	return rc;
 }
 

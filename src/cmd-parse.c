@@ -31,6 +31,7 @@ struct got {
 	char	*body;
 	size_t	 len;
 	char	*url;
+	char	*charset;	/* of the HTTP Content-Type, as collect reads it */
 };
 
 static int
@@ -47,7 +48,8 @@ load(struct cmd_ctx *ctx, const char *src, struct got *g)
 			return gz_fail_err(EX_NOINPUT, err);
 		return EX_OK;
 	}
-	if ((g->body = fetch_one(src, &opt, &g->len, &g->url, &err)) == NULL) {
+	if ((g->body = fetch_one(src, &opt, &g->len, &g->url, &g->charset,
+	    &err)) == NULL) {
 		rc = gz_fail(EX_UNAVAILABLE, "%s: %s", src, err);
 		free(err);
 		return rc;
@@ -62,9 +64,11 @@ print_text(const struct feed *f)
 
 	printf("%s (%s, %zu items)\n", f->title ? f->title : "(untitled)",
 	    f->format ? f->format : "?", f->nitems);
+	/* The link a digest would give: the enclosure when there is no other. */
 	for (i = 0; i < f->nitems; i++)
 		printf("- %s\n  %s\n", f->items[i].title ? f->items[i].title
-		    : "(untitled)", f->items[i].link ? f->items[i].link : "");
+		    : "(untitled)", f->items[i].link ? f->items[i].link :
+		    f->items[i].enclosure ? f->items[i].enclosure : "");
 }
 
 static int
@@ -87,7 +91,7 @@ cmd_parse(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_parse_entry, "expected one FILE or URL");
 	if ((rc = load(ctx, argv[optind], &g)) == EX_OK &&
-	    (f = feed_parse(g.body, g.len, g.url, NULL, &err)) == NULL)
+	    (f = feed_parse(g.body, g.len, g.url, g.charset, &err)) == NULL)
 		rc = gz_fail(EX_DATAERR, "%s: %s", argv[optind], err);
 	if (f && as_json) {
 		json = feed_to_json(f);
@@ -101,5 +105,6 @@ cmd_parse(struct cmd_ctx *ctx, int argc, char **argv)
 	free(err);
 	free(g.body);
 	free(g.url);
+	free(g.charset);
 	return rc;
 }

@@ -120,22 +120,6 @@ select_jobs(struct run *r, char **err)
 	return store_feed_due(r->st, r->now, add_job, r, err);
 }
 
-/* The charset parameter of a Content-Type, or NULL (new string). */
-static char *
-content_charset(const char *type)
-{
-	const char *p = type ? strcasestr(type, "charset=") : NULL;
-	size_t n;
-
-	if (p == NULL)
-		return NULL;
-	p += strlen("charset=");
-	if (*p == '"')
-		p++;
-	n = strcspn(p, "\"; \t");
-	return n ? xstrndup(p, n) : NULL;
-}
-
 /*
  * Judge the HTTP side of a response: NULL error when there is a body to
  * parse or a 304.  Sets when to come back and whether the feed is gone.
@@ -180,10 +164,10 @@ judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
 	char *err = NULL;
 	int rc;
 
-	if (v->error || !res->moved_permanently || res->effective_url == NULL ||
-	    strcmp(res->effective_url, j->url) == 0)
+	if (v->error || res->moved_to == NULL ||
+	    strcmp(res->moved_to, j->url) == 0)
 		return;
-	rc = store_feed_id(r->st, res->effective_url, &other, &err);
+	rc = store_feed_id(r->st, res->moved_to, &other, &err);
 	if (rc == -1) {
 		if (r->fatal == NULL)
 			r->fatal = err;
@@ -192,15 +176,21 @@ judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
 	}
 	if (rc == 0 && other != j->feed_id) {
 		v->error = xasprintf("moved permanently to %s, which is already "
-		    "another feed; remove one of them", res->effective_url);
+		    "another feed; remove one of them", res->moved_to);
 		v->next_fetch = collect_backoff(r->now, j->errors + 1);
 	} else
-		v->new_url = res->effective_url;
+		v->new_url = res->moved_to;
 }
 
+/*
+ * A feed read with a warning keeps it as its last error, without counting
+ * an error or backing off, and its validators are not kept: it is fetched
+ * and read in full next time, so the warning stays until the feed is fixed
+ * instead of vanishing at the next 304.
+ */
 static void
 summarize(struct run *r, const struct job *j, int status, const char *error,
-    int nnew)
+    const char *warning, int nnew)
 {
 	struct collect_summary *sum = r->sum;
 	struct collect_feed *f;
@@ -211,6 +201,8 @@ summarize(struct run *r, const struct job *j, int status, const char *error,
 		sum->not_modified++;
 	else
 		sum->fetched++;
+	if (error == NULL && warning != NULL)
+		sum->warned++;
 	sum->new_items += nnew;
 	sum->feeds = xreallocarray(sum->feeds, sum->nfeeds + 1,
 	    sizeof *sum->feeds);
@@ -218,24 +210,34 @@ summarize(struct run *r, const struct job *j, int status, const char *error,
 	f->url = xstrdup(j->url);
 	f->status = status;
 	f->error = xstrdup_or_null(error);
+	f->warning = error ? NULL : xstrdup_or_null(warning);
 	f->new_items = nnew;
 	if (r->report)
 		r->report(f, sum, r->ctx);
 }
 
+/*
+ * A feed read with a warning keeps it as its last error, without counting
+ * an error or backing off, and its validators are not kept: it is fetched
+ * and read in full next time, so the warning stays until the feed is fixed
+ * instead of vanishing at the next 304.
+ */
 static void
 store_result(struct run *r, const struct job *j, const struct fetch_result *res,
     struct feed *parsed, const struct verdict *v)
 {
 	struct fetch_outcome o = { 0 };
-	char *err = NULL;
+	const char *warning = parsed ? parsed->warning : NULL;
+	char *err = NULL, *note = NULL;
 	int nnew = 0;
 
 	o.when = r->now;
 	o.status = (int)res->status;
 	o.error = v->error;
-	o.etag = res->etag;
-	o.last_modified = res->last_modified;
+	if (warning != NULL)
+		o.warning = note = xasprintf("warning: %s", warning);
+	o.etag = warning ? NULL : res->etag;
+	o.last_modified = warning ? NULL : res->last_modified;
 	o.new_url = v->error ? NULL : v->new_url;
 	o.title = parsed ? parsed->title : NULL;
 	o.site_link = parsed ? parsed->link : NULL;
@@ -247,9 +249,11 @@ store_result(struct run *r, const struct job *j, const struct fetch_result *res,
 			r->fatal = err;
 		else
 			free(err);
+		free(note);
 		return;
 	}
-	summarize(r, j, o.status, v->error, nnew);
+	summarize(r, j, o.status, v->error, warning, nnew);
+	free(note);
 }
 
 static void
@@ -260,17 +264,14 @@ on_done(const struct fetch_request *req, const struct fetch_result *res,
 	const struct job *j = req->user;
 	struct feed *parsed = NULL;
 	struct verdict v = { NULL, NULL, NULL, 0 };
-	char *charset;
 
 	if (r->fatal)
 		return;
 	judge_http(r, j, res, &v);
 	judge_move(r, j, res, &v);
 	if (v.error == NULL && res->status != 304) {
-		charset = content_charset(res->content_type);
 		parsed = feed_parse(res->body, res->len, res->effective_url ?
-		    res->effective_url : j->url, charset, &v.error);
-		free(charset);
+		    res->effective_url : j->url, res->charset, &v.error);
 		if (v.error)
 			v.next_fetch = collect_backoff(r->now, j->errors + 1);
 	}
@@ -303,6 +304,7 @@ collect_summary_free(struct collect_summary *sum)
 	for (i = 0; i < sum->nfeeds; i++) {
 		free(sum->feeds[i].url);
 		free(sum->feeds[i].error);
+		free(sum->feeds[i].warning);
 	}
 	free(sum->feeds);
 	memset(sum, 0, sizeof *sum);

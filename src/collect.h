@@ -23,6 +23,8 @@ struct collect_feed {
 	char	*url;		/* the URL it was fetched from */
 	int	 status;	/* HTTP status, 0 none */
 	char	*error;		/* NULL on success */
+	char	*warning;	/* read, but the feed has a problem (ill-formed
+				 * XML): its items were stored; or NULL */
 	int	 new_items;
 };
 
@@ -30,6 +32,7 @@ struct collect_summary {
 	int	 fetched;	/* 200 and parsed */
 	int	 not_modified;	/* 304 */
 	int	 failed;
+	int	 warned;	/* fetched, with a warning */
 	int	 new_items;
 	struct collect_feed *feeds;	/* in completion order */
 	size_t	 nfeeds;

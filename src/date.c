@@ -426,6 +426,7 @@ take_number(struct rfc822 *r, int v, int n)
 	return 0;
 }
 
+/* h:m[:s], each of one or two digits ("7 Sep 2002 9:5:3 EST" occurs). */
 static const char *
 take_time(struct rfc822 *r, const char *p)
 {
@@ -433,9 +434,9 @@ take_time(struct rfc822 *r, const char *p)
 		return NULL;
 	if ((p = some_digits(p, 2, &r->w.hour, NULL)) == NULL || *p != ':')
 		return NULL;
-	if ((p = digits(p + 1, 2, &r->w.min)) == NULL)
+	if ((p = some_digits(p + 1, 2, &r->w.min, NULL)) == NULL)
 		return NULL;
-	if (*p == ':' && (p = digits(p + 1, 2, &r->w.sec)) == NULL)
+	if (*p == ':' && (p = some_digits(p + 1, 2, &r->w.sec, NULL)) == NULL)
 		return NULL;
 	if (*p == '.' && isdigit((unsigned char)p[1]))
 		for (p++; isdigit((unsigned char)*p); p++)

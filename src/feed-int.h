@@ -1,7 +1,8 @@
 /*
  * feed-int.h - what the files of the feed parser share: tags, fields and
- * the parser state (feed.c reads, feed-fields.c stores, feed-tags.c maps
- * element names).  Private to the feed module.
+ * the parser state (feed.c reads, feed-attr.c reads attributes and
+ * entities, feed-fields.c stores, feed-tags.c maps element names).  Private
+ * to the feed module.
  */
 #ifndef GZ_FEED_INT_H
 #define GZ_FEED_INT_H
@@ -23,7 +24,8 @@ enum tag {
 	T_TEXTINPUT, T_SOURCE, T_AUTHOR, T_TITLE, T_LINK, T_ID, T_SUMMARY,
 	T_DESCRIPTION, T_CONTENT, T_ENCODED, T_PUBLISHED, T_UPDATED, T_NAME,
 	T_EMAIL, T_CATEGORY, T_KEYWORDS, T_ITUNES_CATEGORY, T_MEDIA_TITLE,
-	T_BODY
+	T_BODY, T_ENCLOSURE,
+	T_NTAGS				/* the count, not a tag */
 };
 
 enum field {
@@ -77,7 +79,17 @@ struct parser {
 	char		*first_name;	/* of the first element */
 	char		*first_error;
 	int		 error_line;
+	size_t		 entity_left;	/* entity text still to expand, bytes */
+	int		 entity_capped;	/* a reference went past that */
 };
+
+/* feed-attr.c: attribute values and entity text, within the budget */
+size_t	 feed_entity_budget(size_t len);
+const char *feed_entity_text(struct parser *p, xmlNodePtr n, char *u);
+char	*feed_attr_value(struct parser *p, xmlAttrPtr a);
+char	*feed_attr_ns(struct parser *p, const char *name, const char *uri);
+char	*feed_attr(struct parser *p, const char *name);
+char	*feed_attr_nocase(struct parser *p, const char *name);
 
 /* feed-tags.c */
 enum tag	 feed_tag_of(const char *uri, const char *name);

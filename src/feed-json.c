@@ -77,6 +77,7 @@ item_json(const struct feed_item *it)
 	json_object_set_new(o, "id", json_str_or_null(it->id));
 	json_object_set_new(o, "title", json_str_or_null(it->title));
 	json_object_set_new(o, "link", json_str_or_null(it->link));
+	json_object_set_new(o, "enclosure", json_str_or_null(it->enclosure));
 	json_object_set_new(o, "published", date_or_null(it->published));
 	json_object_set_new(o, "updated", date_or_null(it->updated));
 	json_object_set_new(o, "author", json_str_or_null(it->author));

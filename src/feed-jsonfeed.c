@@ -278,6 +278,17 @@ content_of(struct jf *j, struct feed_item *it, json_t *o, const char *where)
 	it->summary_html = html_of(str_member(j, o, "summary", where), 0, base);
 }
 
+/* The first attachment's URL (a podcast episode's audio), or NULL. */
+static char *
+attachment_of(struct jf *j, json_t *o, const char *where)
+{
+	json_t *a = json_object_get(o, "attachments");
+
+	if (!json_is_array(a) || !json_is_object(json_array_get(a, 0)))
+		return NULL;
+	return url_member(j, json_array_get(a, 0), "url", where);
+}
+
 static void
 item_of(struct jf *j, struct feed_item *it, json_t *o, const char *where)
 {
@@ -286,6 +297,7 @@ item_of(struct jf *j, struct feed_item *it, json_t *o, const char *where)
 	/* A link post's url may be missing: the page it links to stands in. */
 	if ((it->link = url_member(j, o, "url", where)) == NULL)
 		it->link = url_member(j, o, "external_url", where);
+	it->enclosure = attachment_of(j, o, where);
 	it->published = date_member(j, o, "date_published", where);
 	it->updated = date_member(j, o, "date_modified", where);
 	authors_of(j, it, o, where);

@@ -61,6 +61,7 @@ static const struct tagent {
 	{ NS_FEED, "content", T_CONTENT },
 	{ NS_FEED, "description", T_DESCRIPTION },
 	{ NS_FEED, "email", T_EMAIL },
+	{ NS_FEED, "enclosure", T_ENCLOSURE },
 	{ NS_FEED, "entry", T_ENTRY },
 	{ NS_FEED, "feed", T_FEED },
 	{ NS_FEED, "fullitem", T_ENCODED },
@@ -96,17 +97,22 @@ static const struct tagent {
 	{ NS_ITUNES, "keywords", T_KEYWORDS },
 	{ NS_ITUNES, "summary", T_SUMMARY },
 	{ NS_MEDIA, "category", T_CATEGORY },
+	{ NS_MEDIA, "content", T_ENCLOSURE },
 	{ NS_MEDIA, "description", T_DESCRIPTION },
 	{ NS_MEDIA, "keywords", T_KEYWORDS },
 	{ NS_MEDIA, "title", T_MEDIA_TITLE },
 	{ NS_XHTML, "body", T_BODY },
 };
 
-/* Tag to the field it feeds, and the kind its text has by default. */
+/*
+ * Tag to the field it feeds, and the kind its text has by default.  Sized
+ * by the tag count: a tag left out (T_ENCLOSURE, read from attributes)
+ * feeds F_NONE.
+ */
 static const struct {
 	enum field	 field;
 	enum kind	 kind;
-} fieldmap[] = {
+} fieldmap[T_NTAGS] = {
 	[T_AUTHOR] = { F_AUTHOR, K_TEXT },
 	[T_TITLE] = { F_TITLE, K_GUESS },
 	[T_LINK] = { F_LINK, K_TEXT },

@@ -9,6 +9,7 @@
  * UTF-8 from valid input.
  */
 #include <ctype.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -195,27 +196,44 @@ feed_strip_controls(const char *data, size_t len, size_t *outlen)
 	return out;
 }
 
+/* Whether iconv, and so libxml2, can decode the charset. */
+static int
+known_charset(const char *name)
+{
+	iconv_t cd = iconv_open("UTF-8", name);
+
+	if (cd == (iconv_t)-1)
+		return 0;
+	iconv_close(cd);
+	return 1;
+}
+
 int
 feed_needs_repair(const char *data, size_t len, const char *http_charset,
     const char **enc, int *utf8)
 {
 	char decl[64];
-	int declared;
+	int declared = 0;
 
 	*enc = NULL;
 	*utf8 = 0;
 	/* UTF-16 and UTF-32 announce themselves with a BOM or NUL bytes. */
 	if (is_wide(data, len))
 		return 0;
-	if ((declared = decl_encoding(data, len, decl, sizeof decl))) {
+	/*
+	 * RFC 7303 section 3.2 (and feedparser): the charset of the HTTP
+	 * Content-Type wins over the XML declaration.  One iconv does not
+	 * know is ignored, as libxml2 would.
+	 */
+	if (http_charset != NULL && *http_charset != '\0' &&
+	    known_charset(http_charset)) {
+		declared = 1;
+		*enc = utf8_like(http_charset) ? "UTF-8" : http_charset;
+		if (*enc == http_charset)
+			return 0;
+	} else if ((declared = decl_encoding(data, len, decl, sizeof decl))) {
 		if (!utf8_like(decl))
 			return 0;
-	} else if (http_charset != NULL && *http_charset != '\0') {
-		declared = 1;
-		if (!utf8_like(http_charset)) {
-			*enc = http_charset;
-			return 0;
-		}
 	}
 	if (utf8_valid(data, len)) {
 		*utf8 = 1;

@@ -24,8 +24,10 @@ int	 feed_sniff_html(const char *data, size_t len);
 int	 feed_sniff_json(const char *data, size_t len);
 /*
  * Choose the encoding to force on the parser (*enc, NULL to let libxml2
- * decide), and *utf8 to 1 for a valid UTF-8 document.  Returns 1 when the document is UTF-8 by declaration or default
- * but holds invalid UTF-8, so it must be repaired first.
+ * decide; the HTTP charset, when given and known, wins over the XML
+ * declaration), and *utf8 to 1 for a valid UTF-8 document.  Returns 1 when
+ * the document is UTF-8 by charset, declaration or default but holds
+ * invalid UTF-8, so it must be repaired first.
  */
 int	 feed_needs_repair(const char *data, size_t len, const char *http_charset,
 	    const char **enc, int *utf8);

@@ -20,7 +20,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/xmlreader.h>
 
 #include "cp1252.h"
@@ -30,33 +29,6 @@
 #include "html.h"
 #include "url.h"
 #include "xmalloc.h"
-
-static char *
-attr(xmlTextReaderPtr r, const char *name)
-{
-	xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
-	char *s;
-
-	if (v == NULL)
-		return NULL;
-	s = xstrdup((char *)v);
-	xmlFree(v);
-	return s;
-}
-
-static char *
-attr_ns(xmlTextReaderPtr r, const char *name, const char *uri)
-{
-	xmlChar *v = xmlTextReaderGetAttributeNs(r, (const xmlChar *)name,
-	    (const xmlChar *)uri);
-	char *s;
-
-	if (v == NULL)
-		return NULL;
-	s = xstrdup((char *)v);
-	xmlFree(v);
-	return s;
-}
 
 static void
 on_error(void *arg, const char *msg, xmlParserSeverities sev,
@@ -93,7 +65,7 @@ push_base(struct parser *p, int depth)
 		return;
 	free(p->bases[depth]);
 	p->bases[depth] = NULL;
-	if ((xb = attr_ns(p->r, "base", (const char *)XML_XML_NAMESPACE)) == NULL)
+	if ((xb = feed_attr_ns(p, "base", (const char *)XML_XML_NAMESPACE)) == NULL)
 		return;
 	p->xmlbase_seen = 1;
 	abs = feed_resolve(base_at(p, depth - 1), xb);
@@ -134,7 +106,7 @@ root_element(struct parser *p, enum tag t, const char *name)
 		return;
 	p->root_seen = 1;
 	if (t == T_RSS || t == T_FEED)
-		ver = attr(p->r, "version");
+		ver = feed_attr(p, "version");
 	if (t == T_CHANNEL) {
 		p->f->format = xstrdup("cdf");
 		p->cdf = 1;
@@ -155,22 +127,6 @@ root_element(struct parser *p, enum tag t, const char *name)
 	free(ver);
 }
 
-/* An attribute by name whatever its case (CDF writes them upper-case). */
-static char *
-attr_nocase(xmlTextReaderPtr r, const char *name)
-{
-	const char *an;
-	char *v = NULL;
-
-	while (v == NULL && xmlTextReaderMoveToNextAttribute(r) == 1) {
-		an = (const char *)xmlTextReaderConstLocalName(r);
-		if (strcasecmp(an, name) == 0)
-			v = xstrdup((const char *)xmlTextReaderConstValue(r));
-	}
-	xmlTextReaderMoveToElement(r);
-	return v;
-}
-
 /*
  * Microsoft's Channel Definition Format (1997) puts a channel's or item's
  * base, link and date in BASE, HREF and LASTMOD attributes.
@@ -180,19 +136,19 @@ cdf_attributes(struct parser *p, int depth, struct feed_item *it)
 {
 	char *v, *abs;
 
-	if ((v = attr_nocase(p->r, "base")) != NULL && depth < MAX_DEPTH) {
+	if ((v = feed_attr_nocase(p, "base")) != NULL && depth < MAX_DEPTH) {
 		free(p->bases[depth]);
 		p->bases[depth] = feed_resolve(base_at(p, depth - 1), v);
 		p->xmlbase_seen = 1;
 	}
 	free(v);
-	if ((v = attr_nocase(p->r, "href")) != NULL) {
+	if ((v = feed_attr_nocase(p, "href")) != NULL) {
 		abs = feed_resolve(base_at(p, depth), v);
 		xstrset(it ? &it->link : &p->f->link, abs ? abs : v);
 		free(abs);
 	}
 	free(v);
-	if (it != NULL && (v = attr_nocase(p->r, "lastmod")) != NULL) {
+	if (it != NULL && (v = feed_attr_nocase(p, "lastmod")) != NULL) {
 		it->updated = date_parse(v);
 		free(v);
 	}
@@ -223,7 +179,7 @@ item_begin(struct parser *p, int depth)
 	p->is.depth = depth;
 	p->is.title_depth = p->is.summary_depth = -1;
 	/* RSS 1.0 names an item by its rdf:about. */
-	about = attr_ns(p->r, "about",
+	about = feed_attr_ns(p, "about",
 	    "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
 	if (about != NULL) {
 		it->id = feed_collapse(about);
@@ -255,8 +211,8 @@ kind_of(struct parser *p, enum tag t, int *base64)
 	char *type, *mode;
 
 	*base64 = 0;
-	type = attr(p->r, "type");
-	mode = attr(p->r, "mode");
+	type = feed_attr(p, "type");
+	mode = feed_attr(p, "mode");
 	if (type != NULL)
 		k = feed_kind_of_type(type, k, base64);
 	else if (k == K_GUESS && p->atom)
@@ -277,18 +233,21 @@ link_element(struct parser *p, int depth, int in_item)
 {
 	char *href, *rel, *type, *abs;
 
-	if ((href = attr(p->r, "href")) == NULL &&
-	    (href = attr(p->r, "url")) == NULL &&
-	    (href = attr(p->r, "uri")) == NULL)
+	if ((href = feed_attr(p, "href")) == NULL &&
+	    (href = feed_attr(p, "url")) == NULL &&
+	    (href = feed_attr(p, "uri")) == NULL)
 		return;
-	rel = attr(p->r, "rel");
-	type = attr(p->r, "type");
+	rel = feed_attr(p, "rel");
+	type = feed_attr(p, "type");
 	abs = feed_resolve(base_at(p, depth), href);
 	if (abs == NULL)
 		abs = feed_trim(href);
 	if (rel != NULL && strcmp(rel, "self") == 0) {
 		if (!in_item)
 			xstrset(&p->f->self_link, abs);
+	} else if (rel != NULL && strcmp(rel, "enclosure") == 0) {
+		if (in_item && p->item->enclosure == NULL)
+			p->item->enclosure = xstrdup_or_null(abs);
 	} else if ((rel == NULL || strcmp(rel, "alternate") == 0) &&
 	    (type == NULL || feed_is_html_type(type))) {
 		if (in_item)
@@ -300,6 +259,20 @@ link_element(struct parser *p, int depth, int in_item)
 	free(href);
 	free(rel);
 	free(type);
+}
+
+/* RSS <enclosure url>, <media:content url>: the first one is kept. */
+static void
+enclosure_element(struct parser *p, int depth)
+{
+	char *url;
+
+	if (p->item->enclosure != NULL || (url = feed_attr(p, "url")) == NULL)
+		return;
+	/* Relative ones resolve later, against the feed's link. */
+	if ((p->item->enclosure = feed_resolve(base_at(p, depth), url)) == NULL)
+		p->item->enclosure = feed_trim(url);
+	free(url);
 }
 
 static void
@@ -321,7 +294,7 @@ capture_begin(struct parser *p, enum tag t, int depth, int in_item)
 	buf_init(&c->xml, FIELD_MAX);
 	c->base = xstrdup_or_null(base_at(p, depth));
 	if (t == T_ID && in_item) {
-		v = attr(p->r, "isPermaLink");
+		v = feed_attr(p, "isPermaLink");
 		p->is.permalink = v == NULL || strcmp(v, "true") == 0;
 		free(v);
 	}
@@ -334,16 +307,16 @@ attr_fields(struct parser *p, enum tag t)
 	char *v;
 
 	if (t == T_ITUNES_CATEGORY) {
-		v = attr(p->r, "text");
+		v = feed_attr(p, "text");
 		feed_add_category(p->item, v);
 		free(v);
 	} else if (t == T_CATEGORY) {
 		/* Without a term, the text wins over the label. */
 		free(p->is.cat_label);
 		p->is.cat_label = NULL;
-		if ((v = attr(p->r, "term")) == NULL || *v == '\0') {
+		if ((v = feed_attr(p, "term")) == NULL || *v == '\0') {
 			free(v);
-			p->is.cat_label = attr(p->r, "label");
+			p->is.cat_label = feed_attr(p, "label");
 			return;
 		}
 		feed_add_category(p->item, v);
@@ -356,8 +329,9 @@ serialize_start(struct parser *p, int depth, int empty)
 {
 	struct capture *c = &p->c;
 	const char *name = (const char *)xmlTextReaderConstLocalName(p->r);
-	const char *an;
-	char *ev;
+	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
+	xmlAttrPtr a;
+	char *v, *ev;
 
 	c->elems++;
 	c->open++;
@@ -367,15 +341,13 @@ serialize_start(struct parser *p, int depth, int empty)
 		return;
 	}
 	buf_printf(&c->xml, "<%s", name);
-	while (xmlTextReaderMoveToNextAttribute(p->r) == 1) {
-		an = (const char *)xmlTextReaderConstLocalName(p->r);
-		if (xmlTextReaderIsNamespaceDecl(p->r) == 1)
-			continue;
-		ev = html_escape((const char *)xmlTextReaderConstValue(p->r));
-		buf_printf(&c->xml, " %s=\"%s\"", an, ev);
+	for (a = n ? n->properties : NULL; a != NULL; a = a->next) {
+		v = feed_attr_value(p, a);
+		ev = html_escape(v);
+		buf_printf(&c->xml, " %s=\"%s\"", (const char *)a->name, ev);
 		free(ev);
+		free(v);
 	}
-	xmlTextReaderMoveToElement(p->r);
 	buf_puts(&c->xml, empty ? " />" : ">");
 }
 
@@ -415,30 +387,15 @@ capture_text(struct parser *p, const char *s)
 	free(e);
 }
 
-/* An entity reference libxml2 could not resolve: HTML names are common. */
+/* An entity reference libxml2 left to us. */
 static void
 capture_entity(struct parser *p)
 {
-	const char *name = (const char *)xmlTextReaderConstName(p->r);
-	const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
-	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
-	xmlEntityPtr ent = n ? (xmlEntityPtr)n->children : NULL;
+	const char *t;
 	char u[8];
 
-	/*
-	 * A plain-text entity the document declares itself is used as is;
-	 * nested references are not expanded, so no entity bomb can grow.
-	 */
-	if (ent != NULL && ent->type == XML_ENTITY_DECL &&
-	    ent->etype == XML_INTERNAL_GENERAL_ENTITY && ent->content != NULL &&
-	    strpbrk((const char *)ent->content, "&<") == NULL) {
-		capture_text(p, (const char *)ent->content);
-		return;
-	}
-	if (e == NULL)
-		return;
-	feed_utf8_put(u, e->value);
-	capture_text(p, u);
+	if ((t = feed_entity_text(p, xmlTextReaderCurrentNode(p->r), u)) != NULL)
+		capture_text(p, t);
 }
 
 /* An Atom author: its children carry the name, not its text. */
@@ -526,6 +483,9 @@ start_element(struct parser *p, int depth, int empty)
 			item_end(p);
 		return;
 	}
+	if (t == T_ENCLOSURE && p->item != NULL &&
+	    context_of(p, t, depth, &in_item))
+		enclosure_element(p, depth);
 	if (t == T_NONE || feed_tag_field(t) == F_NONE ||
 	    !context_of(p, t, depth, &in_item))
 		return;
@@ -625,8 +585,10 @@ finish_links(struct feed *f)
 
 	feed_fix_link(&f->self_link, NULL, NULL);
 	feed_fix_link(&f->link, f->self_link, NULL);
-	for (i = 0; i < f->nitems; i++)
+	for (i = 0; i < f->nitems; i++) {
 		feed_fix_link(&f->items[i].link, f->link, f->self_link);
+		feed_fix_link(&f->items[i].enclosure, f->link, f->self_link);
+	}
 }
 
 static void
@@ -658,10 +620,11 @@ parser_free(struct parser *p)
 }
 
 static void
-parser_init(struct parser *p, int utf8, const char *base_url)
+parser_init(struct parser *p, int utf8, const char *base_url, size_t len)
 {
 	memset(p, 0, sizeof *p);
 	p->author_depth = -1;
+	p->entity_left = feed_entity_budget(len);
 	p->utf8 = utf8;
 	p->doc_base = xstrdup_or_null(base_url);
 	p->f = xcalloc(1, sizeof *p->f);
@@ -693,7 +656,7 @@ reparse_as_tree(struct parser *p, const char *data, size_t len,
 	/* The parser's open item points into the feed: release it first. */
 	parser_free(p);
 	feed_free(p->f);
-	parser_init(p, utf8, base);
+	parser_init(p, utf8, base, len);
 	free(base);
 	p->first_error = first;
 	p->error_line = line;
@@ -703,6 +666,22 @@ reparse_as_tree(struct parser *p, const char *data, size_t len,
 		read_all(p);
 	parser_free_reader(p);
 	xmlFreeDoc(doc);
+}
+
+/* Add msg (taken) to the feed's warnings. */
+static void
+add_warning(struct feed *f, char *msg)
+{
+	char *both;
+
+	if (f->warning == NULL) {
+		f->warning = msg;
+		return;
+	}
+	both = xasprintf("%s; %s", f->warning, msg);
+	free(f->warning);
+	free(msg);
+	f->warning = both;
 }
 
 static struct feed *
@@ -716,7 +695,7 @@ parse_doc(const char *data, size_t len, const char *encoding, int utf8,
 	xmlGenericErrorFunc old = xmlGenericError;
 	void *oldctx = xmlGenericErrorContext;
 
-	parser_init(&p, utf8, base_url);
+	parser_init(&p, utf8, base_url, len);
 	xmlSetGenericErrorFunc(NULL, silent);
 	p.r = xmlReaderForMemory(data, (int)len, NULL, encoding, opts);
 	if (p.r != NULL) {
@@ -733,6 +712,9 @@ parse_doc(const char *data, size_t len, const char *encoding, int utf8,
 	if (p.first_error != NULL)
 		f->warning = xasprintf("XML error at line %d: %s",
 		    p.error_line, p.first_error);
+	if (p.entity_capped)
+		add_warning(f, xasprintf("entity references past %zu bytes of "
+		    "expanded text were left out", feed_entity_budget(len)));
 	parser_free(&p);
 	finish_links(f);
 	return f;
@@ -798,6 +780,7 @@ feed_free(struct feed *f)
 		it = &f->items[i];
 		free(it->title);
 		free(it->link);
+		free(it->enclosure);
 		free(it->id);
 		free(it->author);
 		free(it->author_email);

@@ -15,6 +15,9 @@
 struct feed_item {
 	char	*title;		/* plain text, NULL if absent */
 	char	*link;		/* absolute alternate link, NULL if absent */
+	char	*enclosure;	/* first enclosure or media:content URL, absolute,
+				   NULL if absent (the store keeps it as the link
+				   of an item that has no link) */
 	char	*id;		/* guid / atom:id, NULL if absent */
 	char	*author;	/* name, else email, NULL if absent */
 	char	*author_email;

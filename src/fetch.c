@@ -4,8 +4,10 @@
  * The only file that includes curl.h for HTTP.  Each finished transfer is
  * handed to the caller's callback with a struct fetch_result whose strings
  * this file owns and frees once the callback returns.  Never prints, never
- * follows a redirect to a scheme other than http(s) (file only when the
- * caller allows it), never keeps more than max_size bytes of a body.
+ * follows a redirect to a scheme other than http(s) (file:// URLs only when
+ * the caller allows them, and never as a redirect's target: a server must
+ * not make us read a local file), never keeps more than max_size bytes of
+ * a body.
  */
 #ifdef HAVE_CONFIG_H
 #include "build.h"
@@ -45,7 +47,8 @@ struct transfer {
 	struct buf	 body;
 	size_t		 max_size;
 	int		 too_big;
-	int		 moved;		/* a 301/308 hop was seen */
+	char		*moved_to;	/* the feed's new home, or NULL */
+	int		 temporary;	/* a temporary redirect was followed */
 	long		 hop_status;	/* status line of the current hop */
 	char		*etag;		/* of the current hop */
 	char		*last_modified;
@@ -103,6 +106,26 @@ header_is(const char *line, size_t len, const char *name)
 }
 
 /*
+ * A new hop starts after the one whose status was hop_status.  Only a
+ * permanent redirect (301, 308) moves a feed, and only while no temporary
+ * one came before it: after a 302 the publisher may point elsewhere
+ * tomorrow, so 301 -> 302 -> 200 moves the feed to the 302's URL, not to
+ * where it led.  libcurl already fetches the new hop's URL here.
+ */
+static void
+hop_started(struct transfer *t)
+{
+	char *url = NULL;
+
+	if (t->hop_status == 301 || t->hop_status == 308) {
+		if (!t->temporary && curl_easy_getinfo(t->h,
+		    CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != NULL)
+			xstrset(&t->moved_to, url);
+	} else if (t->hop_status >= 300 && t->hop_status < 400)
+		t->temporary = 1;
+}
+
+/*
  * Called for every header line of every hop.  A status line starts a new
  * hop: the validators of earlier hops (redirects) are forgotten, so what is
  * left at the end belongs to the final response.
@@ -115,8 +138,7 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	char *status;
 
 	if (len > 5 && strncmp(line, "HTTP/", 5) == 0) {
-		if (t->hop_status == 301 || t->hop_status == 308)
-			t->moved = 1;
+		hop_started(t);
 		status = memchr(line, ' ', len);
 		t->hop_status = status ? strtol(status + 1, NULL, 10) : 0;
 		xstrset(&t->etag, NULL);
@@ -178,7 +200,7 @@ transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
 	curl_easy_setopt(h, CURLOPT_URL, req->url);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, MAX_REDIRECTS);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
@@ -212,6 +234,7 @@ transfer_free(struct transfer *t)
 	free(t->last_modified);
 	free(t->content_type);
 	free(t->retry_after);
+	free(t->moved_to);
 	free(t);
 }
 
@@ -226,6 +249,32 @@ error_text(struct transfer *t, CURLcode rc)
 	return xstrdup(curl_easy_strerror(rc));
 }
 
+/*
+ * The charset parameter of a Content-Type, or NULL (new string).  Servers
+ * write it every way: charset=utf-8, charset="utf-8", charset= 'gb2312'.
+ */
+static char *
+type_charset(const char *type)
+{
+	const char *p = type;
+	size_t n;
+
+	while (p != NULL && (p = strchr(p, ';')) != NULL) {
+		p += 1 + strspn(p + 1, " \t");
+		if (strncasecmp(p, "charset", 7) != 0)
+			continue;
+		p += 7 + strspn(p + 7, " \t");
+		if (*p != '=')
+			continue;
+		p += 1 + strspn(p + 1, " \t");
+		if (*p == '"' || *p == '\'')
+			p++;
+		n = strcspn(p, "\"'; \t");
+		return n ? xstrndup(p, n) : NULL;
+	}
+	return NULL;
+}
+
 /* Build the result of a finished transfer, call back, free. */
 static void
 finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
@@ -237,10 +286,11 @@ finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
 	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &res.status);
 	curl_easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &url);
 	res.effective_url = xstrdup_or_null(url);
-	res.moved_permanently = t->moved;
+	res.moved_to = t->moved_to;
 	res.etag = t->etag;
 	res.last_modified = t->last_modified;
 	res.content_type = t->content_type;
+	res.charset = type_charset(t->content_type);
 	res.retry_after = t->retry_after;
 	if (rc == CURLE_OK) {
 		res.len = t->body.len;
@@ -251,6 +301,7 @@ finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
 	free(res.body);
 	free(res.error);
 	free(res.effective_url);
+	free(res.charset);
 	transfer_free(t);
 }
 
@@ -383,6 +434,7 @@ struct one {
 	char	*body;
 	size_t	 len;
 	char	*url;
+	char	*charset;
 	char	*error;
 };
 
@@ -402,15 +454,16 @@ on_one(const struct fetch_request *req, const struct fetch_result *res,
 		memcpy(o->body, res->body, res->len + 1);
 		o->len = res->len;
 		o->url = xstrdup_or_null(res->effective_url);
+		o->charset = xstrdup_or_null(res->charset);
 	}
 }
 
 char *
 fetch_one(const char *url, const struct fetch_options *opt, size_t *len,
-    char **final_url, char **err)
+    char **final_url, char **charset, char **err)
 {
 	struct fetch_request req = { url, NULL, NULL, NULL };
-	struct one o = { NULL, 0, NULL, NULL };
+	struct one o = { NULL, 0, NULL, NULL, NULL };
 
 	if (fetch_all(&req, 1, opt, on_one, &o, err) == -1)
 		return NULL;
@@ -423,5 +476,9 @@ fetch_one(const char *url, const struct fetch_options *opt, size_t *len,
 		*final_url = o.url;
 	else
 		free(o.url);
+	if (charset != NULL)
+		*charset = o.charset;
+	else
+		free(o.charset);
 	return o.body;
 }

@@ -30,9 +30,12 @@ struct fetch_result {
 	char	*etag;		/* response validators, or NULL */
 	char	*last_modified;
 	char	*content_type;
+	char	*charset;	/* the Content-Type's charset parameter, or NULL */
 	char	*retry_after;	/* Retry-After of the final response, or NULL */
 	char	*effective_url;	/* after redirects */
-	int	 moved_permanently; /* a 301/308 was followed */
+	char	*moved_to;	/* where the resource moved for good: the target
+				 * of the last 301/308 before any temporary
+				 * redirect, or NULL */
 	char	*error;		/* transport error text, or NULL */
 };
 
@@ -54,10 +57,11 @@ int	 fetch_all(const struct fetch_request *reqs, size_t n,
 
 /*
  * GET one URL and return the body of a 200 response (NUL-terminated, *len
- * set, caller frees) and, when final_url is not NULL, the URL it came from
- * after redirects.  NULL with *err on any failure, "HTTP status N" included.
+ * set, caller frees) and, when final_url and charset are not NULL, the URL
+ * it came from after redirects and the charset its Content-Type names (or
+ * NULL).  NULL with *err on any failure, "HTTP status N" included.
  */
 char	*fetch_one(const char *url, const struct fetch_options *opt,
-	    size_t *len, char **final_url, char **err);
+	    size_t *len, char **final_url, char **charset, char **err);
 
 #endif

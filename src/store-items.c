@@ -24,7 +24,7 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
     char **err)
 {
 	static const char sql[] = "UPDATE feeds SET last_fetch = ?2,"
-	    " last_status = ?3, last_error = ?4,"
+	    " last_status = ?3, last_error = coalesce(?4, ?12),"
 	    " consecutive_errors = CASE WHEN ?4 IS NULL THEN 0"
 	    "   ELSE consecutive_errors + 1 END,"
 	    " etag = CASE WHEN ?4 IS NULL AND ?3 <> 304 THEN ?5 ELSE etag END,"
@@ -57,6 +57,7 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	else
 		sqlite3_bind_null(s, 10);
 	bind_text(s, 11, o->state);
+	bind_text(s, 12, o->warning);
 	return step_done(st, s, "recording a fetch", err);
 }
 
@@ -117,7 +118,12 @@ bind_item(sqlite3_stmt *s, int64_t feed_id, const char *key,
 	sqlite3_bind_int64(s, 1, feed_id);
 	bind_text(s, 2, key);
 	bind_text(s, 3, it->title);
-	bind_text(s, 4, it->link);
+	/*
+	 * A podcast episode with nothing but its audio file: the digest
+	 * still needs somewhere to send the reader.  The key stays what it
+	 * was (an id, else the alternate link, else a hash).
+	 */
+	bind_text(s, 4, it->link ? it->link : it->enclosure);
 	bind_text(s, 5, it->author);
 	bind_date(s, 6, it->published);
 	bind_date(s, 7, it->updated);

@@ -120,6 +120,9 @@ struct fetch_outcome {
 	int64_t	 when;
 	int	 status;		/* HTTP status, 0 none */
 	const char *error;		/* NULL on success */
+	const char *warning;		/* read, but with a problem worth a look
+					 * (ill-formed XML): kept as last_error,
+					 * not counted as an error; or NULL */
 	const char *etag;		/* new validators (success only) */
 	const char *last_modified;
 	const char *new_url;		/* after a permanent redirect, or NULL */

@@ -5,6 +5,7 @@ Serves files from a directory with ETag/Last-Modified (answering 304 to a
 matching conditional GET) and logs each request to a file, one line each:
 
     GET /path STATUS [if-none-match=VALUE] [if-modified-since=VALUE]
+        [user-agent=VALUE]
 
 so a test can count what the client asked for and check what it sent.
 Binds port 0 and writes the port it got to PORTFILE, so tests never race for
@@ -17,7 +18,10 @@ tests (every one is bounded in time, so no thread outlives a test by long):
     /endless         200 and a body that never ends (a line every 0.1 s)
     /gzip-bomb       a 100 KB gzip body that inflates to 100 MB of spaces
     /redirect-loop   302 to itself
-    /moved[?to=/x]   301 to /feed.xml (or to the path given); code=308 too
+    /moved[?to=/x]   301 to /feed.xml (or to the path or URL given); code=
+                     sets another status (302, 307, 308), so a chain is
+                     /moved?to=/moved%3Fto%3D/feed.xml%26code%3D302
+    /as?file=/x&type=T  the file /x served with Content-Type T
     /gone            410 Gone
     /busy            503 with Retry-After: 120
     /throttled       429 with Retry-After as an HTTP date an hour away
@@ -74,7 +78,7 @@ def gzip_bomb(size=100 << 20):
 class Handler(http.server.SimpleHTTPRequestHandler):
     def log_request(self, code="-", size="-"):
         line = "%s %s %s" % (self.command, self.path, getattr(code, "value", code))
-        for h in ("If-None-Match", "If-Modified-Since"):
+        for h in ("If-None-Match", "If-Modified-Since", "User-Agent"):
             if self.headers.get(h) is not None:
                 line += " %s=%s" % (h.lower(), self.headers[h])
         with open(self.server.logfile, "a") as log:
@@ -157,6 +161,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         code = int(query.get("code", "301"))
         self.plain(code, [("Location", query.get("to", "/feed.xml"))])
 
+    def typed(self, query):
+        path = self.translate_path(query.get("file", "/"))
+        try:
+            with open(path, "rb") as f:
+                body = f.read()
+        except OSError:
+            return self.plain(404)
+        self.plain(200, [("Content-Type", query.get("type", "text/xml"))],
+                   body)
+
     def gone(self, query):
         self.plain(410, body=b"gone for good\n")
 
@@ -192,6 +206,7 @@ SPECIAL = {
     "/gzip-bomb": Handler.bomb,
     "/redirect-loop": Handler.loop,
     "/moved": Handler.moved,
+    "/as": Handler.typed,
     "/gone": Handler.gone,
     "/busy": Handler.busy,
     "/throttled": Handler.throttled,

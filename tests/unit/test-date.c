@@ -64,6 +64,10 @@ static const struct date_case rfc822_cases[] = {
 	{ "Thu, 01 Jan 2004 19:48:21 -0800 PST", "2004-01-02T03:48:21Z" },
 	{ "Thu, 01 Jan 2004 19:48:21 +05:30", "2004-01-01T14:18:21Z" },
 	{ "Mon, 1 Mar 99 8:05:00 -0500", "1999-03-01T13:05:00Z" },
+	/* One-digit minutes and seconds, as some generators write them. */
+	{ "7 Sep 2002 9:5:3 EST", "2002-09-07T14:05:03Z" },
+	{ "Sat, 07 Sep 2002 09:5 GMT", "2002-09-07T09:05:00Z" },
+	{ "Sat, 07 Sep 2002 23:59:7 +0100", "2002-09-07T22:59:07Z" },
 	{ "Tue, 29 Feb 2000 12:00:00 +0000", "2000-02-29T12:00:00Z" },
 	{ "Thu, 01-Jan-2004 19:48:21 GMT", "2004-01-01T19:48:21Z" },
 	{ "Sat, 16 Dec 2023 12:30 AM", "2023-12-16T00:30:00Z" },
@@ -112,6 +116,8 @@ static const char *garbage[] = {
 	"32 Jan 2004 10:00:00 GMT", "Jan 2004", "12:00:00", "2003-12-31T",
 	"Thu, 01 Jan 2004 13:00 PM", "Thu, 01 Jan 2004 19:48:21 GMT GMT junk",
 	"2003-12-31T10:14:55.Z", "01 Jan 01 Jan 2004",
+	"Thu, 01 Jan 2004 19:482:21 GMT", "Thu, 01 Jan 2004 19::21 GMT",
+	"Thu, 01 Jan 2004 19:48:211 GMT", "Thu, 01 Jan 2004 19:60:00 GMT",
 };
 
 static void

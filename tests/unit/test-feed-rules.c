@@ -190,6 +190,67 @@ contents(void)
 	feed_free(f);
 }
 
+/*
+ * A podcast episode's audio is its enclosure: kept beside the link (the
+ * store falls back to it), never mixed into the alternate link, which
+ * feedparser leaves empty.
+ */
+static void
+enclosures(void)
+{
+	struct feed *f = parse_ok(
+	    "<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\">"
+	    "<channel><link>https://pod.example.org/</link>"
+	    "<item><guid isPermaLink=\"false\">e1</guid>"
+	    "<enclosure url=\"https://cdn.example.org/e1.mp3\" type=\"audio/mpeg\""
+	    " length=\"1\"/></item>"
+	    "<item><link>https://pod.example.org/e2</link>"
+	    "<enclosure url=\"https://cdn.example.org/e2.mp3\"/></item>"
+	    "<item><media:content url=\"https://cdn.example.org/e3.mp4\"/>"
+	    "<enclosure url=\"https://cdn.example.org/e3.mp3\"/></item>"
+	    "<item><enclosure url=\"e4.mp3\"/></item>"
+	    "<item><enclosure url=\"javascript:alert(1)\"/></item>"
+	    "<item><guid>https://pod.example.org/e6</guid>"
+	    "<enclosure url=\"https://cdn.example.org/e6.mp3\"/></item>"
+	    "</channel></rss>");
+
+	if (ok(f != NULL && f->nitems == 6, "enclosure_items_parse")) {
+		is_str(f->items[0].enclosure, "https://cdn.example.org/e1.mp3",
+		    "rss_enclosure_url_is_read");
+		ok(f->items[0].link == NULL, "enclosure_is_not_the_alternate_link");
+		is_str(f->items[1].link, "https://pod.example.org/e2",
+		    "item_link_kept_beside_enclosure");
+		is_str(f->items[1].enclosure, "https://cdn.example.org/e2.mp3",
+		    "enclosure_kept_beside_item_link");
+		is_str(f->items[2].enclosure, "https://cdn.example.org/e3.mp4",
+		    "first_of_media_content_and_enclosure_is_kept");
+		is_str(f->items[3].enclosure, "https://pod.example.org/e4.mp3",
+		    "relative_enclosure_resolves_against_the_feed_link");
+		ok(f->items[4].enclosure == NULL,
+		    "javascript_enclosure_is_dropped");
+		is_str(f->items[5].link, "https://pod.example.org/e6",
+		    "permalink_guid_is_still_the_link");
+	}
+	feed_free(f);
+
+	f = parse_ok("<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>"
+	    "<id>urn:x:1</id><link rel=\"enclosure\" type=\"audio/mpeg\""
+	    " href=\"https://cdn.example.org/a.mp3\"/></entry></feed>");
+	if (ok(f != NULL && f->nitems == 1, "atom_enclosure_parses"))
+		is_str(f->items[0].enclosure, "https://cdn.example.org/a.mp3",
+		    "atom_link_rel_enclosure_is_read");
+	feed_free(f);
+
+	f = parse_ok("{\"version\": \"https://jsonfeed.org/version/1.1\","
+	    " \"items\": [{\"id\": \"1\", \"attachments\": [{\"url\":"
+	    " \"https://cdn.example.org/j.mp3\", \"mime_type\":"
+	    " \"audio/mpeg\"}]}]}");
+	if (ok(f != NULL && f->nitems == 1, "json_feed_attachment_parses"))
+		is_str(f->items[0].enclosure, "https://cdn.example.org/j.mp3",
+		    "json_feed_first_attachment_is_the_enclosure");
+	feed_free(f);
+}
+
 int
 main(void)
 {
@@ -199,5 +260,6 @@ main(void)
 	cdf();
 	charsets();
 	contents();
+	enclosures();
 	return done_testing();
 }

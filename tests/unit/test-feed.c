@@ -229,6 +229,38 @@ text_forms(void)
 	feed_free(f);
 }
 
+/* RFC 7303 3.2: the Content-Type's charset over the XML declaration. */
+static void
+http_charset_wins(void)
+{
+	/* Greek in ISO-8859-7 under a declaration a template got wrong. */
+	const char greek[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<rss version=\"2.0\"><channel><title>\xe1\xe2\xe3</title>"
+	    "</channel></rss>";
+	const char utf8[] = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>"
+	    "<rss version=\"2.0\"><channel><title>\xce\xb1\xce\xb2</title>"
+	    "</channel></rss>";
+	char *err = NULL;
+	struct feed *f;
+
+	f = feed_parse(greek, strlen(greek), NULL, "iso-8859-7", &err);
+	if (ok(f != NULL, "http_charset_over_utf8_declaration_parses"))
+		is_str(f->title, "\xce\xb1\xce\xb2\xce\xb3",
+		    "http_charset_wins_over_utf8_declaration");
+	feed_free(f);
+	f = feed_parse(utf8, strlen(utf8), NULL, "utf-8", &err);
+	if (ok(f != NULL, "http_utf8_over_latin1_declaration_parses"))
+		is_str(f->title, "\xce\xb1\xce\xb2",
+		    "http_utf8_wins_over_latin1_declaration");
+	feed_free(f);
+	f = feed_parse(utf8, strlen(utf8), NULL, "no-such-charset", &err);
+	if (ok(f != NULL, "unknown_http_charset_parses"))
+		is_str(f->title, "\xc3\x8e\xc2\xb1\xc3\x8e\xc2\xb2",
+		    "unknown_http_charset_leaves_the_declaration");
+	feed_free(f);
+	free(err);
+}
+
 static void
 encodings(void)
 {
@@ -259,6 +291,7 @@ encodings(void)
 		is_str(f->title, "\xc3\xa0 la", "http_charset_decodes_document");
 	feed_free(f);
 	free(err);
+	http_charset_wins();
 }
 
 static void
@@ -309,6 +342,89 @@ malformed(void)
 		ok(f->nitems >= 2, "malformed_feed_keeps_items_read");
 		is_str(f->nitems ? f->items[0].title : NULL, "one",
 		    "malformed_feed_first_item_intact");
+	}
+	feed_free(f);
+}
+
+/* Every text and link of f, in bytes. */
+static size_t
+feed_size(const struct feed *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; f != NULL && i < f->nitems; i++) {
+		n += f->items[i].title ? strlen(f->items[i].title) : 0;
+		n += f->items[i].link ? strlen(f->items[i].link) : 0;
+		n += f->items[i].summary_html ?
+		    strlen(f->items[i].summary_html) : 0;
+		n += f->items[i].content_html ?
+		    strlen(f->items[i].content_html) : 0;
+	}
+	return n;
+}
+
+/*
+ * One 10 KB entity used 5,000 times, in text and in attributes: 50 MB
+ * each if every reference were expanded.  No nesting, so only a budget
+ * on expanded text stops it.
+ */
+static void
+quadratic_blowup(void)
+{
+	const char *spots[] = { "<description>%s</description>",
+	    "<link href=\"http://example.org/%s\"/>",
+	    "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+	    "<a title=\"%s\">x</a></div></content>" };
+	char *refs, *body, *doc, *err = NULL;
+	struct feed *f;
+	size_t i, k, n;
+
+	refs = malloc(5000 * 3 + 1);
+	for (i = 0; i < 5000; i++)
+		memcpy(refs + 3 * i, "&e;", 3);
+	refs[5000 * 3] = '\0';
+	for (k = 0; k < sizeof spots / sizeof spots[0]; k++) {
+		body = malloc(strlen(spots[k]) + strlen(refs));
+		sprintf(body, spots[k], refs);
+		n = 10000 + strlen(body) + 400;
+		doc = malloc(n);
+		snprintf(doc, n, "<?xml version=\"1.0\"?><!DOCTYPE feed ["
+		    "<!ENTITY e \"%0*d\">]><feed xmlns=\"http://www.w3.org/"
+		    "2005/Atom\"><entry><id>q</id>%s</entry></feed>", 10000, 0,
+		    body);
+		f = feed_parse(doc, strlen(doc), NULL, NULL, &err);
+		ok(f != NULL && f->nitems == 1, k == 0 ?
+		    "quadratic_blowup_in_text_parses" : k == 1 ?
+		    "quadratic_blowup_in_attribute_parses" :
+		    "quadratic_blowup_in_xhtml_attribute_parses");
+		ok(feed_size(f) < 200000, k == 0 ?
+		    "quadratic_blowup_in_text_is_bounded" : k == 1 ?
+		    "quadratic_blowup_in_attribute_is_bounded" :
+		    "quadratic_blowup_in_xhtml_attribute_is_bounded");
+		ok(f != NULL && f->warning != NULL &&
+		    strstr(f->warning, "entity") != NULL, k == 0 ?
+		    "quadratic_blowup_in_text_warns" : k == 1 ?
+		    "quadratic_blowup_in_attribute_warns" :
+		    "quadratic_blowup_in_xhtml_attribute_warns");
+		feed_free(f);
+		free(err);
+		err = NULL;
+		free(body);
+		free(doc);
+	}
+	free(refs);
+
+	/* A few uses of a small entity are still expanded, with no warning. */
+	f = parse_ok("<?xml version=\"1.0\"?><!DOCTYPE rss ["
+	    "<!ENTITY site \"Example\">]><rss version=\"2.0\"><channel>"
+	    "<title>&site; news</title><item><title>&site; &site;</title>"
+	    "<link>http://example.org/?s=&site;</link></item></channel></rss>",
+	    NULL);
+	if (ok(f != NULL && f->nitems == 1, "small_entities_parse")) {
+		is_str(f->title, "Example news", "small_entity_expanded_in_text");
+		is_str(f->items[0].title, "Example Example",
+		    "small_entity_expanded_twice");
+		ok(f->warning == NULL, "small_entities_give_no_warning");
 	}
 	feed_free(f);
 }
@@ -364,6 +480,7 @@ hostile(void)
 	    "<item><title>x\x01y</title></item></channel></rss>", NULL);
 	ok(f != NULL && f->nitems == 1, "control_characters_do_not_stop_parsing");
 	feed_free(f);
+	quadratic_blowup();
 }
 
 int

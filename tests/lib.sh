@@ -303,3 +303,21 @@ free_port() {
 	"$PY" -c 'import socket; s = socket.socket()
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# parts FILE OUT: OUT.html, OUT.txt and OUT.subject, the decoded parts and
+# the subject of the message in FILE.
+parts() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+                                   policy=email.policy.default)
+open(sys.argv[2] + ".html", "w").write(m.get_body(("html",)).get_content())
+open(sys.argv[2] + ".txt", "w").write(m.get_body(("plain",)).get_content())
+open(sys.argv[2] + ".subject", "w").write(str(m["Subject"]) + "\n")
+PYEOF
+}
+
+# sent_to ADDR: the newest message for ADDR in the Maildir $T/maildir.
+sent_to() {
+	grep -l "^To:.*$1" "$T"/maildir/new/* 2>/dev/null | tail -n 1
+}

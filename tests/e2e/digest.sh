@@ -36,21 +36,6 @@ out.append("</channel></rss>\n")
 open(path, "w", encoding="utf-8").write("".join(out))
 PYEOF
 }
-# parts FILE OUT: OUT.html, OUT.txt and OUT.subject from a message.
-parts() {
-	"$PY" - "$1" "$2" <<'PYEOF'
-import email, email.policy, sys
-m = email.message_from_binary_file(open(sys.argv[1], "rb"),
-                                   policy=email.policy.default)
-open(sys.argv[2] + ".html", "w").write(m.get_body(("html",)).get_content())
-open(sys.argv[2] + ".txt", "w").write(m.get_body(("plain",)).get_content())
-open(sys.argv[2] + ".subject", "w").write(str(m["Subject"]) + "\n")
-PYEOF
-}
-# sent_to ADDR: the newest message in the Maildir for ADDR.
-sent_to() {
-	grep -l "^To:.*$1" "$T"/maildir/new/* 2>/dev/null | tail -n 1
-}
 # count_in FILE TEXT: how many lines of FILE hold TEXT.
 count_in() {
 	grep -cF "$2" "$1"

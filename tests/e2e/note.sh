@@ -20,22 +20,6 @@ gz subscriber add bob@example.org --name Bob --topic net --topic sec 2>/dev/null
 gz subscriber add cy@example.org --name Cy --topic sec 2>/dev/null
 gz collect >/dev/null 2>&1
 
-# parts FILE OUT: OUT.html and OUT.txt, the decoded parts of FILE.
-parts() {
-	"$PY" - "$1" "$2" <<'PYEOF'
-import email, email.policy, sys
-m = email.message_from_binary_file(open(sys.argv[1], "rb"),
-                                   policy=email.policy.default)
-open(sys.argv[2] + ".html", "w").write(m.get_body(("html",)).get_content())
-open(sys.argv[2] + ".txt", "w").write(m.get_body(("plain",)).get_content())
-open(sys.argv[2] + ".subject", "w").write(str(m["Subject"]) + "\n")
-PYEOF
-}
-# sent_to ADDR: the newest message in the Maildir for ADDR.
-sent_to() {
-	grep -l "^To:.*<$1>" "$T"/maildir/new/* 2>/dev/null | tail -n 1
-}
-
 # Uncached renders first: preview builds one digest with a fresh renderer.
 for who in ada bob cy; do
 	gz preview $who@example.org --eml "$T/$who.preview.eml" 2>/dev/null

@@ -242,40 +242,83 @@ build_one(struct sender *s, const struct digest *d, struct rendered *r,
 	return s->dkim ? dkim_signer_sign(s->dkim, msg, err) : 0;
 }
 
-/* Returns TRANSPORT_DOWN when the run must stop. */
-static enum transport_status
-send_one(struct sender *s, int64_t id)
-{
-	struct deliver_event ev = { 0 };
-	struct rendered r = { 0 };
+/*
+ * One digest on its way: loaded, built, handed to the transport, and
+ * recorded once the transport's verdict is in.
+ */
+struct job {
+	int64_t	 id;
 	struct digest *d;
+	struct rendered r;
 	struct buf msg;
-	char *err = NULL, *notice = NULL;
-	enum transport_status st = TRANSPORT_PERMFAIL;
+	struct deliver_event ev;
+	char	*err, *notice;
+	int	 built;
+	enum transport_status st;
+};
 
-	buf_init(&msg, 0);
-	if ((d = store_digest_load(s->st, id, &err)) == NULL) {
-		free(err);
-		return TRANSPORT_DOWN;
-	}
-	if (build_one(s, d, &r, &msg, &err) == 0) {
-		ev.size = msg.len;
-		st = transport_send(s->t, s->from_addr, d->email, msg.data,
-		    msg.len, &err);
-		notice = transport_notice(s->t);
-	}
-	ev.error = err;
-	ev.notice = notice;
-	if (st == TRANSPORT_DOWN) {
-		ev.outcome = s->retrying ? "left deferred" : "left queued";
-		s->report(d, &ev, s->ctx);
+static void
+job_free(struct job *j)
+{
+	free(j->err);
+	free(j->notice);
+	digest_free(j->d);
+	rendered_free(&j->r);
+	buf_free(&j->msg);
+	memset(j, 0, sizeof *j);
+}
+
+/* Load and build id's message: -1 when the store cannot load it. */
+static int
+job_build(struct sender *s, int64_t id, struct job *j)
+{
+	memset(j, 0, sizeof *j);
+	j->id = id;
+	j->st = TRANSPORT_PERMFAIL;
+	buf_init(&j->msg, 0);
+	if ((j->d = store_digest_load(s->st, id, &j->err)) == NULL)
+		return -1;
+	j->built = build_one(s, j->d, &j->r, &j->msg, &j->err) == 0;
+	return 0;
+}
+
+/* Hand a built message over: j->st is TRANSPORT_PENDING while the server
+ * has it and its verdict is still to be read. */
+static void
+job_submit(struct sender *s, struct job *j)
+{
+	if (!j->built)
+		return;
+	j->ev.size = j->msg.len;
+	j->st = transport_submit(s->t, s->from_addr, j->d->email, j->msg.data,
+	    j->msg.len, &j->err);
+	j->notice = transport_notice(s->t);
+}
+
+/*
+ * Read the verdict if it is pending, record it (a deferred digest goes to
+ * later) and free the job: its status, TRANSPORT_DOWN when the run must
+ * stop.  A digest is marked sent here, after the server's 250, never
+ * before.
+ */
+static enum transport_status
+job_end(struct sender *s, struct job *j, int64_t *later, size_t *nlater)
+{
+	enum transport_status st;
+
+	if (j->st == TRANSPORT_PENDING)
+		j->st = transport_finish(s->t, &j->err);
+	j->ev.error = j->err;
+	j->ev.notice = j->notice;
+	if (j->st == TRANSPORT_DOWN) {
+		j->ev.outcome = s->retrying ? "left deferred" : "left queued";
+		s->report(j->d, &j->ev, s->ctx);
 	} else
-		record(s, d, st, &ev);
-	free(err);
-	free(notice);
-	digest_free(d);
-	rendered_free(&r);
-	buf_free(&msg);
+		record(s, j->d, j->st, &j->ev);
+	if (j->st == TRANSPORT_TEMPFAIL)
+		later[(*nlater)++] = j->id;
+	st = j->st;
+	job_free(j);
 	return st;
 }
 
@@ -316,26 +359,44 @@ pace(double rate, double start, size_t i)
 /*
  * Try each of ids once; the deferred ones go to later.  -1 when the
  * transport went away, with *tried the ones attempted before it did.
+ * Over SMTP the next message is built while the server takes in the one
+ * before: one message per connection is in flight, as before, and each
+ * is recorded as soon as its verdict is read.
  */
 static int
 send_pass(struct sender *s, const int64_t *ids, size_t n, int64_t *later,
     size_t *nlater, size_t *tried)
 {
 	double start = monotonic();
-	enum transport_status st;
+	struct job job[2], *cur, *prev = NULL;
+	int built;
 	size_t i;
 
 	*nlater = 0;
 	for (i = 0; i < n; i++) {
+		cur = &job[i % 2];
 		pace(s->rate, start, i);
-		if ((st = send_one(s, ids[i])) == TRANSPORT_DOWN) {
+		built = job_build(s, ids[i], cur);
+		if (prev != NULL && job_end(s, prev, later, nlater) ==
+		    TRANSPORT_DOWN)
+			built = -1;
+		prev = NULL;
+		if (built == -1) {
+			job_free(cur);
 			*tried = i;
 			return -1;
 		}
-		if (st == TRANSPORT_TEMPFAIL)
-			later[(*nlater)++] = ids[i];
+		job_submit(s, cur);
+		if (cur->st == TRANSPORT_PENDING)
+			prev = cur;
+		else if (job_end(s, cur, later, nlater) == TRANSPORT_DOWN) {
+			*tried = i;
+			return -1;
+		}
 	}
 	*tried = n;
+	if (prev != NULL && job_end(s, prev, later, nlater) == TRANSPORT_DOWN)
+		return -1;
 	return 0;
 }
 

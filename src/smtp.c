@@ -59,6 +59,7 @@ struct smtp_conn {
 	char		*tls_name;	/* SNI and the certificate's name */
 	char		*notice;	/* for smtp_notice() */
 	int		 dead;
+	int		 pending;	/* a message went; its reply is unread */
 	int		 used;		/* a transaction ran since the greeting
 					   or the last RSET */
 };
@@ -572,11 +573,12 @@ crlf_only(const char *msg, size_t len)
  * ours) still goes that way, which turns them into CRLF.
  */
 static int
-data(struct smtp_conn *c, const char *msg, size_t len)
+data(struct smtp_conn *c, const char *msg, size_t len, int *pending)
 {
 	mailstream *s = c->s->stream;
 	const char *p = msg, *end = msg + len, *nl = msg;
 
+	*pending = 0;
 	if (!crlf_only(msg, len))
 		return mailsmtp_data_message(c->s, msg, len - (len >= 2 &&
 		    msg[len - 2] == '\r' && msg[len - 1] == '\n' ? 2 : 0));
@@ -596,7 +598,8 @@ data(struct smtp_conn *c, const char *msg, size_t len)
 	    mailstream_write(s, ".\r\n", 3) == -1 ||
 	    mailstream_flush(s) == -1)
 		return MAILSMTP_ERROR_STREAM;
-	return reply_result(mailsmtp_read_response(c->s), 0);
+	*pending = 1;
+	return MAILSMTP_NO_ERROR;
 }
 
 static enum smtp_status
@@ -604,6 +607,7 @@ transaction(struct smtp_conn *c, const char *from, const char *to,
     const char *msg, size_t len, char **err)
 {
 	enum smtp_status st;
+	int r;
 
 	if ((st = envelope(c, from, to, len, err)) != SMTP_OK) {
 		/* Leave the session clean for the next message. */
@@ -612,17 +616,23 @@ transaction(struct smtp_conn *c, const char *from, const char *to,
 		c->used = 0;
 		return st;
 	}
-	st = outcome(c, "end of DATA", data(c, msg, len), err);
-	return refused(st, SMTP_REFUSED_DATA);
+	r = data(c, msg, len, &c->pending);
+	if (c->pending)
+		return SMTP_PENDING;
+	return refused(outcome(c, "end of DATA", r, err), SMTP_REFUSED_DATA);
 }
 
 enum smtp_status
-smtp_send(struct smtp_conn *c, const char *from, const char *to,
+smtp_submit(struct smtp_conn *c, const char *from, const char *to,
     const char *msg, size_t len, char **err)
 {
 	struct nopipe np;
 	enum smtp_status st;
 
+	if (c != NULL && c->pending) {
+		*err = xstrdup("SMTP: the last message's reply was not read");
+		return SMTP_TEMPFAIL;
+	}
 	if (c == NULL || c->dead) {
 		*err = xstrdup("SMTP connection is closed");
 		return SMTP_TEMPFAIL;
@@ -641,6 +651,29 @@ smtp_send(struct smtp_conn *c, const char *from, const char *to,
 	st = transaction(c, from, to, msg, len, err);
 	nopipe_end(&np);
 	return st;
+}
+
+enum smtp_status
+smtp_finish(struct smtp_conn *c, char **err)
+{
+	int r;
+
+	if (c == NULL || !c->pending) {
+		*err = xstrdup("SMTP: no message waits for its reply");
+		return SMTP_TEMPFAIL;
+	}
+	c->pending = 0;
+	r = reply_result(mailsmtp_read_response(c->s), 0);
+	return refused(outcome(c, "end of DATA", r, err), SMTP_REFUSED_DATA);
+}
+
+enum smtp_status
+smtp_send(struct smtp_conn *c, const char *from, const char *to,
+    const char *msg, size_t len, char **err)
+{
+	enum smtp_status st = smtp_submit(c, from, to, msg, len, err);
+
+	return st == SMTP_PENDING ? smtp_finish(c, err) : st;
 }
 
 const char *

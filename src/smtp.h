@@ -39,7 +39,9 @@ enum smtp_status {
 	SMTP_BADRCPT,		/* the recipient cannot be put in a command */
 	SMTP_REFUSED_SENDER,	/* 5xx to MAIL FROM or to DATA */
 	SMTP_REFUSED_RCPT,	/* 5xx to RCPT TO */
-	SMTP_REFUSED_DATA	/* 5xx to the message */
+	SMTP_REFUSED_DATA,	/* 5xx to the message */
+	SMTP_PENDING		/* smtp_submit: the message went, its reply
+				   waits for smtp_finish */
 };
 
 struct smtp_conn;
@@ -62,6 +64,16 @@ const char *smtp_notice(const struct smtp_conn *c);
  */
 enum smtp_status smtp_send(struct smtp_conn *c, const char *from,
 	    const char *to, const char *msg, size_t len, char **err);
+/*
+ * smtp_send in two halves, so that the caller can build the next message
+ * while the server takes this one in: smtp_submit returns SMTP_PENDING
+ * once the message is written (or an outcome, as smtp_send, when it
+ * failed before that), and smtp_finish reads the server's verdict.  No
+ * other call on the connection may come between them.
+ */
+enum smtp_status smtp_submit(struct smtp_conn *c, const char *from,
+	    const char *to, const char *msg, size_t len, char **err);
+enum smtp_status smtp_finish(struct smtp_conn *c, char **err);
 /* 1 while the connection can carry another message. */
 int	 smtp_usable(const struct smtp_conn *c);
 void	 smtp_close(struct smtp_conn *c);

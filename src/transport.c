@@ -98,15 +98,11 @@ transport_open(const struct config *cfg, char **err)
 }
 
 static enum transport_status
-via_smtp(struct transport *t, const char *from, const char *to,
-    const char *msg, size_t len, char **err)
+of_smtp(enum smtp_status st)
 {
-	if (!smtp_usable(t->conn)) {
-		smtp_close(t->conn);
-		if ((t->conn = smtp_open(&t->opt, err)) == NULL)
-			return TRANSPORT_DOWN;
-	}
-	switch (smtp_send(t->conn, from, to, msg, len, err)) {
+	switch (st) {
+	case SMTP_PENDING:
+		return TRANSPORT_PENDING;
 	case SMTP_OK:
 		return TRANSPORT_OK;
 	case SMTP_PERMFAIL:
@@ -122,6 +118,18 @@ via_smtp(struct transport *t, const char *from, const char *to,
 	default:
 		return TRANSPORT_TEMPFAIL;
 	}
+}
+
+static enum transport_status
+via_smtp(struct transport *t, const char *from, const char *to,
+    const char *msg, size_t len, char **err)
+{
+	if (!smtp_usable(t->conn)) {
+		smtp_close(t->conn);
+		if ((t->conn = smtp_open(&t->opt, err)) == NULL)
+			return TRANSPORT_DOWN;
+	}
+	return of_smtp(smtp_submit(t->conn, from, to, msg, len, err));
 }
 
 /* sendmail -t reads the recipients from the headers; local line ends. */
@@ -155,6 +163,23 @@ via_sendmail(struct transport *t, const char *msg, size_t len, char **err)
 
 enum transport_status
 transport_send(struct transport *t, const char *from, const char *to,
+    const char *msg, size_t len, char **err)
+{
+	enum transport_status st = transport_submit(t, from, to, msg, len,
+	    err);
+
+	return st == TRANSPORT_PENDING ? transport_finish(t, err) : st;
+}
+
+enum transport_status
+transport_finish(struct transport *t, char **err)
+{
+	return of_smtp(t->kind == T_SMTP ? smtp_finish(t->conn, err) :
+	    SMTP_TEMPFAIL);
+}
+
+enum transport_status
+transport_submit(struct transport *t, const char *from, const char *to,
     const char *msg, size_t len, char **err)
 {
 	switch (t->kind) {

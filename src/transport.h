@@ -22,13 +22,26 @@ enum transport_status {
 	 * "COMMAND: REPLY" and transport_reply() finds the REPLY. */
 	TRANSPORT_REFUSED_SENDER,	/* MAIL FROM or the DATA command */
 	TRANSPORT_REFUSED_RCPT,		/* RCPT TO */
-	TRANSPORT_REFUSED_DATA		/* the message */
+	TRANSPORT_REFUSED_DATA,		/* the message */
+	TRANSPORT_PENDING	/* transport_submit: sent, the verdict is
+				   for transport_finish */
 };
 
 /* Prepare the configured transport (SMTP connects now). */
 struct transport *transport_open(const struct config *cfg, char **err);
 enum transport_status transport_send(struct transport *t, const char *from,
 	    const char *to, const char *msg, size_t len, char **err);
+/*
+ * transport_send in two halves: over SMTP, submit returns
+ * TRANSPORT_PENDING once the message is written, and finish reads the
+ * server's verdict, so the caller can build the next message meanwhile.
+ * Maildir and sendmail finish within submit.  Nothing else may use the
+ * transport between the two.
+ */
+enum transport_status transport_submit(struct transport *t,
+	    const char *from, const char *to, const char *msg, size_t len,
+	    char **err);
+enum transport_status transport_finish(struct transport *t, char **err);
 /*
  * A warning the caller should give once, as a new string, or NULL: e.g.
  * the SMTP server offered no STARTTLS and tls = opportunistic went on in

@@ -105,6 +105,18 @@ cmp -s "$T/before.sql" "$T/after.sql" && [ "$(received_count)" -eq 0 ] &&
     grep -q "missing.pem: No such file" "$T/confirm-missing.err"
 ok $? "subscriber_add_confirm_with_a_missing_key_adds_and_sends_nothing"
 
+# A key file that cannot be read (a folder where the file should be, which
+# root cannot read either, while a mode of 000 would not stop root).
+mkdir "$T/unreadable.pem"
+cp "$T/plain.conf" "$T/gazette.conf"
+printf '\n[dkim]\nkey_file = unreadable.pem\n' >>"$T/gazette.conf"
+gz send >/dev/null 2>"$T/unreadable.err"
+is "$?" 66 "send_with_an_unreadable_key_file_exits_66"
+db_dump >"$T/after.sql"
+cmp -s "$T/before.sql" "$T/after.sql" && [ "$(received_count)" -eq 0 ] &&
+    grep -q "unreadable.pem: Is a directory" "$T/unreadable.err"
+ok $? "send_with_an_unreadable_key_names_it_and_changes_nothing"
+
 echo "not a key" >"$T/garbage.pem"
 cp "$T/plain.conf" "$T/gazette.conf"
 printf '\n[dkim]\nkey_file = garbage.pem\n' >>"$T/gazette.conf"

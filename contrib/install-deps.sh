@@ -13,7 +13,7 @@ libcurl4-gnutls-dev libxml2-dev libsqlite3-dev libetpan-dev libinih-dev
 libjansson-dev libgnutls28-dev libidn2-dev libopendkim-dev libcmark-dev
 libcsv-dev libuchardet-dev ca-certificates"
 # Tests: the real servers and checkers they run on 127.0.0.1.
-packages="$packages python3 python3-aiosmtpd python3-dkim chromium postfix
+packages="$packages python3 python3-aiosmtpd python3-dkim python3-brotli chromium postfix
 lighttpd dovecot-imapd spamassassin"
 # The man page check renders doc/gazette.1 with groff -ww.
 packages="$packages groff-base"

@@ -414,6 +414,42 @@ is "$(gz parse "$base/as?file=/greek.xml&type=text/xml;charset=%20%27iso-8859-7%
     2>/dev/null | sed -n 2p)" "$(printf -- '- \316\261\316\262')" \
     "quoted_http_charset_is_understood"
 
+# ------------------------------------------------------ content encodings
+# Every encoding the fetcher offers is one a server may answer with: the
+# server compresses only with what Accept-Encoding named (406 otherwise).
+for enc in gzip deflate br; do
+	if [ "$enc" = br ] && ! "$PY" -c 'import brotli' 2>/dev/null; then
+		diag "python3-brotli is not installed: br not checked"
+		continue
+	fi
+	fresh "/encoded?file=/good.xml&enc=$enc"
+	collect_json "enc-$enc"
+	is "$(json "$T/enc-$enc.json" \
+	    "feeds['encoded?file=/good.xml&enc=$enc']['new_items']")" 2 \
+	    "a_${enc}_encoded_feed_is_decoded_and_stored"
+done
+
+# -------------------------------------------------- connections per host
+# Twelve feeds on one host, each answered after 400 ms, fetched 16 at a
+# time: never more than 4 connections to the host at once, yet more than
+# one (the fetches overlap).
+set --
+i=1
+while [ $i -le 12 ]; do
+	set -- "$@" "/held?id=$i"
+	i=$((i + 1))
+done
+fresh "$@"
+: >"$HTTP_LOG"
+collect_json held --concurrency 16
+is "$(json "$T/held.json" 'j["fetched"]')" 13 "twelve_held_feeds_and_the_good_one_are_fetched"
+most=$(sed -n 's/^HELD inflight=//p' "$HTTP_LOG" | sort -n | tail -n 1)
+is "$(sed -n '/^HELD /p' "$HTTP_LOG" | wc -l | tr -d ' ')" 12 \
+    "each_held_feed_was_asked_for_once"
+[ "${most:-0}" -le 4 ] && [ "${most:-0}" -ge 2 ]
+ok $? "at_most_four_connections_to_one_host_at_once_and_they_overlap"
+diag "most /held answers under way at once: ${most:-none}"
+
 # ---------------------------------------------------------------- podcasts
 fresh /podcast.xml
 collect_json podcast

@@ -28,18 +28,32 @@ tests (every one is bounded in time, so no thread outlives a test by long):
     /empty           200 with an empty body
     /huge[?mb=N]     a valid feed of N MB (default 3) with its length;
                      /huge-chunked the same without one
+    /held?id=N       a one-item feed after 400 ms (N only tells feeds apart); logs
+                     "HELD inflight=K", K the /held answers under way
+                     from this one's start, so a test sees how many
+                     connections the client opened to one host at once
+    /encoded?file=/x&enc=E  the file /x compressed with E (gzip,
+                     deflate or br) when the request's Accept-Encoding
+                     names E, and 406 when it does not
 
 usage: httpd.py DIR PORTFILE LOGFILE
 """
 import email.utils
 import functools
+import gzip
 import http.server
 import os
 import sys
 import time
 import struct
+import threading
 import urllib.parse
 import zlib
+
+try:
+    import brotli   # Debian's python3-brotli
+except ImportError:
+    brotli = None
 
 LIMIT = 60   # seconds any misbehaving answer may last
 
@@ -199,6 +213,42 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def huge_chunked(self, query):
         self.huge(query, chunked=True)
 
+    held_lock = threading.Lock()
+    held_now = 0
+
+    def held(self, query):
+        with Handler.held_lock:
+            Handler.held_now += 1
+            inflight = Handler.held_now
+        with open(self.server.logfile, "a") as log:
+            log.write("HELD inflight=%d\n" % inflight)
+        try:
+            time.sleep(0.4)
+            self.plain(200, [("Content-Type", "application/rss+xml")],
+                       feed_items(1))
+        finally:
+            with Handler.held_lock:
+                Handler.held_now -= 1
+
+    def encoded(self, query):
+        enc = query.get("enc", "gzip")
+        accepted = [e.split(";")[0].strip() for e in
+                    self.headers.get("Accept-Encoding", "").split(",")]
+        if enc not in accepted:
+            return self.plain(406)
+        with open(self.translate_path(query.get("file", "/feed.xml")), "rb") as f:
+            body = f.read()
+        if enc == "gzip":
+            body = gzip.compress(body)
+        elif enc == "deflate":
+            body = zlib.compress(body)
+        elif enc == "br" and brotli is not None:
+            body = brotli.compress(body)
+        else:
+            return self.plain(500)
+        self.plain(200, [("Content-Type", "application/rss+xml"),
+                         ("Content-Encoding", enc)], body)
+
 
 SPECIAL = {
     "/slow": Handler.slow,
@@ -213,6 +263,8 @@ SPECIAL = {
     "/empty": Handler.empty,
     "/huge": Handler.huge,
     "/huge-chunked": Handler.huge_chunked,
+    "/held": Handler.held,
+    "/encoded": Handler.encoded,
 }
 
 

@@ -546,57 +546,53 @@ envelope(struct smtp_conn *c, const char *from, const char *to, size_t len,
 	    SMTP_REFUSED_SENDER);
 }
 
-/*
- * Whether every line of msg ends in CRLF, the last one included, as
- * mime.c writes them: then the only change the wire needs is
- * dot-stuffing.
- */
-static int
-crlf_only(const char *msg, size_t len)
+int
+smtp_data_encode(const char *msg, size_t len, smtp_write_fn put, void *ctx)
 {
-	const char *p = msg, *end = msg + len, *nl;
+	const char *p = msg, *end = msg + len, *nl = msg;
 
-	if (len < 2 || msg[len - 2] != '\r' || msg[len - 1] != '\n')
-		return 0;
-	for (; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1)
-		if (nl == msg || nl[-1] != '\r')
-			return 0;
-	return 1;
+	if (len > 0 && *p == '.' && put(ctx, ".", 1) == -1)
+		return -1;
+	while ((nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL) {
+		if (nl == msg || nl[-1] != '\r') {
+			if (put(ctx, p, (size_t)(nl - p)) == -1 ||
+			    put(ctx, "\r", 1) == -1)
+				return -1;
+			p = nl;
+		}
+		if (++nl < end && *nl == '.') {
+			if (put(ctx, p, (size_t)(nl + 1 - p)) == -1 ||
+			    put(ctx, ".", 1) == -1)
+				return -1;
+			p = ++nl;
+		}
+		if (nl >= end)
+			break;
+	}
+	if (put(ctx, p, (size_t)(end - p)) == -1 ||
+	    (len > 0 && end[-1] != '\n' && put(ctx, "\r\n", 2) == -1))
+		return -1;
+	return put(ctx, ".\r\n", 3);
+}
+
+static int
+stream_put(void *ctx, const char *s, size_t n)
+{
+	return n == 0 || mailstream_write(ctx, s, n) == (ssize_t)n ? 0 : -1;
 }
 
 /*
- * The message after DATA's 354, dot-stuffed (RFC 5321 4.5.2: a line that
- * starts with '.' gets another), then the lone '.' that ends it.  Written
- * in runs between "\n." rather than through libetpan's
- * mailsmtp_data_message(), which looks at every byte on its own and took a
- * third of a send's instructions; a message with a bare line end (none of
- * ours) still goes that way, which turns them into CRLF.
+ * The message after DATA's 354, written in runs between line ends rather
+ * than through libetpan's mailsmtp_data_message(), which looks at every
+ * byte on its own and took a third of a send's instructions.  *pending:
+ * the server's reply is still to be read.
  */
 static int
 data(struct smtp_conn *c, const char *msg, size_t len, int *pending)
 {
-	mailstream *s = c->s->stream;
-	const char *p = msg, *end = msg + len, *nl = msg;
-
 	*pending = 0;
-	if (!crlf_only(msg, len))
-		return mailsmtp_data_message(c->s, msg, len - (len >= 2 &&
-		    msg[len - 2] == '\r' && msg[len - 1] == '\n' ? 2 : 0));
-	if (*p == '.' && mailstream_write(s, ".", 1) == -1)
-		return MAILSMTP_ERROR_STREAM;
-	/* memchr, not memmem: glibc's memmem is slow for "\n.". */
-	while ((nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL &&
-	    ++nl < end) {
-		if (*nl != '.')
-			continue;
-		if (mailstream_write(s, p, (size_t)(nl + 1 - p)) == -1 ||
-		    mailstream_write(s, ".", 1) == -1)
-			return MAILSMTP_ERROR_STREAM;
-		p = ++nl;
-	}
-	if (mailstream_write(s, p, (size_t)(end - p)) == -1 ||
-	    mailstream_write(s, ".\r\n", 3) == -1 ||
-	    mailstream_flush(s) == -1)
+	if (smtp_data_encode(msg, len, stream_put, c->s->stream) == -1 ||
+	    mailstream_flush(c->s->stream) == -1)
 		return MAILSMTP_ERROR_STREAM;
 	*pending = 1;
 	return MAILSMTP_NO_ERROR;

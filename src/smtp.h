@@ -74,6 +74,15 @@ enum smtp_status smtp_send(struct smtp_conn *c, const char *from,
 enum smtp_status smtp_submit(struct smtp_conn *c, const char *from,
 	    const char *to, const char *msg, size_t len, char **err);
 enum smtp_status smtp_finish(struct smtp_conn *c, char **err);
+/*
+ * What goes on the wire after DATA's 354, through put: msg dot-stuffed
+ * (RFC 5321 4.5.2: a line that starts with '.' gets another), a bare LF
+ * sent as CRLF, a last line end added if missing, then ".\r\n".  0, or
+ * -1 as soon as put fails.
+ */
+typedef int (*smtp_write_fn)(void *ctx, const char *s, size_t n);
+int	 smtp_data_encode(const char *msg, size_t len, smtp_write_fn put,
+	    void *ctx);
 /* 1 while the connection can carry another message. */
 int	 smtp_usable(const struct smtp_conn *c);
 void	 smtp_close(struct smtp_conn *c);

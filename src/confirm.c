@@ -113,7 +113,7 @@ confirm_send(const struct config *cfg, const char *email,
 		    "configuration");
 		return CONFIRM_REFUSED;
 	}
-	if ((t = transport_open(cfg, err)) != NULL) {
+	if ((t = transport_open(cfg, NULL, err)) != NULL) {
 		st = transport_send(t, from_addr, email, msg->data, msg->len,
 		    err);
 		rc = st == TRANSPORT_OK ? CONFIRM_SENT : st ==

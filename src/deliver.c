@@ -466,6 +466,34 @@ retry_deferred(struct sender *s, int64_t *ids, size_t n)
 	free(later);
 }
 
+/*
+ * The transport, waiting for a server that answers 4xx before any message
+ * (421 to the greeting, 454 to STARTTLS or AUTH) as for a deferred
+ * digest: [smtp] retry_delay, doubling, within retry_window.  A server
+ * that cannot be reached or a certificate that is not trusted is not
+ * waited for: that is the next run's to try.
+ */
+static struct transport *
+open_patiently(struct sender *s, size_t n, char **err)
+{
+	int64_t wait = s->cfg->smtp_retry_delay, waited = 0;
+	struct transport *t;
+	int busy = 0;
+
+	while ((t = transport_open(s->cfg, &busy, err)) == NULL && busy &&
+	    waited + wait <= s->cfg->smtp_retry_window) {
+		if (s->wait != NULL)
+			s->wait((int)wait, n, s->ctx);
+		free(*err);
+		*err = NULL;
+		doze((double)wait);
+		waited += wait;
+		s->now += wait;
+		wait *= 2;
+	}
+	return t;
+}
+
 static int
 send_all(struct sender *s, const int64_t *ids, size_t n)
 {
@@ -506,7 +534,7 @@ child_send(struct sender *s, const char *db, const int64_t *ids, size_t n,
 	res->rc = -1;
 	if ((s->st = store_open(db, &err)) == NULL ||
 	    (s->r = renderer_open(s->cfg, &err)) == NULL ||
-	    (s->t = transport_open(s->cfg, &err)) == NULL)
+	    (s->t = open_patiently(s, m, &err)) == NULL)
 		sum.left = (int)m;
 	else
 		res->rc = send_all(s, mine, m);
@@ -652,7 +680,7 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 		goto out;
 	}
 	if ((s.r = renderer_open(cfg, err)) == NULL ||
-	    (s.t = transport_open(cfg, err)) == NULL) {
+	    (s.t = open_patiently(&s, n, err)) == NULL) {
 		sum->left = (int)n;
 		goto out;
 	}

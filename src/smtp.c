@@ -390,7 +390,7 @@ open_session(struct smtp_conn *c, const struct smtp_options *opt,
 }
 
 struct smtp_conn *
-smtp_open(const struct smtp_options *opt, char **err)
+smtp_open(const struct smtp_options *opt, int *busy, char **err)
 {
 	struct smtp_conn *c;
 	struct nopipe np;
@@ -429,6 +429,11 @@ smtp_open(const struct smtp_options *opt, char **err)
 	st = open_session(c, opt, err);
 	nopipe_end(&np);
 	if (st != SMTP_OK) {
+		/* A 4xx to the greeting, EHLO, STARTTLS or AUTH: the server
+		 * is there and asks us to come back. */
+		if (busy != NULL)
+			*busy = st == SMTP_TEMPFAIL &&
+			    c->s->response_code / 100 == 4;
 		smtp_close(c);
 		return NULL;
 	}

@@ -48,8 +48,10 @@ struct smtp_conn;
 
 /* The port a mode connects to when none is set: 465, 587 or 25. */
 int	 smtp_default_port(enum smtp_tls tls);
-/* Connect, greet, TLS and AUTH as configured.  NULL with *err on failure. */
-struct smtp_conn *smtp_open(const struct smtp_options *opt, char **err);
+/* Connect, greet, TLS and AUTH as configured.  NULL with *err on failure,
+ * and *busy (unless busy is NULL) set when the server answered a 4xx. */
+struct smtp_conn *smtp_open(const struct smtp_options *opt, int *busy,
+	    char **err);
 /*
  * What the caller should warn about on an open connection, or NULL: an
  * opportunistic connection that went on in plain text says so here.

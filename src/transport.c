@@ -53,7 +53,8 @@ port_of(const struct config *cfg)
 }
 
 static int
-smtp_setup(struct transport *t, const struct config *cfg, char **err)
+smtp_setup(struct transport *t, const struct config *cfg, int *busy,
+    char **err)
 {
 	t->opt.host = cfg->smtp_host;
 	t->opt.port = port_of(cfg);
@@ -68,7 +69,7 @@ smtp_setup(struct transport *t, const struct config *cfg, char **err)
 	    cfg->smtp_password_file, cfg->smtp_password_command, err)) == NULL)
 		return -1;
 	t->opt.password = t->password;
-	if ((t->conn = smtp_open(&t->opt, err)) == NULL) {
+	if ((t->conn = smtp_open(&t->opt, busy, err)) == NULL) {
 		char *why = *err;
 
 		*err = xasprintf("cannot reach the SMTP server %s:%d: %s",
@@ -80,17 +81,19 @@ smtp_setup(struct transport *t, const struct config *cfg, char **err)
 }
 
 struct transport *
-transport_open(const struct config *cfg, char **err)
+transport_open(const struct config *cfg, int *busy, char **err)
 {
 	struct transport *t = xcalloc(1, sizeof *t);
 
+	if (busy != NULL)
+		*busy = 0;
 	if (!strcmp(cfg->transport, "maildir")) {
 		t->kind = T_MAILDIR;
 		t->maildir = cfg->maildir;
 	} else if (!strcmp(cfg->transport, "sendmail")) {
 		t->kind = T_SENDMAIL;
 		t->sendmail = cfg->sendmail;
-	} else if (smtp_setup(t, cfg, err) == -1) {
+	} else if (smtp_setup(t, cfg, busy, err) == -1) {
 		transport_close(t);
 		return NULL;
 	}
@@ -126,7 +129,7 @@ via_smtp(struct transport *t, const char *from, const char *to,
 {
 	if (!smtp_usable(t->conn)) {
 		smtp_close(t->conn);
-		if ((t->conn = smtp_open(&t->opt, err)) == NULL)
+		if ((t->conn = smtp_open(&t->opt, NULL, err)) == NULL)
 			return TRANSPORT_DOWN;
 	}
 	return of_smtp(smtp_submit(t->conn, from, to, msg, len, err));

@@ -27,8 +27,11 @@ enum transport_status {
 				   for transport_finish */
 };
 
-/* Prepare the configured transport (SMTP connects now). */
-struct transport *transport_open(const struct config *cfg, char **err);
+/* Prepare the configured transport (SMTP connects now).  NULL with *err;
+ * *busy (unless NULL) when the SMTP server answered a 4xx: it asks us to
+ * come back, so trying again later in the run makes sense. */
+struct transport *transport_open(const struct config *cfg, int *busy,
+	    char **err);
 enum transport_status transport_send(struct transport *t, const char *from,
 	    const char *to, const char *msg, size_t len, char **err);
 /*

@@ -292,6 +292,26 @@ if have_aiosmtpd; then
 	[ "$next" -ge $((before + 1800)) ] &&
 	    [ "$next" -le $(($(date +%s) + 1800)) ]
 	ok $? "then_the_later_runs_schedule_goes_on_from_its_attempts"
+
+	# smtpd.py --busy N: 421 to the first N EHLO, before any message.
+	start_smtpd busy --busy 2 || exit 1
+	setup busy "$PORT" "[smtp]" retry_delay=1 retry_window=3
+	g send >/dev/null 2>"$T/busy.err"
+	is "$?:$(field state)" "0:sent" \
+	    "a_server_busy_at_ehlo_is_tried_again_in_the_same_run"
+	is "$(grep -c busy "$RECV/busy.log"):$(ls "$RECV" | grep -c '\.eml$')" \
+	    "2:1" "after_two_421s_the_third_connection_delivers_once"
+	grep -q "trying again in 1 s" "$T/busy.err" &&
+	    grep -q "trying again in 2 s" "$T/busy.err"
+	ok $? "send_says_it_waits_for_the_busy_server"
+
+	start_smtpd busy0 --busy 1 || exit 1
+	setup busy0 "$PORT"
+	g send >/dev/null 2>"$T/busy0.err"
+	is "$?:$(field state)" "75:queued" \
+	    "retry_window_0_leaves_it_queued_when_the_server_is_busy"
+	grep -q "421" "$T/busy0.err"
+	ok $? "the_busy_servers_reply_is_shown"
 else
 	diag "aiosmtpd is not installed: in-run retries not tested"
 fi

@@ -7,6 +7,7 @@ can tell connections apart).  Binds a free port and writes it to PORTFILE.
 usage: smtpd.py DIR PORTFILE [--starttls CERT KEY | --tls CERT KEY]
                             [--auth USER:PASSWORD [--exclude MECH]...]
                             [--session-log] [--pipelining] [--defer N]
+                            [--busy N]
 
 --starttls offers STARTTLS with that certificate and key (PEM); --tls
 speaks TLS from the first byte (port-465 style).  --auth offers AUTH
@@ -19,6 +20,10 @@ or "PORT RSET", the client's port telling connections apart; an RSET whose
 next commands had already arrived with it, before its reply went out (the
 client pipelined them), is logged as "PORT RSET+MAIL+RCPT+DATA".
 --pipelining offers PIPELINING (RFC 2920) in the EHLO reply.
+
+--busy N answers the first N EHLO commands "421 4.3.2 Service busy, try
+again later" (each noted in DIR/busy.log), as a loaded server does before
+any message.
 
 --defer N answers the first N RCPT commands "451 4.7.1 Greylisted, try
 again later", as a greylisting server does, and then logs the time of
@@ -41,12 +46,23 @@ from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class Saver:
-    def __init__(self, outdir, defer=0):
+    def __init__(self, outdir, defer=0, busy=0):
         self.outdir = outdir
         self.count = 0
         self.delay = float(os.environ.get("GAZETTE_SMTPD_DELAY", "0"))
         self.defer = defer
+        self.busy = busy
         self.rcpt_log = os.path.join(outdir, "rcpt.log") if defer else None
+
+    async def handle_EHLO(self, server, session, envelope, hostname,
+                          responses):
+        session.host_name = hostname
+        if self.busy > 0:
+            self.busy -= 1
+            with open(os.path.join(self.outdir, "busy.log"), "a") as f:
+                f.write("%.3f busy\n" % time.time())
+            return ["421 4.3.2 Service busy, try again later"]
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address,
                           rcpt_options):
@@ -82,8 +98,8 @@ class Saver:
 class SessionLog(Saver):
     """Saver that also logs MAIL and RSET, and may offer PIPELINING."""
 
-    def __init__(self, outdir, pipelining, defer=0):
-        super().__init__(outdir, defer)
+    def __init__(self, outdir, pipelining, defer=0, busy=0):
+        super().__init__(outdir, defer, busy)
         self.log = os.path.join(outdir, "session.log")
         self.pipelining = pipelining
 
@@ -93,8 +109,9 @@ class SessionLog(Saver):
 
     async def handle_EHLO(self, server, session, envelope, hostname,
                           responses):
-        session.host_name = hostname
-        if self.pipelining:
+        responses = await super().handle_EHLO(server, session, envelope,
+                                              hostname, responses)
+        if self.pipelining and responses[0].startswith("250"):
             responses.insert(-1, "250-PIPELINING")
         return responses
 
@@ -177,15 +194,16 @@ def main():
     ap.add_argument("--session-log", action="store_true")
     ap.add_argument("--pipelining", action="store_true")
     ap.add_argument("--defer", type=int, default=0, metavar="N")
+    ap.add_argument("--busy", type=int, default=0, metavar="N")
     args = ap.parse_args()
     outdir, portfile = args.dir, args.portfile
     os.makedirs(outdir, exist_ok=True)
     kw = options(args)
     for _ in range(20):
         port = free_port()
-        handler = (SessionLog(outdir, args.pipelining, args.defer)
+        handler = (SessionLog(outdir, args.pipelining, args.defer, args.busy)
                    if args.session_log or args.pipelining
-                   else Saver(outdir, args.defer))
+                   else Saver(outdir, args.defer, args.busy))
         ctl = Controller(handler, hostname="127.0.0.1", port=port, **kw)
         try:
             ctl.start()

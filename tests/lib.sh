@@ -110,6 +110,16 @@ have_aiosmtpd() {
 	"$PY" -c 'import aiosmtpd' 2>/dev/null
 }
 
+# need_dkim_checks: skip the test unless the SMTP server, python3-dkim and
+# the shared mailcheck.py are there; sets MAILCHECK.
+need_dkim_checks() {
+	have_aiosmtpd || skip_all "Debian's python3-aiosmtpd is not installed"
+	"$PY" -c 'import dkim' 2>/dev/null ||
+	    skip_all "Debian's python3-dkim is not installed"
+	MAILCHECK=$GAZETTE_SHARED/tools/mailcheck.py
+	[ -f "$MAILCHECK" ] || skip_all "shared tools not found (GAZETTE_SHARED)"
+}
+
 # write_config FILE SMTP_PORT: a gazette.conf for the tests.  The test
 # servers speak plain text, which gazette allows only when told to.  A
 # deferred digest waits for the next send (retry_window = 0), not for a

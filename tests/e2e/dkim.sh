@@ -4,11 +4,7 @@
 # against the TXT record keygen printed, with no DNS.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-have_aiosmtpd || skip_all "Debian's python3-aiosmtpd is not installed"
-"$PY" -c 'import dkim' 2>/dev/null ||
-    skip_all "Debian's python3-dkim is not installed"
-MAILCHECK=$GAZETTE_SHARED/tools/mailcheck.py
-[ -f "$MAILCHECK" ] || skip_all "shared tools not found (GAZETTE_SHARED)"
+need_dkim_checks
 
 # txt_value ZONEFILE OUT: the record's strings joined, as a resolver hands
 # them over ("v=DKIM1; k=rsa; p=...").

@@ -5,11 +5,7 @@
 # keep a DKIM signature that verifies (the body hash over the base64).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-have_aiosmtpd || skip_all "Debian's python3-aiosmtpd is not installed"
-"$PY" -c 'import dkim' 2>/dev/null ||
-    skip_all "Debian's python3-dkim is not installed"
-MAILCHECK=$GAZETTE_SHARED/tools/mailcheck.py
-[ -f "$MAILCHECK" ] || skip_all "shared tools not found (GAZETTE_SHARED)"
+need_dkim_checks
 
 # part_field MESSAGE TYPE FIELD: a header field of the first TYPE part.
 part_field() {

@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "csv.h"
 #include "date.h"
+#include "html.h"
 #include "json-out.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -43,15 +44,11 @@ cmd_format_for_tty(enum cmd_format f)
 	return f == CMD_TEXT && isatty(STDOUT_FILENO) ? CMD_TABLE : f;
 }
 
-/* Characters on screen, near enough: UTF-8 sequences count once. */
+/* Columns on screen: html.c's count, wide (CJK) characters two. */
 static size_t
 text_width(const char *s)
 {
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+	return text_columns(s, strlen(s));
 }
 
 struct cmd_rows *

@@ -651,17 +651,21 @@ find_n(const char *p, const char *end, const char *needle)
 	return NULL;
 }
 
+/* Whether name (n bytes, not NUL-ended) is one of XML's five entities. */
 static int
 xml_predefined(const char *name, size_t n)
 {
-	static const char *names[] = { "amp", "lt", "gt", "quot", "apos" };
-	size_t i;
-
-	for (i = 0; i < 5; i++) {
-		if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0)
-			return 1;
+	switch (n) {
+	case 2:
+		return (name[0] == 'l' || name[0] == 'g') && name[1] == 't';
+	case 3:
+		return memcmp(name, "amp", 3) == 0;
+	case 4:
+		return memcmp(name, "quot", 4) == 0 ||
+		    memcmp(name, "apos", 4) == 0;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 /* Length of a well-formed character reference at p ("&#38;", "&#x26;"). */
@@ -686,7 +690,18 @@ char_ref_len(const char *p, const char *end)
 	return q < end && *q == ';' ? (size_t)(q - p + 1) : 0;
 }
 
-/* One "&..." at amp into b; returns the bytes consumed. */
+/* Append to b, unless there is no b (only looking for changes). */
+static void
+put(struct buf *b, const char *p, size_t n)
+{
+	if (b != NULL)
+		buf_append(b, p, n);
+}
+
+/*
+ * One "&..." at amp into b (NULL: nowhere); returns the bytes consumed,
+ * and sets *changed when it was not copied as it stands.
+ */
 static size_t
 fix_reference(struct buf *b, const char *amp, const char *end, int *changed)
 {
@@ -696,9 +711,10 @@ fix_reference(struct buf *b, const char *amp, const char *end, int *changed)
 	size_t n;
 
 	if ((n = char_ref_len(amp, end)) != 0) {
-		buf_append(b, amp, n);
+		put(b, amp, n);
 		if (amp[2] == 'X') {	/* XML wants a lower-case x */
-			b->data[b->len - n + 2] = 'x';
+			if (b != NULL)
+				b->data[b->len - n + 2] = 'x';
 			*changed = 1;
 		}
 		return n;
@@ -706,49 +722,40 @@ fix_reference(struct buf *b, const char *amp, const char *end, int *changed)
 	for (q = amp + 1; q < end && isalnum((unsigned char)*q); q++)
 		;
 	n = (size_t)(q - amp - 1);
+	if (q < end && *q == ';' && xml_predefined(amp + 1, n)) {
+		put(b, amp, n + 2);
+		return n + 2;
+	}
 	if (q < end && *q == ';' && n > 0 && n < sizeof name) {
 		memcpy(name, amp + 1, n);
 		name[n] = '\0';
-		if (xml_predefined(name, n)) {
-			buf_append(b, amp, n + 2);
-			return n + 2;
-		}
 		if ((e = htmlEntityLookup((const xmlChar *)name)) != NULL) {
-			buf_printf(b, "&#%u;", e->value);
+			if (b != NULL)
+				buf_printf(b, "&#%u;", e->value);
 			*changed = 1;
 			return n + 2;
 		}
 	}
 	/* A bare ampersand or an unknown name: the author meant the text. */
-	buf_puts(b, "&amp;");
+	put(b, "&amp;", 5);
 	*changed = 1;
 	return 1;
 }
 
 /*
- * HTML named references (&nbsp;, &copy;), bare ampersands ("Q&A") and
- * "&#X41;" are errors in XML, and one error makes libxml2's reader give up
- * on the rest of the document.  Feeds are full of them, so rewrite them
- * first: names as numeric references, the rest as "&amp;".  CDATA sections
- * are copied untouched, and documents that declare entities of their own
- * are left alone.  Returns NULL when nothing changed.
+ * The document rewritten onto b (NULL: only looking); whether anything
+ * changed.  CDATA sections and comments are copied untouched.
  */
-char *
-feed_fix_references(const char *data, size_t len, size_t *outlen)
+static int
+fix_all(struct buf *b, const char *data, const char *end)
 {
-	const char *p = data, *end = data + len, *q, *cdend;
-	struct buf b;
+	const char *p = data, *q, *cdend;
 	int changed = 0;
 
-	for (q = data; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++) {
-		if ((size_t)(end - q) >= 8 && memcmp(q, "<!ENTITY", 8) == 0)
-			return NULL;
-	}
-	buf_init(&b, len * 2 + 16);
 	while ((q = strpbrk_n(p, end, "&<")) != NULL) {
-		buf_append(&b, p, (size_t)(q - p));
+		put(b, p, (size_t)(q - p));
 		if (*q == '&') {
-			p = q + fix_reference(&b, q, end, &changed);
+			p = q + fix_reference(b, q, end, &changed);
 			continue;
 		}
 		cdend = NULL;
@@ -757,18 +764,40 @@ feed_fix_references(const char *data, size_t len, size_t *outlen)
 		else if ((size_t)(end - q) >= 4 && memcmp(q, "<!--", 4) == 0)
 			cdend = find_n(q, end, "-->");
 		if (cdend == NULL) {
-			buf_putc(&b, '<');
+			put(b, "<", 1);
 			p = q + 1;
 			continue;
 		}
-		buf_append(&b, q, (size_t)(cdend + 3 - q));
+		put(b, q, (size_t)(cdend + 3 - q));
 		p = cdend + 3;
 	}
-	if (!changed) {
-		buf_free(&b);
-		return NULL;
+	put(b, p, (size_t)(end - p));
+	return changed;
+}
+
+/*
+ * HTML named references (&nbsp;, &copy;), bare ampersands ("Q&A") and
+ * "&#X41;" are errors in XML, and one error makes libxml2's reader give up
+ * on the rest of the document.  Feeds are full of them, so rewrite them
+ * first: names as numeric references, the rest as "&amp;".  CDATA sections
+ * are copied untouched, and documents that declare entities of their own
+ * are left alone.  Returns NULL when nothing changed; most feeds need no
+ * change, so they are only looked through, not copied.
+ */
+char *
+feed_fix_references(const char *data, size_t len, size_t *outlen)
+{
+	const char *end = data + len, *q;
+	struct buf b;
+
+	for (q = data; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++) {
+		if ((size_t)(end - q) >= 8 && memcmp(q, "<!ENTITY", 8) == 0)
+			return NULL;
 	}
-	buf_append(&b, p, (size_t)(end - p));
+	if (!fix_all(NULL, data, end))
+		return NULL;
+	buf_init(&b, len * 2 + 16);
+	fix_all(&b, data, end);
 	*outlen = b.len;
 	return buf_detach(&b);
 }

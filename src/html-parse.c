@@ -6,7 +6,9 @@
  * text straight on, and reproduce what libxml2's tree builder would have
  * kept (prefixes split off names, its depth limit, text outside every
  * element lost).  The parser only ever sees valid UTF-8, no option that
- * loads anything from outside is set, and nothing here prints.
+ * loads anything from outside is set, and nothing here prints.  Tidy
+ * fragments, most of them, never reach libxml2: html-fast.c reads them
+ * and reports the same events (the walker functions here serve both).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -128,6 +130,47 @@ html_utf8_clean(const char *s, size_t *lenp)
 	return buf_detach(&b);
 }
 
+/* Start w on a new fragment: nothing open, nothing skipped. */
+void
+html_walk_reset(struct html_walker *w)
+{
+	w->depth = w->skip = 0;
+}
+
+/*
+ * Enter element name (a string that outlives the walk): its content is
+ * skipped whole when w->enter refuses it, or when an element around it
+ * was refused.
+ */
+void
+html_walk_enter(struct html_walker *w, const char *name, const xmlChar **atts)
+{
+	w->open[w->depth++] = name;
+	if (w->skip == 0 && !w->enter(name, atts, w->arg))
+		w->skip = w->depth;
+}
+
+/* Leave the innermost element open. */
+void
+html_walk_leave(struct html_walker *w)
+{
+	if (w->depth == 0)
+		return;
+	if (w->skip == 0)
+		w->leave(w->open[w->depth - 1], w->arg);
+	else if (w->skip == w->depth)
+		w->skip = 0;
+	w->depth--;
+}
+
+/* Text outside every element has no node to hang from: it is lost. */
+void
+html_walk_text(struct html_walker *w, const char *s, size_t len)
+{
+	if (w->depth > 0 && w->skip == 0 && len > 0)
+		w->text(s, len, w->arg);
+}
+
 /*
  * The parser's node stack stops the whole parse at an element opened more
  * than HTML_MAX_DEPTH deep (libxml2's xmlParserMaxDepth without
@@ -153,34 +196,22 @@ on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 		local = (const char *)interned;
 	xmlFree(split);
 	xmlFree(prefix);
-	w->open[w->depth++] = local;
-	if (w->skip == 0 && !w->enter(local, atts, w->arg))
-		w->skip = w->depth;
+	html_walk_enter(w, local, atts);
 }
 
 static void
 on_end(void *ctx, const xmlChar *name)
 {
-	struct html_walker *w = ((htmlParserCtxtPtr)ctx)->_private;
-
 	(void)name;
-	if (w->depth == 0)
-		return;
-	if (w->skip == 0)
-		w->leave(w->open[w->depth - 1], w->arg);
-	else if (w->skip == w->depth)
-		w->skip = 0;
-	w->depth--;
+	html_walk_leave(((htmlParserCtxtPtr)ctx)->_private);
 }
 
-/* Text outside every element has no node to hang from: it is lost. */
 static void
 on_text(void *ctx, const xmlChar *s, int len)
 {
-	struct html_walker *w = ((htmlParserCtxtPtr)ctx)->_private;
-
-	if (w->depth > 0 && w->skip == 0 && len > 0)
-		w->text((const char *)s, (size_t)len, w->arg);
+	if (len > 0)
+		html_walk_text(((htmlParserCtxtPtr)ctx)->_private,
+		    (const char *)s, (size_t)len);
 }
 
 /* Raw text of script and style: always inside a dropped element. */
@@ -210,46 +241,66 @@ fragment_document(const char *html, size_t *lenp)
 }
 
 /*
- * Parse a fragment as body content, feeding its events to w.  The charset
- * hint in the fragment is ignored because we already know it is UTF-8.
- * No option here loads anything from outside.  Elements still open when
- * the parse stops are closed, so every element entered is also left.
+ * Parse the fragment doc (after its "<html><body>") with libxml2, feeding
+ * its events to w.  The charset hint in the fragment is ignored because
+ * we already know it is UTF-8.  No option here loads anything from
+ * outside.  Elements still open when the parse stops are closed, so every
+ * element entered is also left.
  */
-void
-html_parse_fragment(const char *html, struct html_walker *w)
+static void
+libxml_parse(const char *doc, size_t len, struct html_walker *w)
 {
 	static const char enc[] = "UTF-8";
 	htmlSAXHandler sax;
 	htmlParserCtxtPtr ctxt;
 	xmlCharEncodingHandlerPtr hdlr;
-	char *doc;
-	size_t len;
 	int opts = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	    HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC |
 	    HTML_PARSE_RECOVER;
 
-	w->depth = w->skip = 0;
-	doc = fragment_document(html, &len);
-	if ((ctxt = htmlCreateMemoryParserCtxt(doc, (int)len)) != NULL) {
-		memset(&sax, 0, sizeof sax);
-		sax.startElement = on_start;
-		sax.endElement = on_end;
-		sax.characters = on_text;
-		sax.ignorableWhitespace = on_text;
-		sax.cdataBlock = on_cdata;
-		memcpy(ctxt->sax, &sax, sizeof sax);
-		ctxt->_private = w;
-		htmlCtxtUseOptions(ctxt, opts);
-		if ((hdlr = xmlFindCharEncodingHandler(enc)) != NULL) {
-			xmlSwitchToEncoding(ctxt, hdlr);
-			xmlFree((xmlChar *)ctxt->input->encoding);
-			ctxt->input->encoding = xmlStrdup((const xmlChar *)enc);
-		}
-		htmlParseDocument(ctxt);
-		while (w->depth > 0)
-			on_end(ctxt, NULL);
-		htmlFreeParserCtxt(ctxt);
+	html_walk_reset(w);
+	if ((ctxt = htmlCreateMemoryParserCtxt(doc, (int)len)) == NULL)
+		return;
+	memset(&sax, 0, sizeof sax);
+	sax.startElement = on_start;
+	sax.endElement = on_end;
+	sax.characters = on_text;
+	sax.ignorableWhitespace = on_text;
+	sax.cdataBlock = on_cdata;
+	memcpy(ctxt->sax, &sax, sizeof sax);
+	ctxt->_private = w;
+	htmlCtxtUseOptions(ctxt, opts);
+	if ((hdlr = xmlFindCharEncodingHandler(enc)) != NULL) {
+		xmlSwitchToEncoding(ctxt, hdlr);
+		xmlFree((xmlChar *)ctxt->input->encoding);
+		ctxt->input->encoding = xmlStrdup((const xmlChar *)enc);
 	}
+	htmlParseDocument(ctxt);
+	while (w->depth > 0)
+		html_walk_leave(w);
+	htmlFreeParserCtxt(ctxt);
+}
+
+/* Parse a fragment as body content: html-fast.c's way, else libxml2's. */
+void
+html_parse_fragment(const char *html, struct html_walker *w)
+{
+	static const size_t skip = sizeof "<html><body>" - 1;
+	size_t len;
+	char *doc = fragment_document(html, &len);
+
+	if (!html_fast_fragment(doc + skip, w))
+		libxml_parse(doc, len, w);
 	free(doc);
 }
 
+/* Parse a fragment as body content with libxml2 alone. */
+void
+html_libxml_fragment(const char *html, struct html_walker *w)
+{
+	size_t len;
+	char *doc = fragment_document(html, &len);
+
+	libxml_parse(doc, len, w);
+	free(doc);
+}

@@ -28,8 +28,28 @@ struct html_walker {
 	const char *open[HTML_MAX_DEPTH + 1];	/* names of those open */
 };
 
-/* Parse a fragment as body content, feeding its events to w. */
+/*
+ * Parse a fragment as body content, feeding its events to w: through
+ * html-fast.c when it accepts the fragment, else through libxml2.
+ */
 void	 html_parse_fragment(const char *html, struct html_walker *w);
+
+/* The same through libxml2 alone (for the tests that compare the two). */
+void	 html_libxml_fragment(const char *html, struct html_walker *w);
+
+/*
+ * html-fast.c: the events of a tidy fragment (valid UTF-8 without control
+ * characters), read without libxml2, as libxml2 would report them: 1, or
+ * 0 with nothing reported when it declines the fragment.
+ */
+int	 html_fast_fragment(const char *html, struct html_walker *w);
+
+/* How a parser hands its events to a walker, keeping depth and skip. */
+void	 html_walk_reset(struct html_walker *w);
+void	 html_walk_enter(struct html_walker *w, const char *name,
+	    const xmlChar **atts);
+void	 html_walk_leave(struct html_walker *w);
+void	 html_walk_text(struct html_walker *w, const char *s, size_t len);
 
 /* How many bytes from p (before end) html_utf8_clean keeps as they are. */
 size_t	 html_utf8_kept_span(const unsigned char *p, const unsigned char *end);

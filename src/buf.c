@@ -17,7 +17,10 @@ buf_init(struct buf *b, size_t max)
 	b->max = max ? max : BUF_DEFAULT_MAX;
 }
 
-/* Memory for need bytes (the NUL included), doubling. */
+/*
+ * Memory for need bytes (the NUL included), doubling.  The contents stay
+ * a string: a buffer only reserved into still reads as "".
+ */
 static void
 grow(struct buf *b, size_t need)
 {
@@ -30,6 +33,7 @@ grow(struct buf *b, size_t need)
 		cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+	b->data[b->len] = '\0';
 }
 
 static int

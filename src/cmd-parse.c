@@ -1,6 +1,6 @@
 /*
- * cmd-parse.c - gazette parse: what the feed parser reads from one file or
- * URL, for comparing with other parsers.
+ * cmd-parse.c - gazette parse: what the feed parser reads from files or
+ * URLs, for comparing with other parsers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +19,13 @@
 static int	cmd_parse(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_parse_entry = {
-	NULL, "parse", "FILE|URL [--json]",
-	"Parse one feed and print what gazette reads from it.",
-	"  -j, --json         print one JSON object (the shape of the shared "
-	"corpus oracle,\n"
-	"                     plus summary_html and content_html per item)\n",
+	NULL, "parse", "FILE|URL... [--json]",
+	"Parse feeds and print what gazette reads from each.",
+	"  -j, --json         print one JSON object a feed (the shape of the "
+	"shared\n"
+	"                     corpus oracle, plus summary_html and content_html "
+	"per\n"
+	"                     item), one after another\n",
 	0, cmd_parse
 };
 
@@ -71,28 +73,18 @@ print_text(const struct feed *f)
 		    f->items[i].enclosure ? f->items[i].enclosure : "");
 }
 
+/* Parse one feed and print it; an exit status. */
 static int
-cmd_parse(struct cmd_ctx *ctx, int argc, char **argv)
+parse_one(struct cmd_ctx *ctx, const char *src, int as_json)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct got g = { 0 };
 	struct feed *f = NULL;
 	char *err = NULL, *json;
-	int c, as_json = 0, rc;
+	int rc;
 
-	while ((c = cmd_getopt(&cmd_parse_entry, argc, argv, "j", opts)) != -1) {
-		if (c == '?')
-			return EX_USAGE;
-		as_json = 1;
-	}
-	if (argc - optind != 1)
-		return cmd_usage(&cmd_parse_entry, "expected one FILE or URL");
-	if ((rc = load(ctx, argv[optind], &g)) == EX_OK &&
+	if ((rc = load(ctx, src, &g)) == EX_OK &&
 	    (f = feed_parse(g.body, g.len, g.url, g.charset, &err)) == NULL)
-		rc = gz_fail(EX_DATAERR, "%s: %s", argv[optind], err);
+		rc = gz_fail(EX_DATAERR, "%s: %s", src, err);
 	if (f && as_json) {
 		json = feed_to_json(f);
 		puts(json);
@@ -100,11 +92,35 @@ cmd_parse(struct cmd_ctx *ctx, int argc, char **argv)
 	} else if (f)
 		print_text(f);
 	if (f && f->warning)
-		gz_warn("%s: %s", argv[optind], f->warning);
+		gz_warn("%s: %s", src, f->warning);
 	feed_free(f);
 	free(err);
 	free(g.body);
 	free(g.url);
 	free(g.charset);
+	return rc;
+}
+
+/* Each feed in turn; a bad one is reported and the rest still parsed. */
+static int
+cmd_parse(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, as_json = 0, rc = EX_OK, one;
+
+	while ((c = cmd_getopt(&cmd_parse_entry, argc, argv, "j", opts)) != -1) {
+		if (c == '?')
+			return EX_USAGE;
+		as_json = 1;
+	}
+	if (argc - optind < 1)
+		return cmd_usage(&cmd_parse_entry, "expected a FILE or URL");
+	for (; optind < argc; optind++)
+		if ((one = parse_one(ctx, argv[optind], as_json)) != EX_OK &&
+		    rc == EX_OK)
+			rc = one;
 	return rc;
 }

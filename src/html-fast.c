@@ -645,6 +645,7 @@ html_fast_fragment(const char *html, struct html_walker *w)
 	memset(&f, 0, sizeof f);
 	f.p = (const unsigned char *)html;
 	buf_init(&f.text, 0);
+	buf_reserve(&f.text, strlen(html));	/* text is most of it */
 	buf_init(&f.atts, 0);
 	if ((ok = read_all(&f)) != 0)
 		report(&f, w);

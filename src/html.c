@@ -41,7 +41,7 @@ struct element {
 };
 
 /*
- * Sorted by name for bsearch.  Dropped elements hold code or raw text
+ * Sorted by name (see name_search).  Dropped elements hold code or raw text
  * browsers never show, load things, ask for input or describe the page
  * rather than the entry.  Plugin and media elements (object, applet,
  * audio, video, canvas) are unwrapped: their children are the fallback a
@@ -177,7 +177,7 @@ static const struct element elements[] = {
 #define A_URL	0x1	/* the value is a URL: scheme checked, resolved */
 
 /*
- * Allowed attributes; "on" lists the elements that may carry one (NULL:
+ * Allowed attributes, sorted by name; "on" lists the elements that may carry one (NULL:
  * any allowed element).  No style (we do not parse CSS), no id, name or
  * class (they would clash with our own page), no event handlers.
  */
@@ -224,17 +224,49 @@ static const struct attribute {
 /* Schemes a link or image may use; anything else could run code. */
 static const char *safe_schemes[] = { "http", "https", "ftp", "mailto" };
 
+/* strcmp, inline: the names compared are short and differ early. */
 static int
-element_cmp(const void *key, const void *elem)
+name_cmp(const char *a, const char *b)
 {
-	return strcmp(key, ((const struct element *)elem)->name);
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+/*
+ * The index of name in a table of n entries of size bytes, sorted by the
+ * name each starts with, or -1.  A binary search without bsearch's calls
+ * through a pointer: it runs for every tag of every entry.
+ */
+static long
+name_search(const char *name, const void *table, size_t n, size_t size)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = name_cmp(name, *(const char *const *)(const void *)
+		    ((const char *)table + mid * size));
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 
 static const struct element *
 element_find(const xmlChar *name)
 {
-	return bsearch(name, elements, sizeof elements / sizeof elements[0],
-	    sizeof elements[0], element_cmp);
+	long i = name_search((const char *)name, elements,
+	    sizeof elements / sizeof elements[0], sizeof elements[0]);
+
+	return i < 0 ? NULL : &elements[i];
 }
 
 static enum kind
@@ -371,21 +403,20 @@ static const struct attribute *
 attribute_find(const char *element, const char *name)
 {
 	const struct attribute *a;
-	size_t i, len = strlen(element);
+	size_t len = strlen(element);
 	const char *hit;
+	long i = name_search(name, attributes, sizeof attributes /
+	    sizeof attributes[0], sizeof attributes[0]);
 
-	for (i = 0; i < sizeof attributes / sizeof attributes[0]; i++) {
-		a = &attributes[i];
-		if (a->name[0] != name[0] || strcmp(a->name, name) != 0)
-			continue;
-		if (a->on == NULL)
-			return a;
-		for (hit = strstr(a->on, element); hit != NULL;
-		    hit = strstr(hit + 1, element))
-			if (hit[-1] == ' ' && hit[len] == ' ')
-				return a;
+	if (i < 0)
 		return NULL;
-	}
+	a = &attributes[i];
+	if (a->on == NULL)
+		return a;
+	for (hit = strstr(a->on, element); hit != NULL;
+	    hit = strstr(hit + 1, element))
+		if (hit[-1] == ' ' && hit[len] == ' ')
+			return a;
 	return NULL;
 }
 
@@ -568,10 +599,17 @@ static void
 sanitize_leave(const char *name, void *arg)
 {
 	struct sanitizer *s = arg;
+	size_t n = strlen(name);
+	char tag[32];
 
-	if (!s->full && element_kind(name) == K_KEEP)
-		piece_done(s, buf_putc(&s->out, '<') | buf_putc(&s->out, '/') |
-		    buf_puts(&s->out, name) | buf_putc(&s->out, '>'));
+	/* Kept elements have short names: the end tag goes in one append. */
+	if (s->full || element_kind(name) != K_KEEP || n + 3 > sizeof tag)
+		return;
+	tag[0] = '<';
+	tag[1] = '/';
+	memcpy(tag + 2, name, n);
+	tag[n + 2] = '>';
+	piece_done(s, buf_append(&s->out, tag, n + 3));
 }
 
 static void
@@ -607,6 +645,7 @@ sanitize(const char *html, const char *base_url, int mail)
 	if (html == NULL || *html == '\0')
 		return xstrdup("");
 	buf_init(&s.out, 0);
+	buf_reserve(&s.out, strlen(html) + 64);	/* about what comes out */
 	s.base = base_url;
 	s.full = 0;
 	s.good = 0;

@@ -41,6 +41,17 @@ main(void)
 	ok(buf_reserve(&b, 9) == NULL, "reserving more than the cap fails");
 	buf_free(&b);
 
+	/* Room reserved in advance, nothing written: still an empty string. */
+	buf_init(&b, 0);
+	buf_reserve(&b, 4096);
+	memset(b.data, 'x', 4096);	/* leave the memory dirty for reuse */
+	buf_free(&b);
+	buf_init(&b, 0);
+	ok(buf_reserve(&b, 4096) != NULL, "room reserved in an empty buffer");
+	s = buf_detach(&b);
+	is_str(s, "", "a buffer only reserved into detaches as \"\"");
+	free(s);
+
 	buf_init(&b, 0);
 	for (i = 0; i < 100000 && rc == 0; i++)
 		rc = buf_putc(&b, 'x');

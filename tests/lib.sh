@@ -172,6 +172,20 @@ db_dump() {
 print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$T/gazette.db"
 }
 
+# sql QUERY [ARGS...]: the first column of every row, one per line, from
+# the test database ($DB, else $GAZETTE_DB, else $T/gazette.db); a change
+# is committed.  ARGS bind the query's ? parameters.
+sql() {
+	"$PY" - "${DB:-${GAZETTE_DB:-$T/gazette.db}}" "$@" <<'PYEOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = list(c.execute(sys.argv[2], sys.argv[3:]))
+c.commit()
+for row in rows:
+    print(row[0])
+PYEOF
+}
+
 # shown KEY EMAIL: one key of subscriber show --json.
 shown() {
 	gz subscriber show "$2" --json |

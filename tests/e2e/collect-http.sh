@@ -118,15 +118,6 @@ feeds = {f["url"].split("/", 3)[3]: f for f in j["feeds"]}
 print(eval(sys.argv[2]))' "$@" 2>/dev/null
 }
 
-# sql QUERY: one value from the database (or a change, committed).
-sql() {
-	"$PY" -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-r = db.execute(sys.argv[2]).fetchone()
-db.commit()
-print(r[0] if r else "")' "$DB" "$1"
-}
-
 # collect_json NAME [ARGS]: collect --json into $T/NAME.json, stderr .err.
 collect_json() {
 	n=$1

@@ -15,6 +15,9 @@ libcsv-dev libuchardet-dev ca-certificates"
 # Tests: the real servers and checkers they run on 127.0.0.1.
 packages="$packages python3 python3-aiosmtpd python3-dkim python3-brotli chromium postfix
 lighttpd dovecot-imapd spamassassin"
+# collect-http2.sh serves feeds over HTTPS and HTTP/2 from lighttpd;
+# curl waits for lighttpd to answer there and in cgi.sh.
+packages="$packages lighttpd-mod-openssl curl"
 # The man page check renders doc/gazette.1 with groff -ww.
 packages="$packages groff-base"
 # TLS and AUTH tests: openssl makes their throwaway CA; libetpan does AUTH

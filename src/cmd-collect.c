@@ -1,9 +1,12 @@
 /*
  * cmd-collect.c - gazette collect: fetch the feeds that are due, store new
- * items, and say how it went (a line, or JSON with --json).
+ * items, and say how it went (a line, or JSON with --json); on a terminal,
+ * a progress bar while it goes.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -31,10 +34,70 @@ const struct cmd_entry cmd_collect_entry = {
 
 #define CONCURRENCY_MAX 256
 
-/* Progress goes to a terminal only; cron logs get the summary alone. */
+#define BAR_MIN		10	/* a narrower bar is left out: counts only */
+#define LINE_MAX_COLS	400	/* a wider terminal gets a line this long */
+
+/*
+ * The progress bar goes to a terminal only: cron logs, pipes, --json and
+ * -q get the summary alone, never a line redrawn with \r.
+ */
 struct progress {
-	int	 tty;
+	int	 on;
+	int	 drawn;		/* a bar is on the screen now */
 };
+
+/* The terminal's width: its window's, else $COLUMNS, else 80. */
+static int
+term_columns(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long n;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env != NULL && (n = strtol(env, &end, 10)) > 0 && *end == '\0')
+		return n < LINE_MAX_COLS ? (int)n : LINE_MAX_COLS;
+	return 80;
+}
+
+/*
+ * "[#######.......]  412/1000 feeds  37 new", one column short of the
+ * terminal's width so that it never wraps, drawn over the last one.
+ */
+static void
+progress_draw(struct progress *p, const struct collect_summary *s)
+{
+	char line[LINE_MAX_COLS + 1], counts[80];
+	int cols = term_columns() - 1, n, width, fill;
+
+	if (cols > LINE_MAX_COLS)
+		cols = LINE_MAX_COLS;
+	n = snprintf(counts, sizeof counts, "%zu/%zu feeds  %d new",
+	    s->nfeeds, s->total, s->new_items);
+	width = cols - n - 4;	/* "[", "]" and two spaces */
+	if (width < BAR_MIN)
+		snprintf(line, sizeof line, "%.*s", cols > 0 ? cols : 0, counts);
+	else {
+		fill = (int)((size_t)width * s->nfeeds / s->total);
+		line[0] = '[';
+		memset(line + 1, '#', (size_t)fill);
+		memset(line + 1 + fill, '.', (size_t)(width - fill));
+		snprintf(line + 1 + width, sizeof line - 1 - (size_t)width,
+		    "]  %s", counts);
+	}
+	fprintf(stderr, "\r%s\033[K", line);
+	p->drawn = 1;
+}
+
+static void
+progress_clear(struct progress *p)
+{
+	if (p->drawn)
+		fputs("\r\033[K", stderr);
+	p->drawn = 0;
+}
 
 static void
 report(const struct collect_feed *f, const struct collect_summary *s,
@@ -42,8 +105,7 @@ report(const struct collect_feed *f, const struct collect_summary *s,
 {
 	struct progress *p = ctx;
 
-	if (p->tty)
-		fputs("\r\033[K", stderr);
+	progress_clear(p);
 	if (f->error)
 		gz_warn("%s: %s", f->url, f->error);
 	else if (f->warning)
@@ -51,8 +113,8 @@ report(const struct collect_feed *f, const struct collect_summary *s,
 		    f->new_items);
 	else
 		gz_debug("%s: %d new item(s)", f->url, f->new_items);
-	if (p->tty && s->nfeeds < s->total)
-		fprintf(stderr, "collect: %zu/%zu feeds", s->nfeeds, s->total);
+	if (p->on && s->nfeeds < s->total)
+		progress_draw(p, s);
 }
 
 /* {fetched, not_modified, failed, warnings, new_items, feeds: [{url, status,
@@ -86,13 +148,15 @@ collect_with(struct cmd_ctx *ctx, const struct collect_options *opt,
     int as_json)
 {
 	struct collect_summary sum;
-	struct progress p = { isatty(STDERR_FILENO) &&
-	    log_get_level() != LOG_QUIET };
+	struct progress p = { isatty(STDERR_FILENO) && isatty(STDOUT_FILENO)
+	    && !as_json && log_get_level() != LOG_QUIET, 0 };
 	char *err = NULL, *json, warned[48] = "";
 	int rc;
 
-	if (collect_all(ctx->st, ctx->cfg, ctx->now, opt, &sum, report, &p,
-	    &err) == -1) {
+	rc = collect_all(ctx->st, ctx->cfg, ctx->now, opt, &sum, report, &p,
+	    &err);
+	progress_clear(&p);
+	if (rc == -1) {
 		collect_summary_free(&sum);
 		return gz_fail_err(EX_IOERR, err);
 	}

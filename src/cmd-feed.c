@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "cmd-feed-view.h"
+#include "collect.h"
 #include "config.h"
 #include "feed.h"
 #include "fetch.h"
@@ -105,12 +106,14 @@ url_problem(const char *url, const struct config *cfg)
 static int
 discover(struct cmd_ctx *ctx, const char *url, char **feed_url)
 {
-	struct fetch_options opt = { 1, ctx->cfg->collect_timeout,
-	    ctx->cfg->collect_max_size, 0 };
+	struct fetch_options opt;
 	struct feed *f;
 	char *body, *final = NULL, *charset = NULL, *err = NULL;
 	size_t len;
 	int rc = EX_OK;
+
+	collect_fetch_options(ctx->cfg, &opt);
+	opt.allow_file = 0;
 
 	if ((body = fetch_one(url, &opt, &len, &final, &charset, &err)) == NULL) {
 		rc = gz_fail(EX_UNAVAILABLE, "cannot fetch '%s': %s (--no-check "

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "collect.h"
 #include "config.h"
 #include "feed-json.h"
 #include "feed.h"
@@ -39,10 +40,12 @@ struct got {
 static int
 load(struct cmd_ctx *ctx, const char *src, struct got *g)
 {
-	struct fetch_options opt = { 1, ctx->cfg->collect_timeout,
-	    ctx->cfg->collect_max_size, 0 };
+	struct fetch_options opt;
 	char *err = NULL;
 	int rc;
+
+	collect_fetch_options(ctx->cfg, &opt);
+	opt.allow_file = 0;
 
 	if (!url_is_http(src)) {
 		if ((g->body = file_read(src, ctx->cfg->collect_max_size,

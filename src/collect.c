@@ -310,6 +310,17 @@ collect_summary_free(struct collect_summary *sum)
 	memset(sum, 0, sizeof *sum);
 }
 
+void
+collect_fetch_options(const struct config *cfg, struct fetch_options *fo)
+{
+	memset(fo, 0, sizeof *fo);
+	fo->concurrency = cfg->collect_concurrency;
+	fo->timeout = cfg->collect_timeout;
+	fo->max_size = cfg->collect_max_size;
+	fo->allow_file = cfg->collect_allow_file;
+	fo->ca_file = cfg->collect_ca_file;
+}
+
 int
 collect_all(struct store *st, const struct config *cfg, int64_t now,
     const struct collect_options *opt, struct collect_summary *sum,
@@ -318,14 +329,13 @@ collect_all(struct store *st, const struct config *cfg, int64_t now,
 	static const struct collect_options defaults = { 0, NULL, 0, 0 };
 	struct run r = { st, now, opt ? opt : &defaults, NULL, 0, sum, report,
 	    ctx, NULL };
-	struct fetch_options fo = { cfg->collect_concurrency,
-	    cfg->collect_timeout, cfg->collect_max_size,
-	    cfg->collect_allow_file };
+	struct fetch_options fo;
 	struct fetch_request *reqs;
 	size_t i;
 	int rc = 0;
 
 	memset(sum, 0, sizeof *sum);
+	collect_fetch_options(cfg, &fo);
 	if (r.opt->concurrency > 0)
 		fo.concurrency = r.opt->concurrency;
 	if (select_jobs(&r, err) == -1) {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct config;
+struct fetch_options;
 struct store;
 
 /* Which feeds a run fetches, and how many at once. */
@@ -54,6 +55,14 @@ int	 collect_all(struct store *st, const struct config *cfg, int64_t now,
 	    const struct collect_options *opt, struct collect_summary *sum,
 	    collect_report_fn report, void *ctx, char **err);
 void	 collect_summary_free(struct collect_summary *sum);
+
+/*
+ * How [collect] says to fetch: concurrency, timeout, max_size, allow_file
+ * and ca_file.  Commands that fetch a feed outside a run (feed add, parse)
+ * use the same.
+ */
+void	 collect_fetch_options(const struct config *cfg,
+	    struct fetch_options *fo);
 
 /*
  * When to try a feed again after its n-th failure in a row: now + 2^n

@@ -66,6 +66,7 @@ static const struct key keys[] = {
 	{ "collect", "timeout", K_INT, S(collect_timeout), 1, 3600 },
 	{ "collect", "max_size", K_SIZE, S(collect_max_size), 0, 0 },
 	{ "collect", "allow_file", K_BOOL, S(collect_allow_file), 0, 0 },
+	{ "collect", "ca_file", K_PATH, S(collect_ca_file), 0, 0 },
 	{ "digest", "frequency", K_STR, S(frequency), 0, 0 },
 	{ "digest", "max_items_per_topic", K_INT, S(max_items_per_topic), 1, 10000 },
 	{ "digest", "excerpt_words", K_INT, S(excerpt_words), 1, 10000 },

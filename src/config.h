@@ -62,6 +62,7 @@ struct config {
 	int	 collect_timeout;
 	size_t	 collect_max_size;
 	int	 collect_allow_file;
+	char	*collect_ca_file;	/* CAs for https feeds; NULL: the system's */
 
 	/* [digest] */
 	char	*frequency;

@@ -182,6 +182,21 @@ conditional_headers(const struct fetch_request *req)
 	return l;
 }
 
+/*
+ * ca_file replaces the system's CAs, whatever libcurl was built with: a
+ * folder of CAs (Debian's GnuTLS build has one) would otherwise still be
+ * trusted beside it, so the same file would mean more on one machine than
+ * on another.
+ */
+static void
+trust(CURL *h, const char *ca_file)
+{
+	if (ca_file == NULL)
+		return;
+	curl_easy_setopt(h, CURLOPT_CAINFO, ca_file);
+	curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+}
+
 static struct transfer *
 transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
 {
@@ -221,6 +236,7 @@ transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	trust(h, opt->ca_file);
 	return t;
 }
 

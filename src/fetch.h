@@ -14,6 +14,8 @@ struct fetch_options {
 	long	 timeout;	/* seconds for a whole transfer (default 30) */
 	size_t	 max_size;	/* body cap after decompression (default 10 MiB) */
 	int	 allow_file;	/* permit file:// URLs (demo and tests) */
+	const char *ca_file;	/* the CAs (PEM) https servers must lead to,
+				 * instead of the system's; NULL: the system's */
 };
 
 struct fetch_request {

@@ -130,6 +130,7 @@ bind_item(sqlite3_stmt *s, int64_t feed_id, const char *key,
 	bind_text(s, 8, it->summary_html);
 	bind_text(s, 9, it->content_html);
 	bind_text(s, 10, cats);
+	bind_text(s, 11, it->author_email);
 }
 
 /*
@@ -142,11 +143,11 @@ upsert_item(struct store *st, int64_t feed_id, const struct feed_item *it,
 {
 	static const char ins[] = "INSERT OR IGNORE INTO items (feed_id, key,"
 	    " title, link, author, published, updated, summary_html,"
-	    " content_html, categories, fetched) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7, ?8, ?9, ?10, ?11)";
+	    " content_html, categories, author_email, fetched) VALUES (?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	static const char upd[] = "UPDATE items SET title = ?3, link = ?4,"
 	    " author = ?5, published = ?6, updated = ?7, summary_html = ?8,"
-	    " content_html = ?9, categories = ?10"
+	    " content_html = ?9, categories = ?10, author_email = ?11"
 	    " WHERE feed_id = ?1 AND key = ?2";
 	char *key = item_key(it), *cats = join_categories(it);
 	sqlite3_stmt *s;
@@ -155,7 +156,7 @@ upsert_item(struct store *st, int64_t feed_id, const struct feed_item *it,
 	if ((s = stmt_get(st, ins, err)) == NULL)
 		goto out;
 	bind_item(s, feed_id, key, it, cats);
-	sqlite3_bind_int64(s, 11, now);
+	sqlite3_bind_int64(s, 12, now);
 	if (step_done(st, s, "storing an item", err) == -1)
 		goto out;
 	if (sqlite3_changes(st->db) == 1) {

@@ -208,6 +208,10 @@ static const char *const migrations[] = {
 	"  key TEXT PRIMARY KEY,"
 	"  handled INTEGER NOT NULL,"
 	"  outcome TEXT NOT NULL) WITHOUT ROWID;",
+	/* 7: an item's author's e-mail address beside the name (RSS
+	 * "jo@example.org (Jo)", Atom <email>, a JSON Feed mailto:).  Kept
+	 * for the operator; nothing public (the archive) reads it. */
+	"ALTER TABLE items ADD COLUMN author_email TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -96,6 +96,42 @@ start_http() {
 	HTTP_PORT=$(cat "$T/http.port")
 }
 
+# lighttpd_conf FILE PORT ROOT MODULE...: the start of a lighttpd
+# configuration serving ROOT on 127.0.0.1:PORT with those modules, its
+# error log in $T/lighttpd.err; the test appends its own lines.
+lighttpd_conf() {
+	file=$1 port=$2 root=$3
+	shift 3
+	mods=
+	for m in "$@"; do
+		mods="$mods${mods:+, }\"$m\""
+	done
+	cat >"$file" <<CONF
+server.modules = ($mods)
+server.bind = "127.0.0.1"
+server.port = $port
+server.document-root = "$root"
+server.errorlog = "$T/lighttpd.err"
+CONF
+}
+
+# start_lighttpd CONF URL [CURL-OPTION...]: Debian's lighttpd in the
+# foreground with CONF (its stderr in $T/lighttpd.out), waited for until
+# curl gets an answer from URL; fails after 10 s.  Sets LIGHTTPD_PID.
+start_lighttpd() {
+	conf=$1 url=$2
+	shift 2
+	lighttpd -D -f "$conf" 2>"$T/lighttpd.out" &
+	LIGHTTPD_PID=$!
+	server_pids="$server_pids $LIGHTTPD_PID"
+	i=0
+	until curl -s -o /dev/null "$@" "$url"; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { cat "$T/lighttpd.out"; return 1; }
+		sleep 0.1
+	done
+}
+
 # start_smtp: sets SMTP_PORT and SMTP_DIR (one N.eml per message).
 start_smtp() {
 	SMTP_DIR=$T/received
@@ -170,6 +206,20 @@ CONF
 db_dump() {
 	"$PY" -c 'import sqlite3, sys
 print("\n".join(sqlite3.connect(sys.argv[1]).iterdump()))' "$T/gazette.db"
+}
+
+# sql QUERY [ARGS...]: the first column of every row, one per line, from
+# the test database ($DB, else $GAZETTE_DB, else $T/gazette.db); a change
+# is committed.  ARGS bind the query's ? parameters.
+sql() {
+	"$PY" - "${DB:-${GAZETTE_DB:-$T/gazette.db}}" "$@" <<'PYEOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = list(c.execute(sys.argv[2], sys.argv[3:]))
+c.commit()
+for row in rows:
+    print(row[0])
+PYEOF
 }
 
 # shown KEY EMAIL: one key of subscriber show --json.

@@ -18,25 +18,15 @@ sed -i "s|^base_url = .*|base_url = $BASE|" "$T/gazette.conf"
 mkdir -p "$T/www" "$T/cgi"
 printf '#!/bin/sh\nexec "%s" cgi\n' "$GAZETTE" >"$T/cgi/gazette.cgi"
 chmod +x "$T/cgi/gazette.cgi"
-cat >"$T/lighttpd.conf" <<CONF
-server.modules = ("mod_alias", "mod_setenv", "mod_cgi")
-server.bind = "127.0.0.1"
-server.port = $WEB_PORT
-server.document-root = "$T/www"
-server.errorlog = "$T/lighttpd.err"
+lighttpd_conf "$T/lighttpd.conf" "$WEB_PORT" "$T/www" mod_alias mod_setenv \
+    mod_cgi
+cat >>"$T/lighttpd.conf" <<CONF
 alias.url = ("/gazette" => "$T/cgi/gazette.cgi")
 cgi.assign = (".cgi" => "")
 setenv.add-environment = ("GAZETTE_CONF" => "$T/gazette.conf")
 CONF
-lighttpd -D -f "$T/lighttpd.conf" 2>"$T/lighttpd.out" &
-server_pids="$server_pids $!"
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$WEB_PORT/"; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { cat "$T/lighttpd.out"; echo "Bail out! lighttpd"
-	    exit 1; }
-	sleep 0.1
-done
+start_lighttpd "$T/lighttpd.conf" "http://127.0.0.1:$WEB_PORT/" ||
+    { echo "Bail out! lighttpd"; exit 1; }
 
 # req METHOD URL [curl args]: the status on stdout, headers and body in
 # $T/h and $T/b.

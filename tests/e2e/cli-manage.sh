@@ -12,18 +12,6 @@ g() {
 	"$GAZETTE" "$@"
 }
 
-# sql QUERY [ARGS...]: the first column of every row, one per line.
-sql() {
-	"$PY" - "$GAZETTE_DB" "$@" <<'PYEOF'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-rows = list(c.execute(sys.argv[2], sys.argv[3:]))
-c.commit()
-for row in rows:
-    print(row[0])
-PYEOF
-}
-
 dump() {
 	"$PY" -c 'import sqlite3, sys
 for line in sqlite3.connect(sys.argv[1]).iterdump():

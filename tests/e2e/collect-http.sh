@@ -118,15 +118,6 @@ feeds = {f["url"].split("/", 3)[3]: f for f in j["feeds"]}
 print(eval(sys.argv[2]))' "$@" 2>/dev/null
 }
 
-# sql QUERY: one value from the database (or a change, committed).
-sql() {
-	"$PY" -c 'import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-r = db.execute(sys.argv[2]).fetchone()
-db.commit()
-print(r[0] if r else "")' "$DB" "$1"
-}
-
 # collect_json NAME [ARGS]: collect --json into $T/NAME.json, stderr .err.
 collect_json() {
 	n=$1
@@ -161,14 +152,6 @@ is "$(grep "^GET /good.xml " "$HTTP_LOG" | sed 's/.* user-agent=//' | sort -u)" 
     "$ua" "collect_sends_a_user_agent_with_version_and_project_url"
 ! grep -q "$(printf '\r')" "$T/cond1.err"
 ok $? "no_progress_line_when_stderr_is_not_a_terminal"
-if command -v script >/dev/null 2>&1; then
-	gz topic add tty >/dev/null 2>&1
-	gz feed add "$base/feed.xml" --topic tty --no-check >/dev/null 2>&1
-	script -qec "\"$GAZETTE\" --config \"$T/gazette.conf\" collect --all" \
-	    /dev/null >"$T/tty.out" 2>&1
-	grep -q "collect: 1/2 feeds" "$T/tty.out"
-	ok $? "progress_line_on_a_terminal"
-fi
 
 # ---------------------------------------------------- permanent redirects
 fresh /moved "/moved?to=/good.xml&code=308"

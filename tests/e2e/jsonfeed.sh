@@ -38,13 +38,6 @@ printf '\n[digest]\nmax_items_per_topic = 10\n' >>"$T/gazette.conf"
 base=http://127.0.0.1:$HTTP_PORT
 DB=$T/gazette.db
 
-# sql QUERY: one value (the first column of the first row) from the database.
-sql() {
-	"$PY" -c 'import sqlite3, sys
-r = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()
-print(r[0] if r else "")' "$DB" "$1"
-}
-
 gz parse "$base/news.json" --json >"$T/parse.json" 2>"$T/parse.err"
 ok $? "parse_reads_a_json_feed_over_http"
 is "$("$PY" -c 'import json, sys

@@ -44,10 +44,3 @@ case_setup() {
 g() {
 	"$GAZETTE" --config "$D/gazette.conf" "$@"
 }
-
-# sql QUERY: the first column of the first row, from the case's database.
-sql() {
-	"$PY" -c 'import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
-	    "$DB" "$1"
-}

@@ -49,6 +49,7 @@ main(void)
 	    "from = Networking Weekly <digest@news.example.org>\n"
 	    "transport = maildir\nmaildir = /var/mail/out\n"
 	    "[smtp]\nport = 2525\n[collect]\nmax_size = 2M\nallow_file = yes\n"
+	    "ca_file = feeds-ca.pem\n"
 	    "[digest]\nmax_items_per_topic = 5\n");
 	c = config_load(path, &err);
 	ok(c != NULL, "a valid file loads");
@@ -63,6 +64,8 @@ main(void)
 	is_int(c->smtp_port, 2525, "numbers are read");
 	is_int((long long)c->collect_max_size, 2 << 20, "sizes take a unit");
 	is_int(c->collect_allow_file, 1, "booleans are read");
+	snprintf(want, sizeof want, "%s/feeds-ca.pem", dir);
+	is_str(c->collect_ca_file, want, "collect's ca_file is a path");
 	is_int(c->max_items_per_topic, 5, "digest settings are read");
 	is_int(c->collect_concurrency, 16, "unset keys keep their defaults");
 	is_str(c->smtp_tls, "starttls",

@@ -174,6 +174,7 @@ test_admin(struct store *st)
 static const char v1[] =
     "CREATE TABLE feeds (id INTEGER PRIMARY KEY, title TEXT);"
     "CREATE TABLE subscribers (id INTEGER PRIMARY KEY, email TEXT);"
+    "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, author TEXT);"
     "CREATE TABLE digests (id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " subscriber_id INTEGER NOT NULL REFERENCES subscribers(id)"
     " ON DELETE CASCADE, created INTEGER NOT NULL,"

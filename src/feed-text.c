@@ -710,6 +710,13 @@ fix_reference(struct buf *b, const char *amp, const char *end, int *changed)
 	char name[32];
 	size_t n;
 
+	/* Escaped markup is mostly these three: no need to look further. */
+	if (end - amp >= 5 && (memcmp(amp, "&lt;", 4) == 0 ||
+	    memcmp(amp, "&gt;", 4) == 0 || memcmp(amp, "&amp;", 5) == 0)) {
+		n = amp[1] == 'a' ? 5 : 4;
+		put(b, amp, n);
+		return n;
+	}
 	if ((n = char_ref_len(amp, end)) != 0) {
 		put(b, amp, n);
 		if (amp[2] == 'X') {	/* XML wants a lower-case x */

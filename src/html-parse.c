@@ -281,15 +281,23 @@ libxml_parse(const char *doc, size_t len, struct html_walker *w)
 	htmlFreeParserCtxt(ctxt);
 }
 
-/* Parse a fragment as body content: html-fast.c's way, else libxml2's. */
+/*
+ * Parse a fragment as body content: html-fast.c's way, else libxml2's.
+ * A fragment that is clean UTF-8 already goes to html-fast.c as it is.
+ */
 void
 html_parse_fragment(const char *html, struct html_walker *w)
 {
 	static const size_t skip = sizeof "<html><body>" - 1;
-	size_t len;
-	char *doc = fragment_document(html, &len);
+	const unsigned char *p = (const unsigned char *)html;
+	size_t len = strlen(html);
+	int clean = html_utf8_kept_span(p, p + len) == len;
+	char *doc;
 
-	if (!html_fast_fragment(doc + skip, w))
+	if (clean && html_fast_fragment(html, w))
+		return;
+	doc = fragment_document(html, &len);
+	if (clean || !html_fast_fragment(doc + skip, w))
 		libxml_parse(doc, len, w);
 	free(doc);
 }

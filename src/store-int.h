@@ -9,7 +9,7 @@
 
 #include "store.h"
 
-#define STMT_CACHE 64
+#define STMT_CACHE 96
 
 struct store {
 	sqlite3	*db;

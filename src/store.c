@@ -480,9 +480,14 @@ store_close(struct store *st)
 int
 store_begin(struct store *st, char **err)
 {
+	static const char sql[] = "BEGIN IMMEDIATE";
+	sqlite3_stmt *s;
+
 	if (st->depth++ > 0)
 		return 0;
-	if (exec_script(st, "BEGIN IMMEDIATE", err) == -1) {
+	/* Prepared once: a run may open a transaction for each of 1000 feeds. */
+	if ((s = stmt_get(st, sql, err)) == NULL ||
+	    step_done(st, s, "starting a transaction", err) == -1) {
 		st->depth = 0;
 		return -1;
 	}
@@ -492,9 +497,14 @@ store_begin(struct store *st, char **err)
 int
 store_commit(struct store *st, char **err)
 {
+	static const char sql[] = "COMMIT";
+	sqlite3_stmt *s;
+
 	if (st->depth == 0 || --st->depth > 0)
 		return 0;
-	return exec_script(st, "COMMIT", err);
+	if ((s = stmt_get(st, sql, err)) == NULL)
+		return -1;
+	return step_done(st, s, "committing", err);
 }
 
 void

@@ -49,14 +49,27 @@ digest_count(const struct digest *d)
 	return n;
 }
 
-static void
-entry_free(struct digest_entry *e)
+void
+digest_entry_copy(struct digest_entry *to, const struct digest_entry *from)
+{
+	to->item_id = from->item_id;
+	to->title = xstrdup_or_null(from->title);
+	to->link = xstrdup_or_null(from->link);
+	to->source = xstrdup_or_null(from->source);
+	to->summary_html = xstrdup_or_null(from->summary_html);
+	to->content_html = xstrdup_or_null(from->content_html);
+	to->date = from->date;
+}
+
+void
+digest_entry_clear(struct digest_entry *e)
 {
 	free(e->title);
 	free(e->link);
 	free(e->source);
 	free(e->summary_html);
 	free(e->content_html);
+	*e = (struct digest_entry){ 0 };
 }
 
 void
@@ -68,7 +81,7 @@ digest_free(struct digest *d)
 		return;
 	for (i = 0; i < d->ntopics; i++) {
 		for (j = 0; j < d->topics[i].nentries; j++)
-			entry_free(&d->topics[i].entries[j]);
+			digest_entry_clear(&d->topics[i].entries[j]);
 		free(d->topics[i].entries);
 		free(d->topics[i].slug);
 		free(d->topics[i].name);

@@ -35,6 +35,7 @@ struct digest_topic {
 	size_t	 nentries;
 	int64_t	 note_id;	/* the topic's editor's note, 0: none */
 	char	*note_md;	/* its Markdown */
+	int64_t	 section_id;	/* queued: its stored entries, 0: none */
 };
 
 struct digest {
@@ -55,6 +56,11 @@ struct digest *digest_new(void);
 struct digest_topic *digest_add_topic(struct digest *d, int64_t id,
 	    const char *slug, const char *name);
 struct digest_entry *digest_add_entry(struct digest_topic *t);
+/* *to becomes a copy of from, with strings of its own. */
+void	 digest_entry_copy(struct digest_entry *to,
+	    const struct digest_entry *from);
+/* Free e's strings; e is left empty. */
+void	 digest_entry_clear(struct digest_entry *e);
 /* Entries over all topics. */
 size_t	 digest_count(const struct digest *d);
 void	 digest_free(struct digest *d);

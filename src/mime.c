@@ -545,7 +545,8 @@ mime_build(const struct outgoing *m, struct buf *out, char **err)
 	reserve_message(out, m);
 	rc = write_header(fields, out, err);
 	mailimf_fields_free(fields);
-	if (rc == 0 && mime_body_append(out, m->text, m->html, boundary) == 0)
+	if (rc == 0 && mime_body_append(out, m->text, m->html, boundary,
+	    m->shared) == 0)
 		return 0;
 	if (*err == NULL)
 		*err = xasprintf("message of over %zu bytes is over the size "

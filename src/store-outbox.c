@@ -241,118 +241,36 @@ load_header(struct store *st, struct digest *d, char **err)
 static int
 load_topics(struct store *st, struct digest *d, char **err)
 {
-	static const char sql[] = "SELECT t.id, t.slug, t.name, dt.more"
-	    " FROM digest_topics dt JOIN topics t ON t.id = dt.topic_id"
+	static const char sql[] = "SELECT t.id, t.slug, t.name, dt.more,"
+	    " dt.section_id FROM digest_topics dt"
+	    " JOIN topics t ON t.id = dt.topic_id"
 	    " WHERE dt.digest_id = ? ORDER BY dt.position";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, d->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		digest_add_topic(d, sqlite3_column_int64(s, 0), col_text(s, 1),
-		    col_text(s, 2))->more = (size_t)sqlite3_column_int64(s, 3);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading a digest", err);
-}
-
-static struct digest_topic *
-topic_of(struct digest *d, int64_t topic_id)
-{
-	size_t i;
-
-	for (i = 0; i < d->ntopics; i++)
-		if (d->topics[i].topic_id == topic_id)
-			return &d->topics[i];
-	return NULL;
-}
-
-/* An entry as read, before it takes its place in its topic. */
-struct loaded_entry {
-	int64_t	 topic_id;
-	int64_t	 position;
-	struct digest_entry e;
-};
-
-static int
-by_topic_position(const void *a, const void *b)
-{
-	const struct loaded_entry *x = a, *y = b;
-
-	if (x->topic_id != y->topic_id)
-		return x->topic_id < y->topic_id ? -1 : 1;
-	return (x->position > y->position) - (x->position < y->position);
-}
-
-static void
-loaded_read(sqlite3_stmt *s, struct loaded_entry *l)
-{
-	l->topic_id = sqlite3_column_int64(s, 0);
-	l->position = sqlite3_column_int64(s, 1);
-	l->e.item_id = sqlite3_column_int64(s, 2);
-	l->e.title = xstrdup_or_null(col_text(s, 3));
-	l->e.link = xstrdup_or_null(col_text(s, 4));
-	l->e.source = xstrdup_or_null(col_text(s, 5));
-	l->e.summary_html = xstrdup_or_null(col_text(s, 6));
-	l->e.content_html = xstrdup_or_null(col_text(s, 7));
-	l->e.date = sqlite3_column_int64(s, 8);
-}
-
-/* Sorted here, not by an ORDER BY: SQLite's sorter copied every row's
- * text once more (a fifth of loading a digest).  Each row's topic is
- * one of d's (load_entries keeps no other). */
-static void
-place_entries(struct digest *d, struct loaded_entry *l, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return;		/* l is NULL, which qsort may not take */
-	qsort(l, n, sizeof *l, by_topic_position);
-	for (i = 0; i < n; i++)
-		*digest_add_entry(topic_of(d, l[i].topic_id)) = l[i].e;
-}
-
-static int
-load_entries(struct store *st, struct digest *d, char **err)
-{
-	static const char sql[] = "SELECT dt.topic_id, si.position, i.id,"
-	    " i.title, i.link, coalesce(f.title, f.url), i.summary_html,"
-	    " i.content_html, coalesce(i.published, i.updated, i.fetched)"
-	    " FROM digest_topics dt"
-	    " JOIN section_items si ON si.section_id = dt.section_id"
-	    " JOIN items i ON i.id = si.item_id"
-	    " JOIN feeds f ON f.id = i.feed_id WHERE dt.digest_id = ?";
-	sqlite3_stmt *s = stmt_get(st, sql, err);
-	struct loaded_entry *l = NULL;
-	size_t n = 0;
+	struct digest_topic *t;
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, d->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (topic_of(d, sqlite3_column_int64(s, 0)) == NULL)
-			continue;
-		if ((n & (n - 1)) == 0)
-			l = xreallocarray(l, n ? 2 * n : 1, sizeof *l);
-		loaded_read(s, &l[n++]);
+		t = digest_add_topic(d, sqlite3_column_int64(s, 0),
+		    col_text(s, 1), col_text(s, 2));
+		t->more = (size_t)sqlite3_column_int64(s, 3);
+		t->section_id = sqlite3_column_int64(s, 4);
 	}
 	sqlite3_reset(s);
-	place_entries(d, l, n);
-	free(l);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading a digest", err);
 }
 
 struct digest *
-store_digest_load(struct store *st, int64_t id, char **err)
+store_digest_load(struct store *st, int64_t id, struct loaded_sections *l,
+    char **err)
 {
 	struct digest *d = digest_new();
 
 	d->id = id;
 	if (load_header(st, d, err) == -1 || load_topics(st, d, err) == -1 ||
-	    load_entries(st, d, err) == -1 ||
+	    store_sections_load(st, d, l, err) == -1 ||
 	    store_digest_load_notes(st, d, err) == -1) {
 		digest_free(d);
 		return NULL;

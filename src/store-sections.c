@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "lru.h"
 #include "store-int.h"
 #include "xmalloc.h"
 
@@ -169,5 +170,119 @@ store_section_for(struct store *st, const struct digest *d, size_t topic,
 		return 0;
 	}
 	free(items);
+	return 0;
+}
+
+/* Reading: the sections of a run of loads (store_loaded_new). */
+
+#define LOADED_KEPT	64
+
+struct loaded_sections {
+	struct lru_slot slot[LOADED_KEPT];	/* keyed by section id */
+	struct digest_topic v[LOADED_KEPT];	/* only entries are used */
+	uint64_t clock;
+};
+
+struct loaded_sections *
+store_loaded_new(void)
+{
+	return xcalloc(1, sizeof(struct loaded_sections));
+}
+
+static void
+loaded_clear(struct digest_topic *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nentries; i++)
+		digest_entry_clear(&t->entries[i]);
+	free(t->entries);
+	*t = (struct digest_topic){ 0 };
+}
+
+void
+store_loaded_free(struct loaded_sections *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < LOADED_KEPT; i++)
+		loaded_clear(&l->v[i]);
+	free(l);
+}
+
+/* The entries of section_id, in order, added to t. */
+static int
+section_read(struct store *st, int64_t section_id, struct digest_topic *t,
+    char **err)
+{
+	static const char sql[] = "SELECT i.id, i.title, i.link,"
+	    " coalesce(f.title, f.url), i.summary_html, i.content_html,"
+	    " coalesce(i.published, i.updated, i.fetched)"
+	    " FROM section_items si JOIN items i ON i.id = si.item_id"
+	    " JOIN feeds f ON f.id = i.feed_id"
+	    " WHERE si.section_id = ? ORDER BY si.position";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+	struct digest_entry *e;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, section_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e = digest_add_entry(t);
+		e->item_id = sqlite3_column_int64(s, 0);
+		e->title = xstrdup_or_null(col_text(s, 1));
+		e->link = xstrdup_or_null(col_text(s, 2));
+		e->source = xstrdup_or_null(col_text(s, 3));
+		e->summary_html = xstrdup_or_null(col_text(s, 4));
+		e->content_html = xstrdup_or_null(col_text(s, 5));
+		e->date = sqlite3_column_int64(s, 6);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading a digest", err);
+}
+
+/* t's entries, copied from the run's sections, read first if need be. */
+static int
+section_copy(struct store *st, struct loaded_sections *l,
+    struct digest_topic *t, char **err)
+{
+	struct digest_topic *k;
+	size_t i, j;
+	int hit;
+
+	i = lru_take(l->slot, LOADED_KEPT, &l->clock, (uint64_t)t->section_id,
+	    &hit);
+	k = &l->v[i];
+
+	if (!hit) {
+		loaded_clear(k);
+		if (section_read(st, t->section_id, k, err) == -1) {
+			l->slot[i].key = 0;
+			return -1;
+		}
+	}
+	for (j = 0; j < k->nentries; j++)
+		digest_entry_copy(digest_add_entry(t), &k->entries[j]);
+	return 0;
+}
+
+int
+store_sections_load(struct store *st, struct digest *d,
+    struct loaded_sections *l, char **err)
+{
+	struct digest_topic *t;
+	size_t i;
+
+	for (i = 0; i < d->ntopics; i++) {
+		t = &d->topics[i];
+		if (t->section_id == 0)
+			continue;
+		if ((l != NULL ? section_copy(st, l, t, err) :
+		    section_read(st, t->section_id, t, err)) == -1)
+			return -1;
+	}
 	return 0;
 }

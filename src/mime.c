@@ -555,12 +555,19 @@ mime_build(const struct outgoing *m, struct buf *out, char **err)
 	return -1;
 }
 
+/*
+ * Time and a count first, then 128 random bits: ids made later sort
+ * later, so the outbox's unique index on them grows at its end.  Random
+ * first, each of a compose run's 100,000 digests landed on a page of
+ * its own, and writing those pages back was a third of the run.
+ */
 char *
 mime_message_id(const char *domain)
 {
+	static unsigned long seq;	/* one thread composes */
 	char hex[33];
 
 	random_hex(hex, 16);
-	return xasprintf("%s.%lld@%s", hex, (long long)time(NULL),
-	    domain != NULL && *domain != '\0' ? domain : "localhost");
+	return xasprintf("%lld.%06lu.%s@%s", (long long)time(NULL), ++seq,
+	    hex, domain != NULL && *domain != '\0' ? domain : "localhost");
 }

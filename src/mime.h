@@ -57,7 +57,7 @@ int	 mime_build(const struct outgoing *m, struct buf *out, char **err);
 struct mime_cache *mime_cache_new(void);
 void	 mime_cache_free(struct mime_cache *c);
 
-/* A fresh Message-ID "random.time@domain" (new string, no <>). */
+/* A fresh Message-ID "time.count.random@domain" (new string, no <>). */
 char	*mime_message_id(const char *domain);
 
 #endif

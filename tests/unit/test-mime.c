@@ -778,11 +778,13 @@ static void
 test_message_id(void)
 {
 	char *a = mime_message_id("example.org"), *b = mime_message_id("example.org");
-	size_t n = strspn(a, "0123456789ABCDEF");
+	size_t t = strspn(a, "0123456789"), c = strspn(a + t + 1, "0123456789");
 
 	ok(strcmp(a, b) != 0, "two message ids differ");
-	ok(n == 32 && a[n] == '.' && strspn(a + n + 1, "0123456789") >= 10,
-	    "message id is random hex, a dot and the time");
+	ok(strcmp(a, b) < 0, "a later message id sorts later");
+	ok(t >= 10 && a[t] == '.' && c >= 6 && a[t + 1 + c] == '.' &&
+	    strspn(a + t + c + 2, "0123456789ABCDEF") == 32,
+	    "message id is the time, a count and random hex, dot-separated");
 	ok(strlen(a) > 12 && strcmp(a + strlen(a) - 12, "@example.org") == 0,
 	    "message id ends with @domain");
 	free(a);

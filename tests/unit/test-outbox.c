@@ -251,6 +251,8 @@ test_migration(const char *path)
 	    " WHERE name = 'digests'"), 9, "deleted ids are never reused");
 	is_int(sqlite3_exec(db, "UPDATE digests SET state = 'dropped'",
 	    NULL, NULL, NULL), SQLITE_OK, "'dropped' is a valid state");
+	is_int(sqlite3_exec(db, "UPDATE digests SET state = 'lost'",
+	    NULL, NULL, NULL), SQLITE_CONSTRAINT, "an unknown state is not");
 	sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM digests",
 	    NULL, NULL, NULL);
 	is_int(query(db, "SELECT count(*) FROM section_items"), 0,

@@ -146,22 +146,32 @@ b_cost(size_t n)
 	return (n + 2) / 3 * 4;
 }
 
+/*
+ * The encoders write into room reserved for the longest outcome (three
+ * octets per octet for Q, four per three for B): a buf_putc per octet
+ * was most of the time a Subject took.  Nothing is written when even
+ * that room is over the buffer's cap.
+ */
 static void
 q_put(struct buf *b, const unsigned char *s, size_t n)
 {
+	char *start = buf_reserve(b, 3 * n), *o = start;
 	size_t i;
 
+	if (start == NULL)
+		return;
 	for (i = 0; i < n; i++) {
 		if (s[i] == ' ')
-			buf_putc(b, '_');
+			*o++ = '_';
 		else if (q_plain(s[i]))
-			buf_putc(b, s[i]);
+			*o++ = (char)s[i];
 		else {
-			buf_putc(b, '=');
-			buf_putc(b, hexdigits[s[i] >> 4]);
-			buf_putc(b, hexdigits[s[i] & 15]);
+			*o++ = '=';
+			*o++ = hexdigits[s[i] >> 4];
+			*o++ = hexdigits[s[i] & 15];
 		}
 	}
+	(void)buf_commit(b, (size_t)(o - start));
 }
 
 static void
@@ -169,20 +179,24 @@ b_put(struct buf *b, const unsigned char *s, size_t n)
 {
 	static const char alphabet[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *start = buf_reserve(b, b_cost(n)), *o = start;
 	uint32_t v;
 	size_t i;
 
+	if (start == NULL)
+		return;
 	for (i = 0; i < n; i += 3) {
 		v = (uint32_t)s[i] << 16;
 		if (i + 1 < n)
 			v |= (uint32_t)s[i + 1] << 8;
 		if (i + 2 < n)
 			v |= s[i + 2];
-		buf_putc(b, alphabet[v >> 18]);
-		buf_putc(b, alphabet[(v >> 12) & 63]);
-		buf_putc(b, i + 1 < n ? alphabet[(v >> 6) & 63] : '=');
-		buf_putc(b, i + 2 < n ? alphabet[v & 63] : '=');
+		*o++ = alphabet[v >> 18];
+		*o++ = alphabet[(v >> 12) & 63];
+		*o++ = i + 1 < n ? alphabet[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < n ? alphabet[v & 63] : '=';
 	}
+	(void)buf_commit(b, (size_t)(o - start));
 }
 
 /*

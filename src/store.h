@@ -170,7 +170,8 @@ int	 store_subscriber_add(struct store *st, const char *email,
 /* 0 with *id, STORE_NOTFOUND, or -1. */
 int	 store_subscriber_id(struct store *st, const char *email, int64_t *id,
 	    char **err);
-/* Every subscriber, or only active ones. */
+/* Every subscriber, or only active ones, in address order; their
+ * topics are not read (topics is NULL). */
 int	 store_subscriber_each(struct store *st, int active_only,
 	    store_subscriber_fn fn, void *ctx, char **err);
 
@@ -205,6 +206,9 @@ typedef int (*store_subscription_fn)(const struct subscription_row *r,
 
 /* A subscriber's subscriptions, by topic slug. */
 int	 store_subscription_each(struct store *st, int64_t subscriber_id,
+	    store_subscription_fn fn, void *ctx, char **err);
+/* The same by topic id, without the topics' slugs and names (NULL). */
+int	 store_subscription_marks(struct store *st, int64_t subscriber_id,
 	    store_subscription_fn fn, void *ctx, char **err);
 /*
  * Subscribe to one more topic, starting at the last period's entries like

@@ -29,7 +29,7 @@
 #define QP_LINE_MAX	76
 /* Input taken per reservation; the output of one step is at most 80. */
 #define QP_CHUNK	4096
-#define QP_ROOM		(6 * (QP_CHUNK + 80))
+#define QP_ROOM(n)	(6 * ((n) + 80))
 
 /* Base64 lines (RFC 2045 6.8): 76 characters, from 57 octets of text. */
 #define B64_LINE_OUT	76
@@ -252,11 +252,16 @@ qp_range(struct buf *out, const char *text, const char *end, size_t *lone)
 {
 	const unsigned char *s = (const unsigned char *)text, *chunk;
 	struct qp q = { NULL, 0, (const unsigned char *)end, 0 };
+	size_t rest;
 	char *start;
 
 	literal_init();
 	while (s < q.end) {
-		if ((start = buf_reserve(out, QP_ROOM)) == NULL)
+		/* Room for this chunk only: reserving a whole chunk's for a
+		 * short end made most messages' buffers twice their size. */
+		rest = (size_t)(q.end - s);
+		if ((start = buf_reserve(out, QP_ROOM(rest < QP_CHUNK ? rest :
+		    QP_CHUNK))) == NULL)
 			return -1;
 		q.o = start;
 		for (chunk = s; s < q.end && (size_t)(s - chunk) < QP_CHUNK;)

@@ -36,6 +36,8 @@ struct digest_topic {
 	int64_t	 note_id;	/* the topic's editor's note, 0: none */
 	char	*note_md;	/* its Markdown */
 	int64_t	 section_id;	/* queued: its stored entries, 0: none */
+	char	*strings;	/* NULL, or the block all its entries'
+				   strings are in (digest_copy_entries) */
 };
 
 struct digest {
@@ -56,9 +58,13 @@ struct digest *digest_new(void);
 struct digest_topic *digest_add_topic(struct digest *d, int64_t id,
 	    const char *slug, const char *name);
 struct digest_entry *digest_add_entry(struct digest_topic *t);
-/* *to becomes a copy of from, with strings of its own. */
-void	 digest_entry_copy(struct digest_entry *to,
-	    const struct digest_entry *from);
+/*
+ * t, which has no entries, gets a copy of the n entries at from, their
+ * strings in one block (a digest loaded for a send copies each of its
+ * sections whole).  No entry is added to t afterwards.
+ */
+void	 digest_copy_entries(struct digest_topic *t,
+	    const struct digest_entry *from, size_t n);
 /* Free e's strings; e is left empty. */
 void	 digest_entry_clear(struct digest_entry *e);
 /* Entries over all topics. */

@@ -250,7 +250,7 @@ section_copy(struct store *st, struct loaded_sections *l,
     struct digest_topic *t, char **err)
 {
 	struct digest_topic *k;
-	size_t i, j;
+	size_t i;
 	int hit;
 
 	i = lru_take(l->slot, LOADED_KEPT, &l->clock, (uint64_t)t->section_id,
@@ -264,8 +264,8 @@ section_copy(struct store *st, struct loaded_sections *l,
 			return -1;
 		}
 	}
-	for (j = 0; j < k->nentries; j++)
-		digest_entry_copy(digest_add_entry(t), &k->entries[j]);
+	if (t->nentries == 0)
+		digest_copy_entries(t, k->entries, k->nentries);
 	return 0;
 }
 

@@ -163,4 +163,25 @@ is "$(grep -c "Linkless note" "$T/eve.txt")" 1 \
 grep -q "^== First Desk ==$" "$T/eve.txt" && ! grep -q "Last Desk" "$T/eve.txt"
 ok $? "and_the_second_topic_gets_no_heading"
 
+# A template whose topic section reads outside the topic still shows each
+# subscriber their own: such a section is rendered for each digest.
+mkdir "$T/tpl"
+cp "$top_srcdir"/templates/digest.html "$top_srcdir"/templates/subject.txt \
+    "$T/tpl/"
+sed 's|^== {{{name}}} ==$|== {{{name}}} for {{{subscriber.email}}} ==|' \
+    "$top_srcdir/templates/digest.txt" >"$T/tpl/digest.txt"
+sed "s|^template_dir = .*|template_dir = $T/tpl|" "$T/gazette.conf" \
+    >"$T/tpl.conf"
+rss_feed "Desk Feed" "d4|Fourth story|https://desk.example.org/4" \
+    >"$T/www/desk.xml"
+gz collect --all >/dev/null 2>&1
+"$GAZETTE" --config "$T/tpl.conf" compose --now >/dev/null 2>&1 &&
+    "$GAZETTE" --config "$T/tpl.conf" send >/dev/null 2>&1
+ok $? "a_template_reading_outside_the_topic_composes_and_sends"
+parts "$(sent_to ann@example.org)" "$T/ann4"
+parts "$(sent_to bob@example.org)" "$T/bob4"
+grep -q "^== News Desk for ann@example.org ==$" "$T/ann4.txt" &&
+    grep -q "^== News Desk for bob@example.org ==$" "$T/bob4.txt"
+ok $? "each_subscriber_sees_their_own_address_in_the_shared_section"
+
 done_testing

@@ -190,7 +190,8 @@ collect_id(const struct subscriber_row *s, void *ctx)
 
 /*
  * What a subscriber gets depends only on their subscriptions and marks:
- * subscribers with the same (topic, mark) list get the same entries.
+ * subscribers with the same (topic, mark) list (by topic id) get the
+ * same entries.
  * Within a batch (one transaction, so nothing else writes meanwhile) the
  * pick is made once per distinct list and copied for the others; a run's
  * subscribers mostly share a few lists, as they got their last digest in
@@ -275,7 +276,7 @@ pick_cached(struct run *run, int64_t id, char **err)
 	struct digest *d;
 	size_t i;
 
-	if (store_subscription_each(run->st, id, add_key, &k, err) == -1) {
+	if (store_subscription_marks(run->st, id, add_key, &k, err) == -1) {
 		free(k.keys);
 		return NULL;
 	}

@@ -35,6 +35,8 @@ struct sender {
 	struct store *st;
 	const struct config *cfg;
 	struct renderer *r;
+	struct mime_cache *encoded;	/* the sections' encodings */
+	struct loaded_sections *loaded;	/* the sections' entries */
 	struct transport *t;
 	char	*from_name;
 	char	*from_addr;
@@ -87,10 +89,14 @@ unsubscribe_links(const struct config *cfg, const char *token,
 	return v;
 }
 
-int
-deliver_build(const struct config *cfg, const struct digest *d,
-    const struct rendered *r, int64_t now, struct buf *out, char **err)
+/* deliver_build, the encodings of shared sections kept in cache. */
+static int
+build_message(const struct config *cfg, const struct digest *d,
+    const struct rendered *r, int64_t now, struct mime_cache *cache,
+    struct buf *out, char **err)
 {
+	struct mime_shared shared = { &r->text_pieces, &r->html_pieces,
+	    cache };
 	struct outgoing m = { 0 };
 	char *from_name = NULL, *from_addr = NULL, *list_id = NULL;
 	char *unsub = NULL;
@@ -115,12 +121,20 @@ deliver_build(const struct config *cfg, const struct digest *d,
 	m.one_click = unsub != NULL && cfg->base_url != NULL;
 	m.text = r->text;
 	m.html = r->html;
+	m.shared = &shared;
 	rc = mime_build(&m, out, err);
 	free(from_name);
 	free(from_addr);
 	free(list_id);
 	free(unsub);
 	return rc;
+}
+
+int
+deliver_build(const struct config *cfg, const struct digest *d,
+    const struct rendered *r, int64_t now, struct buf *out, char **err)
+{
+	return build_message(cfg, d, r, now, NULL, out, err);
 }
 
 int64_t
@@ -231,13 +245,37 @@ record(struct sender *s, const struct digest *d, enum transport_status st,
 	bounce_clear(&b);
 }
 
+/*
+ * The renderer, and what it keeps of the sections digests share (their
+ * entries as loaded, their encodings): one set per run.  -1 with *err
+ * when the templates cannot be read.
+ */
+static int
+render_start(struct sender *s, char **err)
+{
+	s->encoded = mime_cache_new();
+	s->loaded = store_loaded_new();
+	return (s->r = renderer_open(s->cfg, err)) == NULL ? -1 : 0;
+}
+
+static void
+render_stop(struct sender *s)
+{
+	renderer_free(s->r);
+	mime_cache_free(s->encoded);
+	store_loaded_free(s->loaded);
+	s->r = NULL;
+	s->encoded = NULL;
+	s->loaded = NULL;
+}
+
 /* Render and build d's message into msg.  -1 with *err. */
 static int
 build_one(struct sender *s, const struct digest *d, struct rendered *r,
     struct buf *msg, char **err)
 {
 	if (render_digest(s->r, d, r, err) == -1 ||
-	    deliver_build(s->cfg, d, r, s->now, msg, err) == -1)
+	    build_message(s->cfg, d, r, s->now, s->encoded, msg, err) == -1)
 		return -1;
 	return s->dkim ? dkim_signer_sign(s->dkim, msg, err) : 0;
 }
@@ -276,7 +314,7 @@ job_build(struct sender *s, int64_t id, struct job *j)
 	j->id = id;
 	j->st = TRANSPORT_PERMFAIL;
 	buf_init(&j->msg, 0);
-	if ((j->d = store_digest_load(s->st, id, &j->err)) == NULL)
+	if ((j->d = store_digest_load(s->st, id, s->loaded, &j->err)) == NULL)
 		return -1;
 	j->built = build_one(s, j->d, &j->r, &j->msg, &j->err) == 0;
 	return 0;
@@ -533,7 +571,7 @@ child_send(struct sender *s, const char *db, const int64_t *ids, size_t n,
 	s->rate /= (double)workers;	/* the rate is for all of them */
 	res->rc = -1;
 	if ((s->st = store_open(db, &err)) == NULL ||
-	    (s->r = renderer_open(s->cfg, &err)) == NULL ||
+	    render_start(s, &err) == -1 ||
 	    (s->t = open_patiently(s, m, &err)) == NULL)
 		sum.left = (int)m;
 	else
@@ -542,7 +580,7 @@ child_send(struct sender *s, const char *db, const int64_t *ids, size_t n,
 		snprintf(res->err, sizeof res->err, "%s", err);
 	res->sum = sum;
 	transport_close(s->t);
-	renderer_free(s->r);
+	render_stop(s);
 	store_close(s->st);
 	free(err);
 	free(mine);
@@ -679,7 +717,7 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 		rc = send_parallel(&s, ids, n, workers_for(cfg, n), err);
 		goto out;
 	}
-	if ((s.r = renderer_open(cfg, err)) == NULL ||
+	if (render_start(&s, err) == -1 ||
 	    (s.t = open_patiently(&s, n, err)) == NULL) {
 		sum->left = (int)n;
 		goto out;
@@ -690,7 +728,7 @@ deliver_outbox(struct store *st, const struct config *cfg, int64_t now,
 out:
 	dkim_signer_close(s.dkim);
 	transport_close(s.t);
-	renderer_free(s.r);
+	render_stop(&s);
 	free(s.from_name);
 	free(s.from_addr);
 	free(ids);
@@ -706,7 +744,7 @@ plan_one(struct sender *s, int64_t id, deliver_plan_fn fn, void *ctx)
 	char *err = NULL;
 
 	buf_init(&msg, 0);
-	if ((d = store_digest_load(s->st, id, &err)) != NULL) {
+	if ((d = store_digest_load(s->st, id, s->loaded, &err)) != NULL) {
 		if (build_one(s, d, &r, &msg, &err) == 0)
 			fn(d, r.subject, msg.len, NULL, ctx);
 		else
@@ -733,14 +771,14 @@ deliver_plan(struct store *st, const struct config *cfg, int64_t now,
 	    (s.dkim = dkim_signer_open(cfg, NULL, err)) == NULL)
 		goto out;
 	if (store_outbox_due(st, now, &ids, &n, err) == -1 ||
-	    (n > 0 && (s.r = renderer_open(cfg, err)) == NULL))
+	    (n > 0 && render_start(&s, err) == -1))
 		goto out;
 	for (i = 0; i < n; i++)
 		plan_one(&s, ids[i], fn, ctx);
 	rc = 0;
 out:
 	dkim_signer_close(s.dkim);
-	renderer_free(s.r);
+	render_stop(&s);
 	free(s.from_name);
 	free(s.from_addr);
 	free(ids);

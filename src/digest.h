@@ -35,6 +35,9 @@ struct digest_topic {
 	size_t	 nentries;
 	int64_t	 note_id;	/* the topic's editor's note, 0: none */
 	char	*note_md;	/* its Markdown */
+	int64_t	 section_id;	/* queued: its stored entries, 0: none */
+	char	*strings;	/* NULL, or the block all its entries'
+				   strings are in (digest_copy_entries) */
 };
 
 struct digest {
@@ -55,6 +58,15 @@ struct digest *digest_new(void);
 struct digest_topic *digest_add_topic(struct digest *d, int64_t id,
 	    const char *slug, const char *name);
 struct digest_entry *digest_add_entry(struct digest_topic *t);
+/*
+ * t, which has no entries, gets a copy of the n entries at from, their
+ * strings in one block (a digest loaded for a send copies each of its
+ * sections whole).  No entry is added to t afterwards.
+ */
+void	 digest_copy_entries(struct digest_topic *t,
+	    const struct digest_entry *from, size_t n);
+/* Free e's strings; e is left empty. */
+void	 digest_entry_clear(struct digest_entry *e);
 /* Entries over all topics. */
 size_t	 digest_count(const struct digest *d);
 void	 digest_free(struct digest *d);

@@ -13,18 +13,23 @@
  * Never prints or exits; the only failure is the buffer's cap.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base64.h"
 #include "buf.h"
+#include "lru.h"
+#include "mime.h"
 #include "mime-body.h"
+#include "piece.h"
 #include "scan.h"
+#include "xmalloc.h"
 
 /* Quoted-printable lines, "=" of a soft break included (RFC 2045 6.7). */
 #define QP_LINE_MAX	76
 /* Input taken per reservation; the output of one step is at most 80. */
 #define QP_CHUNK	4096
-#define QP_ROOM		(6 * (QP_CHUNK + 80))
+#define QP_ROOM(n)	(6 * ((n) + 80))
 
 /* Base64 lines (RFC 2045 6.8): 76 characters, from 57 octets of text. */
 #define B64_LINE_OUT	76
@@ -237,28 +242,137 @@ qp_step(struct qp *q, const unsigned char *s)
 }
 
 /*
- * Quoted-printable into out; *canon is then the length of text in
- * canonical form (CRLF line ends), which is what base64 would carry.
+ * Quoted-printable of text..end into out, which must end the text or a
+ * line (its last octet an LF): then nothing after it is looked at, and
+ * the encoding is the same as that stretch's within the whole text.
+ * *lone counts the line ends that were not a CRLF.
  */
 static int
-qp_write(struct buf *out, const char *text, size_t *canon)
+qp_range(struct buf *out, const char *text, const char *end, size_t *lone)
 {
 	const unsigned char *s = (const unsigned char *)text, *chunk;
-	size_t len = strlen(text);
-	struct qp q = { NULL, 0, s + len, 0 };
+	struct qp q = { NULL, 0, (const unsigned char *)end, 0 };
+	size_t rest;
 	char *start;
 
 	literal_init();
-	while (*s != '\0') {
-		if ((start = buf_reserve(out, QP_ROOM)) == NULL)
+	while (s < q.end) {
+		/* Room for this chunk only: reserving a whole chunk's for a
+		 * short end made most messages' buffers twice their size. */
+		rest = (size_t)(q.end - s);
+		if ((start = buf_reserve(out, QP_ROOM(rest < QP_CHUNK ? rest :
+		    QP_CHUNK))) == NULL)
 			return -1;
 		q.o = start;
-		for (chunk = s; *s != '\0' && (size_t)(s - chunk) < QP_CHUNK;)
+		for (chunk = s; s < q.end && (size_t)(s - chunk) < QP_CHUNK;)
 			s = qp_step(&q, s);
 		if (buf_commit(out, (size_t)(q.o - start)) == -1)
 			return -1;
 	}
-	*canon = len + q.lone;
+	*lone += q.lone;
+	return 0;
+}
+
+/*
+ * Encodings of shared pieces (piece.h), by id.  A piece that starts a
+ * line and ends with a line end encodes the same wherever it stands:
+ * the encoder is at column 0 when it starts, looks at nothing past its
+ * last LF, and is at column 0 again after it.  Kept for a run; the one
+ * used longest ago gives way.
+ */
+#define PIECES_KEPT	128
+
+struct kept {
+	char	*qp;
+	size_t	 len;
+	size_t	 lone;		/* qp_range's count */
+};
+
+struct mime_cache {
+	struct lru_slot slot[PIECES_KEPT];	/* keyed by piece id */
+	struct kept v[PIECES_KEPT];
+	uint64_t clock;
+};
+
+struct mime_cache *
+mime_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct mime_cache));
+}
+
+void
+mime_cache_free(struct mime_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < PIECES_KEPT; i++)
+		free(c->v[i].qp);
+	free(c);
+}
+
+static int
+qp_piece(struct buf *out, const char *text, const struct piece *p,
+    struct mime_cache *c, size_t *lone)
+{
+	size_t mark = out->len, n = 0;
+	struct kept *k;
+	int hit;
+
+	k = &c->v[lru_take(c->slot, PIECES_KEPT, &c->clock, p->id, &hit)];
+	if (hit) {
+		*lone += k->lone;
+		return buf_append(out, k->qp, k->len);
+	}
+	free(k->qp);
+	*k = (struct kept){ NULL, 0, 0 };
+	if (qp_range(out, text + p->off, text + p->off + p->len, &n) == -1) {
+		c->slot[k - c->v].key = 0;
+		return -1;
+	}
+	k->len = out->len - mark;
+	k->qp = xmalloc(k->len + 1);
+	memcpy(k->qp, out->data + mark, k->len);
+	k->lone = n;
+	*lone += n;
+	return 0;
+}
+
+/* A piece at least from, within len, from a line start to a line end. */
+static int
+standalone(const char *text, size_t len, size_t from, const struct piece *p)
+{
+	return p->id != 0 && p->len > 0 && p->off >= from &&
+	    p->len <= len - p->off &&
+	    (p->off == 0 || text[p->off - 1] == '\n') &&
+	    text[p->off + p->len - 1] == '\n';
+}
+
+/*
+ * Quoted-printable into out, the shared pieces from c when it has them;
+ * *canon is then the length of text in canonical form (CRLF line ends),
+ * which is what base64 would carry.
+ */
+static int
+qp_write(struct buf *out, const char *text, const struct pieces *pcs,
+    struct mime_cache *c, size_t *canon)
+{
+	size_t len = strlen(text), from = 0, lone = 0, i;
+	const struct piece *p;
+
+	for (i = 0; c != NULL && pcs != NULL && i < pcs->n; i++) {
+		p = &pcs->v[i];
+		if (!standalone(text, len, from, p))
+			continue;
+		if (qp_range(out, text + from, text + p->off, &lone) == -1 ||
+		    qp_piece(out, text, p, c, &lone) == -1)
+			return -1;
+		from = p->off + p->len;
+	}
+	if (qp_range(out, text + from, text + len, &lone) == -1)
+		return -1;
+	*canon = len + lone;
 	return 0;
 }
 
@@ -267,7 +381,7 @@ mime_qp_append(struct buf *out, const char *text)
 {
 	size_t canon;
 
-	return qp_write(out, text, &canon);
+	return qp_write(out, text, NULL, NULL, &canon);
 }
 
 /*
@@ -365,14 +479,15 @@ put_fields(struct buf *out, const char *type, const char *cte)
  * again in base64.
  */
 static int
-put_part(struct buf *out, const char *type, const char *text)
+put_part(struct buf *out, const char *type, const char *text,
+    const struct pieces *pcs, struct mime_cache *c)
 {
 	size_t mark = out->len, body, canon = 0;
 
 	if (put_fields(out, type, "quoted-printable") == -1)
 		return -1;
 	body = out->len;
-	if (qp_write(out, text, &canon) == 0 &&
+	if (qp_write(out, text, pcs, c, &canon) == 0 &&
 	    b64_length(canon) >= out->len - body)
 		return 0;
 	buf_truncate(out, mark);
@@ -384,7 +499,11 @@ put_part(struct buf *out, const char *type, const char *text)
 static int
 put_boundary(struct buf *out, const char *boundary, const char *end)
 {
-	return buf_printf(out, "\r\n--%s%s\r\n", boundary, end);
+	/* Piece by piece: a printf per boundary line was 2 % of a send. */
+	if (buf_puts(out, "\r\n--") == -1 || buf_puts(out, boundary) == -1 ||
+	    buf_puts(out, end) == -1)
+		return -1;
+	return buf_puts(out, "\r\n");
 }
 
 /* A lone text part must still end with a line end. */
@@ -402,18 +521,22 @@ end_line(struct buf *out)
  */
 int
 mime_body_append(struct buf *out, const char *text, const char *html,
-    const char *boundary)
+    const char *boundary, const struct mime_shared *sh)
 {
+	static const struct mime_shared none = { NULL, NULL, NULL };
+
+	if (sh == NULL)
+		sh = &none;
 	if (buf_puts(out, "MIME-Version: 1.0\r\n") == -1)
 		return -1;
 	if (html == NULL)
-		return put_part(out, "text/plain", text) == -1 ? -1 :
-		    end_line(out);
+		return put_part(out, "text/plain", text, sh->text,
+		    sh->cache) == -1 ? -1 : end_line(out);
 	if (buf_printf(out, "Content-Type: multipart/alternative; "
 	    "boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary) == -1 ||
-	    put_part(out, "text/plain", text) == -1 ||
+	    put_part(out, "text/plain", text, sh->text, sh->cache) == -1 ||
 	    put_boundary(out, boundary, "") == -1 ||
-	    put_part(out, "text/html", html) == -1)
+	    put_part(out, "text/html", html, sh->html, sh->cache) == -1)
 		return -1;
 	return put_boundary(out, boundary, "--");
 }

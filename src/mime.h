@@ -13,6 +13,18 @@
 #include <stdint.h>
 
 struct buf;
+struct mime_cache;
+struct pieces;
+
+/*
+ * The stretches of a message's parts that other messages share (piece.h),
+ * and where their encodings are kept between messages.
+ */
+struct mime_shared {
+	const struct pieces *text;	/* of text, or NULL */
+	const struct pieces *html;	/* of html, or NULL */
+	struct mime_cache *cache;	/* NULL: nothing kept */
+};
 
 struct outgoing {
 	const char *from_name;		/* display name, may be NULL */
@@ -28,6 +40,7 @@ struct outgoing {
 	int	 one_click;		/* add List-Unsubscribe-Post: One-Click */
 	const char *text;		/* text/plain body, UTF-8, LF or CRLF */
 	const char *html;		/* text/html body, UTF-8 */
+	const struct mime_shared *shared;	/* NULL: none */
 };
 
 /*
@@ -37,7 +50,14 @@ struct outgoing {
  */
 int	 mime_build(const struct outgoing *m, struct buf *out, char **err);
 
-/* A fresh Message-ID "random.time@domain" (new string, no <>). */
+/*
+ * Encodings of shared pieces kept across messages: a few hundred at most,
+ * the one used longest ago giving way.
+ */
+struct mime_cache *mime_cache_new(void);
+void	 mime_cache_free(struct mime_cache *c);
+
+/* A fresh Message-ID "time.count.random@domain" (new string, no <>). */
 char	*mime_message_id(const char *domain);
 
 #endif

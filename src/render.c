@@ -19,6 +19,7 @@
 #include "fileio.h"
 #include "html.h"
 #include "markdown.h"
+#include "piece.h"
 #include "render.h"
 #include "template.h"
 #include "xmalloc.h"
@@ -396,9 +397,12 @@ topic_value(struct renderer *r, const struct digest_topic *t)
 	tv_set(v, "count", tv_num((double)t->nentries));
 	tv_set(v, "more", tv_num((double)t->more));
 	tv_set(v, "has_more", tv_bool(t->more > 0));
-	if (r->cfg->base_url)
-		tv_set(v, "archive_url", tv_str_own(xasprintf("%s/%s/",
-		    r->cfg->base_url, t->slug)));
+	/* Every name the section reads is the topic's own, even when empty:
+	 * then its rendering depends on the topic alone (see tv_ref). */
+	tv_set(v, "archive_url", r->cfg->base_url ? tv_str_own(xasprintf(
+	    "%s/%s/", r->cfg->base_url, t->slug)) : tv_null());
+	tv_set(v, "topic_note_html", tv_null());
+	tv_set(v, "topic_note_text", tv_null());
 	note_values(t->note_md, v, "topic_note_html", "topic_note_text");
 	tv_set(v, "entries", list);
 	tv_set(v, "links", links);
@@ -408,11 +412,14 @@ topic_value(struct renderer *r, const struct digest_topic *t)
 /*
  * A topic's section is the same in every digest that has the same
  * entries (and the same cap and note): its context is built once per run
- * and shared by reference, so each further digest costs only its template
- * pass.  Bounded: at most TOPIC_CACHE_MAX sections are kept, whatever the
- * number of subscribers; beyond that a section is built for its digest.
+ * and shared by reference, and the engine renders each template's section
+ * over it once (tv_ref), so each further digest costs a copy.  Bounded:
+ * at most TOPIC_CACHE_MAX sections are kept, whatever the number of
+ * subscribers; the one used longest ago gives way to a new one, unless
+ * every one is in the digest being rendered (then the new one is built
+ * for that digest alone).
  */
-#define TOPIC_CACHE_MAX	256
+#define TOPIC_CACHE_MAX	128
 
 struct topic_key {
 	int64_t	 topic_id;
@@ -425,7 +432,9 @@ struct topic_key {
 struct topic_cache {
 	struct topic_key keys[TOPIC_CACHE_MAX];
 	struct tval *values[TOPIC_CACHE_MAX];
+	uint64_t used[TOPIC_CACHE_MAX];	/* the digest that last used it */
 	size_t	 n;
+	uint64_t digest;		/* digests begun */
 };
 
 static int
@@ -456,29 +465,50 @@ topic_cacheable(const struct digest_topic *t)
 	return 1;
 }
 
+/* A slot for a new section: a free one, or the one used longest ago
+ * if not by this digest.  TOPIC_CACHE_MAX when there is none. */
+static size_t
+topic_slot(struct topic_cache *c)
+{
+	size_t i, old = TOPIC_CACHE_MAX;
+
+	if (c->n < TOPIC_CACHE_MAX)
+		return c->n++;
+	for (i = 0; i < c->n; i++)
+		if (c->used[i] != c->digest &&
+		    (old == TOPIC_CACHE_MAX || c->used[i] < c->used[old]))
+			old = i;
+	if (old != TOPIC_CACHE_MAX) {
+		free(c->keys[old].items);
+		tv_free(c->values[old]);
+	}
+	return old;
+}
+
 static struct tval *
 topic_value_shared(struct renderer *r, const struct digest_topic *t)
 {
-	struct topic_cache *c;
+	struct topic_cache *c = r->topics;
 	struct topic_key *k;
 	size_t i;
 
-	if (r->topics == NULL)
-		r->topics = xcalloc(1, sizeof *r->topics);
-	c = r->topics;
 	for (i = 0; i < c->n; i++)
-		if (topic_key_is(&c->keys[i], t))
+		if (topic_key_is(&c->keys[i], t)) {
+			c->used[i] = c->digest;
 			return tv_ref(c->values[i]);
-	if (c->n == TOPIC_CACHE_MAX || !topic_cacheable(t))
+		}
+	if (!topic_cacheable(t) || (i = topic_slot(c)) == TOPIC_CACHE_MAX)
 		return topic_value(r, t);
-	k = &c->keys[c->n];
+	k = &c->keys[i];
 	*k = (struct topic_key){ t->topic_id, t->note_id, t->more,
 	    xreallocarray(NULL, t->nentries + 1, sizeof *k->items),
 	    t->nentries };
 	for (i = 0; i < t->nentries; i++)
 		k->items[i] = t->entries[i].item_id;
-	c->values[c->n] = topic_value(r, t);
-	return tv_ref(c->values[c->n++]);
+	i = (size_t)(k - c->keys);
+	c->used[i] = c->digest;
+	c->values[i] = topic_value(r, t);
+	return tv_ref(c->values[i]);
 }
 
 static void
@@ -594,6 +624,9 @@ digest_value(struct renderer *r, const struct digest *d)
 	/* New posts: those shown and those the per-topic cap left out. */
 	for (i = 0; i < d->ntopics; i++)
 		n += d->topics[i].more;
+	if (r->topics == NULL)
+		r->topics = xcalloc(1, sizeof *r->topics);
+	r->topics->digest++;
 	/*
 	 * A topic whose entries were all shown under an earlier topic is in
 	 * the digest only for its mark: it gets no section, not an empty
@@ -652,14 +685,15 @@ one_line(const char *s)
  */
 static char *
 render_one(struct renderer *r, int which, const struct tval *ctx,
-    char **err)
+    struct pieces *pieces, char **err)
 {
 	struct buf b;
 
 	buf_init(&b, MESSAGE_MAX);
 	if (r->last[which] > 0)
 		(void)buf_reserve(&b, r->last[which] + r->last[which] / 8);
-	if (tmpl_render(r->t[which], ctx, partial_source, r, &b, err) == -1) {
+	if (tmpl_render_pieces(r->t[which], ctx, partial_source, r, &b,
+	    pieces, err) == -1) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -675,10 +709,10 @@ render_digest(struct renderer *r, const struct digest *d,
 	char *subject;
 
 	memset(out, 0, sizeof *out);
-	out->html = render_one(r, T_HTML, ctx, err);
+	out->html = render_one(r, T_HTML, ctx, &out->html_pieces, err);
 	if (out->html)
-		out->text = render_one(r, T_TEXT, ctx, err);
-	if (out->text && (subject = render_one(r, T_SUBJECT, ctx,
+		out->text = render_one(r, T_TEXT, ctx, &out->text_pieces, err);
+	if (out->text && (subject = render_one(r, T_SUBJECT, ctx, NULL,
 	    err)) != NULL) {
 		out->subject = one_line(subject);
 		free(subject);
@@ -697,5 +731,7 @@ rendered_free(struct rendered *out)
 	free(out->subject);
 	free(out->html);
 	free(out->text);
+	pieces_clear(&out->html_pieces);
+	pieces_clear(&out->text_pieces);
 	memset(out, 0, sizeof *out);
 }

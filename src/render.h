@@ -4,6 +4,8 @@
 #ifndef GZ_RENDER_H
 #define GZ_RENDER_H
 
+#include "piece.h"
+
 struct config;
 struct digest;
 struct renderer;
@@ -13,6 +15,8 @@ struct rendered {
 	char	*subject;
 	char	*html;
 	char	*text;
+	struct pieces html_pieces;	/* topic sections other digests share */
+	struct pieces text_pieces;
 };
 
 /*

@@ -15,7 +15,8 @@
 #define OUTBOX_SELECT "SELECT d.id, d.subscriber_id, s.email, s.name," \
 	" s.status, s.bounces, d.state, d.message_id, d.created, d.attempts," \
 	" d.next_attempt, d.last_error, d.sent," \
-	" (SELECT count(*) FROM digest_items WHERE digest_id = d.id)," \
+	" (SELECT count(*) FROM digest_topics dt JOIN section_items si" \
+	" ON si.section_id = dt.section_id WHERE dt.digest_id = d.id)," \
 	" s.soft_bounces" \
 	" FROM digests d JOIN subscribers s ON s.id = d.subscriber_id"
 

@@ -58,9 +58,10 @@ store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
     void *ctx, char **err)
 {
 	static const char sql[] = ARCHIVE_COLUMNS ", g.created"
-	    " FROM digests g JOIN digest_items di ON di.digest_id = g.id"
-	    " JOIN topics t ON t.id = di.topic_id"
-	    " JOIN items i ON i.id = di.item_id"
+	    " FROM digests g JOIN digest_topics dt ON dt.digest_id = g.id"
+	    " JOIN section_items si ON si.section_id = dt.section_id"
+	    " JOIN topics t ON t.id = dt.topic_id"
+	    " JOIN items i ON i.id = si.item_id"
 	    " JOIN feeds f ON f.id = i.feed_id"
 	    " WHERE g.state = 'sent'"
 	    " ORDER BY g.created, t.slug, d DESC, i.id DESC";

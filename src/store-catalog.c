@@ -477,12 +477,3 @@ store_subscriber_id(struct store *st, const char *email, int64_t *id,
 
 	return store_lookup_id(st, sql, email, id, "finding a subscriber", err);
 }
-
-int
-store_subscriber_each(struct store *st, int active_only,
-    store_subscriber_fn fn, void *ctx, char **err)
-{
-	struct subscriber_filter f = { active_only ? "active" : NULL, 0, NULL };
-
-	return store_subscriber_select(st, &f, fn, ctx, err);
-}

@@ -21,6 +21,7 @@ struct store {
 	int	 depth;			/* nesting of store_begin */
 	double	 busy_since;		/* when the current lock wait began */
 	int	 busy_failed;		/* a call gave up waiting for a lock */
+	struct section_cache *sections;	/* written in this transaction */
 };
 
 /* A prepared, reset statement for sql (a string literal), or NULL + *err. */
@@ -44,6 +45,18 @@ void	 entry_row_read(sqlite3_stmt *s, struct unseen_row *r);
  * *id, STORE_NOTFOUND, or -1 with *err naming what. */
 int	 store_lookup_id(struct store *st, const char *sql, const char *key,
 	    int64_t *id, const char *what, char **err);
+
+/* store-sections.c: the section showing topic (an index into d's topics)
+ * in *id, written unless this transaction wrote the same one; 0 when the
+ * topic shows nothing.  0 or -1 with *err. */
+int	 store_section_for(struct store *st, const struct digest *d,
+	    size_t topic, int64_t *id, char **err);
+/* The end of a transaction: forget the sections it wrote. */
+void	 store_sections_forget(struct store *st);
+/* The entries of d's topics' sections, from l when it has them (l may be
+ * NULL).  0 or -1 with *err. */
+int	 store_sections_load(struct store *st, struct digest *d,
+	    struct loaded_sections *l, char **err);
 
 /* Mark a subscriber 'bounced' and drop their unsent digests (no
  * transaction of its own).  0 or -1 with *err. */

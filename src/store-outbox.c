@@ -112,90 +112,27 @@ store_subscriber_fill(struct store *st, struct digest *d, char **err)
 	return store_fail(st, "reading a subscriber", err);
 }
 
-/*
- * A topic's entries go in as multi-row INSERTs of 16, 8, 4, 2 and 1 rows
- * (a binary split of the count, so 10 or 20 entries take two): one
- * statement per entry was most of compose's time for many subscribers
- * (each step begins and ends a statement, opens its cursors and checks
- * both foreign keys' tables).  Row k is (digest, ?k+4, topic, ?3 + k):
- * the positions count up from one bound base.  OR IGNORE keeps the first
- * of an item listed twice, as a row at a time did.
- */
-#define ITEMS_INSERT "INSERT OR IGNORE INTO digest_items (digest_id," \
-	" item_id, topic_id, position) VALUES "
-#define ITEM_ROW(param, k) "(?1, ?" param ", ?2, ?3 + " k ")"
-#define ITEM_ROWS4(p0, p1, p2, p3, k0, k1, k2, k3) ITEM_ROW(p0, k0) "," \
-	ITEM_ROW(p1, k1) "," ITEM_ROW(p2, k2) "," ITEM_ROW(p3, k3)
-
-static const char items1[] = ITEMS_INSERT ITEM_ROW("4", "0");
-static const char items2[] = ITEMS_INSERT ITEM_ROW("4", "0") ","
-	ITEM_ROW("5", "1");
-static const char items4[] = ITEMS_INSERT
-	ITEM_ROWS4("4", "5", "6", "7", "0", "1", "2", "3");
-static const char items8[] = ITEMS_INSERT
-	ITEM_ROWS4("4", "5", "6", "7", "0", "1", "2", "3") ","
-	ITEM_ROWS4("8", "9", "10", "11", "4", "5", "6", "7");
-static const char items16[] = ITEMS_INSERT
-	ITEM_ROWS4("4", "5", "6", "7", "0", "1", "2", "3") ","
-	ITEM_ROWS4("8", "9", "10", "11", "4", "5", "6", "7") ","
-	ITEM_ROWS4("12", "13", "14", "15", "8", "9", "10", "11") ","
-	ITEM_ROWS4("16", "17", "18", "19", "12", "13", "14", "15");
-
-/* Entries from..from+2^lg-1 of t with the statement for that many rows. */
 static int
-queue_items(struct store *st, const struct digest *d,
-    const struct digest_topic *t, size_t from, int lg, char **err)
-{
-	static const char *const sql[] = { items1, items2, items4, items8,
-	    items16 };
-	sqlite3_stmt *s;
-	size_t k;
-
-	if ((s = stmt_get(st, sql[lg], err)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, d->id);
-	sqlite3_bind_int64(s, 2, t->topic_id);
-	sqlite3_bind_int64(s, 3, (int64_t)from);
-	for (k = 0; k < (size_t)1 << lg; k++)
-		sqlite3_bind_int64(s, 4 + (int)k, t->entries[from + k].item_id);
-	return step_done(st, s, "queueing a digest", err);
-}
-
-static int
-queue_entries(struct store *st, const struct digest *d,
-    const struct digest_topic *t, char **err)
-{
-	size_t i = 0;
-	int lg;
-
-	while (i < t->nentries) {
-		for (lg = 4; ((size_t)1 << lg) > t->nentries - i; lg--)
-			continue;
-		if (queue_items(st, d, t, i, lg, err) == -1)
-			return -1;
-		i += (size_t)1 << lg;
-	}
-	return 0;
-}
-
-static int
-queue_topic(struct store *st, const struct digest *d,
-    const struct digest_topic *t, int position, char **err)
+queue_topic(struct store *st, const struct digest *d, size_t i, char **err)
 {
 	static const char top[] = "INSERT INTO digest_topics (digest_id,"
-	    " topic_id, position, more) VALUES (?, ?, ?, ?)";
+	    " topic_id, position, more, section_id) VALUES (?, ?, ?, ?, ?)";
 	static const char mark[] = "UPDATE subscriptions SET mark = max(mark, ?)"
 	    " WHERE subscriber_id = ? AND topic_id = ?";
+	const struct digest_topic *t = &d->topics[i];
 	sqlite3_stmt *s;
+	int64_t section;
 
-	if ((s = stmt_get(st, top, err)) == NULL)
+	if (store_section_for(st, d, i, &section, err) == -1 ||
+	    (s = stmt_get(st, top, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, d->id);
 	sqlite3_bind_int64(s, 2, t->topic_id);
-	sqlite3_bind_int(s, 3, position);
+	sqlite3_bind_int(s, 3, (int)i);
 	sqlite3_bind_int64(s, 4, (int64_t)t->more);
+	if (section != 0)
+		sqlite3_bind_int64(s, 5, section);
 	if (step_done(st, s, "queueing a digest", err) == -1 ||
-	    queue_entries(st, d, t, err) == -1 ||
 	    (s = stmt_get(st, mark, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, t->new_mark);
@@ -225,7 +162,7 @@ store_digest_queue(struct store *st, struct digest *d, int64_t now,
 	d->id = sqlite3_last_insert_rowid(st->db);
 	d->created = now;
 	for (i = 0; i < d->ntopics; i++)
-		if (queue_topic(st, d, &d->topics[i], (int)i, err) == -1)
+		if (queue_topic(st, d, i, err) == -1)
 			goto fail;
 	if (store_digest_queue_notes(st, d, err) == -1)
 		goto fail;
@@ -304,116 +241,36 @@ load_header(struct store *st, struct digest *d, char **err)
 static int
 load_topics(struct store *st, struct digest *d, char **err)
 {
-	static const char sql[] = "SELECT t.id, t.slug, t.name, dt.more"
-	    " FROM digest_topics dt JOIN topics t ON t.id = dt.topic_id"
+	static const char sql[] = "SELECT t.id, t.slug, t.name, dt.more,"
+	    " dt.section_id FROM digest_topics dt"
+	    " JOIN topics t ON t.id = dt.topic_id"
 	    " WHERE dt.digest_id = ? ORDER BY dt.position";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, d->id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		digest_add_topic(d, sqlite3_column_int64(s, 0), col_text(s, 1),
-		    col_text(s, 2))->more = (size_t)sqlite3_column_int64(s, 3);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading a digest", err);
-}
-
-static struct digest_topic *
-topic_of(struct digest *d, int64_t topic_id)
-{
-	size_t i;
-
-	for (i = 0; i < d->ntopics; i++)
-		if (d->topics[i].topic_id == topic_id)
-			return &d->topics[i];
-	return NULL;
-}
-
-/* An entry as read, before it takes its place in its topic. */
-struct loaded_entry {
-	int64_t	 topic_id;
-	int64_t	 position;
-	struct digest_entry e;
-};
-
-static int
-by_topic_position(const void *a, const void *b)
-{
-	const struct loaded_entry *x = a, *y = b;
-
-	if (x->topic_id != y->topic_id)
-		return x->topic_id < y->topic_id ? -1 : 1;
-	return (x->position > y->position) - (x->position < y->position);
-}
-
-static void
-loaded_read(sqlite3_stmt *s, struct loaded_entry *l)
-{
-	l->topic_id = sqlite3_column_int64(s, 0);
-	l->position = sqlite3_column_int64(s, 1);
-	l->e.item_id = sqlite3_column_int64(s, 2);
-	l->e.title = xstrdup_or_null(col_text(s, 3));
-	l->e.link = xstrdup_or_null(col_text(s, 4));
-	l->e.source = xstrdup_or_null(col_text(s, 5));
-	l->e.summary_html = xstrdup_or_null(col_text(s, 6));
-	l->e.content_html = xstrdup_or_null(col_text(s, 7));
-	l->e.date = sqlite3_column_int64(s, 8);
-}
-
-/* Sorted here, not by an ORDER BY: SQLite's sorter copied every row's
- * text once more (a fifth of loading a digest).  Each row's topic is
- * one of d's (load_entries keeps no other). */
-static void
-place_entries(struct digest *d, struct loaded_entry *l, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return;		/* l is NULL, which qsort may not take */
-	qsort(l, n, sizeof *l, by_topic_position);
-	for (i = 0; i < n; i++)
-		*digest_add_entry(topic_of(d, l[i].topic_id)) = l[i].e;
-}
-
-static int
-load_entries(struct store *st, struct digest *d, char **err)
-{
-	static const char sql[] = "SELECT di.topic_id, di.position, i.id,"
-	    " i.title, i.link, coalesce(f.title, f.url), i.summary_html,"
-	    " i.content_html, coalesce(i.published, i.updated, i.fetched)"
-	    " FROM digest_items di JOIN items i ON i.id = di.item_id"
-	    " JOIN feeds f ON f.id = i.feed_id WHERE di.digest_id = ?";
-	sqlite3_stmt *s = stmt_get(st, sql, err);
-	struct loaded_entry *l = NULL;
-	size_t n = 0;
+	struct digest_topic *t;
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, d->id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (topic_of(d, sqlite3_column_int64(s, 0)) == NULL)
-			continue;
-		if ((n & (n - 1)) == 0)
-			l = xreallocarray(l, n ? 2 * n : 1, sizeof *l);
-		loaded_read(s, &l[n++]);
+		t = digest_add_topic(d, sqlite3_column_int64(s, 0),
+		    col_text(s, 1), col_text(s, 2));
+		t->more = (size_t)sqlite3_column_int64(s, 3);
+		t->section_id = sqlite3_column_int64(s, 4);
 	}
 	sqlite3_reset(s);
-	place_entries(d, l, n);
-	free(l);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading a digest", err);
 }
 
 struct digest *
-store_digest_load(struct store *st, int64_t id, char **err)
+store_digest_load(struct store *st, int64_t id, struct loaded_sections *l,
+    char **err)
 {
 	struct digest *d = digest_new();
 
 	d->id = id;
 	if (load_header(st, d, err) == -1 || load_topics(st, d, err) == -1 ||
-	    load_entries(st, d, err) == -1 ||
+	    store_sections_load(st, d, l, err) == -1 ||
 	    store_digest_load_notes(st, d, err) == -1) {
 		digest_free(d);
 		return NULL;

@@ -9,14 +9,16 @@
 
 #include "store-int.h"
 
-/* The columns read_subscriber reads, in its order. */
-#define SUBSCRIBER_COLUMNS "SELECT s.id, s.email, s.name, s.status," \
-	" s.frequency," \
-	" (SELECT group_concat(slug, ',') FROM (SELECT t.slug" \
-	"   FROM subscriptions su JOIN topics t ON t.id = su.topic_id" \
-	"   WHERE su.subscriber_id = s.id ORDER BY t.slug))," \
+/* The columns read_subscriber reads, in its order; topics is the
+ * subscriber's topic slugs, or NULL. */
+#define SUBSCRIBER_SELECT(topics) "SELECT s.id, s.email, s.name, s.status," \
+	" s.frequency, " topics "," \
 	" s.token, s.created, s.last_digest, s.bounces, s.soft_bounces" \
 	" FROM subscribers s"
+#define SUBSCRIBER_COLUMNS SUBSCRIBER_SELECT( \
+	"(SELECT group_concat(slug, ',') FROM (SELECT t.slug" \
+	"   FROM subscriptions su JOIN topics t ON t.id = su.topic_id" \
+	"   WHERE su.subscriber_id = s.id ORDER BY t.slug))")
 
 static void
 read_subscriber(sqlite3_stmt *s, struct subscriber_row *r)
@@ -34,6 +36,24 @@ read_subscriber(sqlite3_stmt *s, struct subscriber_row *r)
 	r->soft_bounces = sqlite3_column_int64(s, 10);
 }
 
+/* s's rows to fn until it returns non-zero. */
+static int
+subscriber_rows(struct store *st, sqlite3_stmt *s, store_subscriber_fn fn,
+    void *ctx, char **err)
+{
+	struct subscriber_row r;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		read_subscriber(s, &r);
+		if (fn(&r, ctx) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+	    : store_fail(st, "listing subscribers", err);
+}
+
 int
 store_subscriber_select(struct store *st, const struct subscriber_filter *f,
     store_subscriber_fn fn, void *ctx, char **err)
@@ -45,22 +65,31 @@ store_subscriber_select(struct store *st, const struct subscriber_filter *f,
 	    " AND (?3 IS NULL OR s.email = ?3)"
 	    " ORDER BY s.email";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
-	struct subscriber_row r;
-	int rc;
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, f->status);
 	sqlite3_bind_int64(s, 2, f->topic_id);
 	bind_text(s, 3, f->email);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		read_subscriber(s, &r);
-		if (fn(&r, ctx) != 0)
-			break;
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "listing subscribers", err);
+	return subscriber_rows(st, s, fn, ctx, err);
+}
+
+/*
+ * Without the topics: compose lists every subscriber, and the topics'
+ * subquery (a sort per subscriber) was a tenth of its time.
+ */
+int
+store_subscriber_each(struct store *st, int active_only,
+    store_subscriber_fn fn, void *ctx, char **err)
+{
+	static const char sql[] = SUBSCRIBER_SELECT("NULL")
+	    " WHERE (?1 IS NULL OR s.status = ?1) ORDER BY s.email";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, active_only ? "active" : NULL);
+	return subscriber_rows(st, s, fn, ctx, err);
 }
 
 /*
@@ -122,19 +151,14 @@ store_subscriber_remove(struct store *st, int64_t id, char **err)
 	return step_done(st, s, "removing a subscriber", err);
 }
 
-int
-store_subscription_each(struct store *st, int64_t subscriber_id,
+/* s's rows (subscription_row's columns) to fn until it returns non-zero. */
+static int
+subscription_rows(struct store *st, sqlite3_stmt *s, int64_t subscriber_id,
     store_subscription_fn fn, void *ctx, char **err)
 {
-	static const char sql[] = "SELECT t.id, t.slug, t.name, su.mark,"
-	    " su.created FROM subscriptions su JOIN topics t"
-	    " ON t.id = su.topic_id WHERE su.subscriber_id = ? ORDER BY t.slug";
-	sqlite3_stmt *s = stmt_get(st, sql, err);
 	struct subscription_row r;
 	int rc;
 
-	if (s == NULL)
-		return -1;
 	sqlite3_bind_int64(s, 1, subscriber_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.topic_id = sqlite3_column_int64(s, 0);
@@ -148,6 +172,33 @@ store_subscription_each(struct store *st, int64_t subscriber_id,
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
 	    : store_fail(st, "listing subscriptions", err);
+}
+
+int
+store_subscription_each(struct store *st, int64_t subscriber_id,
+    store_subscription_fn fn, void *ctx, char **err)
+{
+	static const char sql[] = "SELECT t.id, t.slug, t.name, su.mark,"
+	    " su.created FROM subscriptions su JOIN topics t"
+	    " ON t.id = su.topic_id WHERE su.subscriber_id = ? ORDER BY t.slug";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+
+	return s == NULL ? -1 :
+	    subscription_rows(st, s, subscriber_id, fn, ctx, err);
+}
+
+/* In the primary key's order: no join, no sort (compose asks for every
+ * subscriber's). */
+int
+store_subscription_marks(struct store *st, int64_t subscriber_id,
+    store_subscription_fn fn, void *ctx, char **err)
+{
+	static const char sql[] = "SELECT topic_id, NULL, NULL, mark, created"
+	    " FROM subscriptions WHERE subscriber_id = ? ORDER BY topic_id";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+
+	return s == NULL ? -1 :
+	    subscription_rows(st, s, subscriber_id, fn, ctx, err);
 }
 
 int

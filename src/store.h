@@ -15,6 +15,7 @@
 
 struct feed;
 struct digest;
+struct loaded_sections;
 struct store;
 
 /* Return codes besides 0 / -1 for lookups and inserts. */
@@ -169,7 +170,8 @@ int	 store_subscriber_add(struct store *st, const char *email,
 /* 0 with *id, STORE_NOTFOUND, or -1. */
 int	 store_subscriber_id(struct store *st, const char *email, int64_t *id,
 	    char **err);
-/* Every subscriber, or only active ones. */
+/* Every subscriber, or only active ones, in address order; their
+ * topics are not read (topics is NULL). */
 int	 store_subscriber_each(struct store *st, int active_only,
 	    store_subscriber_fn fn, void *ctx, char **err);
 
@@ -204,6 +206,9 @@ typedef int (*store_subscription_fn)(const struct subscription_row *r,
 
 /* A subscriber's subscriptions, by topic slug. */
 int	 store_subscription_each(struct store *st, int64_t subscriber_id,
+	    store_subscription_fn fn, void *ctx, char **err);
+/* The same by topic id, without the topics' slugs and names (NULL). */
+int	 store_subscription_marks(struct store *st, int64_t subscriber_id,
 	    store_subscription_fn fn, void *ctx, char **err);
 /*
  * Subscribe to one more topic, starting at the last period's entries like
@@ -253,8 +258,21 @@ int	 store_outbox_due(struct store *st, int64_t now, int64_t **ids,
 	    size_t *n, char **err);
 /* The database's file, for another process to open (parallel sending). */
 const char *store_filename(struct store *st);
-/* Load a queued digest with its entries.  NULL with *err when missing. */
-struct digest *store_digest_load(struct store *st, int64_t id, char **err);
+/*
+ * store-sections.c: the sections a run of loads (a send) has read.  Each
+ * section's entries are read once and copied into every digest showing
+ * it; an entry changed meanwhile (collect, feed remove) shows as first
+ * read until the run ends.  A few dozen are kept, the one used longest
+ * ago giving way.
+ */
+struct loaded_sections *store_loaded_new(void);
+void	 store_loaded_free(struct loaded_sections *l);
+/*
+ * Load a queued digest with its entries, its sections from l when it has
+ * them (l may be NULL: all read now).  NULL with *err when missing.
+ */
+struct digest *store_digest_load(struct store *st, int64_t id,
+	    struct loaded_sections *l, char **err);
 /* store-notes.c: editors' notes.  A note stored once per run, *id set. */
 int	 store_note_add(struct store *st, const char *markdown, int64_t now,
 	    int64_t *id, char **err);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "piece.h"
 #include "template.h"
 #include "xmalloc.h"
 
@@ -41,6 +42,7 @@ struct tval {
 	uint32_t	 *hashes;	/* key_hash of each key */
 	size_t		  n, cap;
 	const struct tval *ref;		/* tv_ref: stands for this one */
+	struct memo	 *memo;		/* sections rendered over it */
 };
 
 /*
@@ -115,6 +117,8 @@ tv_str_own(char *s)
 	v->str = s;
 	return v;
 }
+
+static void memo_free(struct memo *);
 
 struct tval *
 tv_ref(const struct tval *target)
@@ -210,6 +214,7 @@ tv_free(struct tval *v)
 	free(v->keys);
 	free(v->hashes);
 	free(v->str);
+	memo_free(v->memo);
 	free(v);
 }
 
@@ -314,6 +319,7 @@ struct node {
 
 struct tmpl {
 	char		*name;
+	uint64_t	 serial;	/* never the same for two templates */
 	struct nodes	 body;
 };
 
@@ -697,10 +703,12 @@ parse(struct parser *ps)
 struct tmpl *
 tmpl_compile(const char *src, const char *name, char **err)
 {
+	static uint64_t serials;	/* one thread renders */
 	struct parser ps;
 	struct tmpl *t = xcalloc(1, sizeof *t);
 
 	t->name = xstrdup(name != NULL ? name : "template");
+	t->serial = ++serials;
 	if (src == NULL)
 		src = "";
 	memset(&ps, 0, sizeof ps);
@@ -739,6 +747,10 @@ struct render {
 	size_t		  ilen;		/* its length */
 	int		  partials;	/* partials being rendered */
 	char		**err;
+	uint64_t	  serial;	/* the template's */
+	size_t		  reach;	/* lowest context a lookup read */
+	int		  keeping;	/* sections being rendered to keep */
+	struct pieces	 *pieces;	/* NULL: not wanted */
 };
 
 static int render_nodes(struct render *, const struct nodes *);
@@ -811,15 +823,21 @@ put_escaped(struct render *r, const char *s)
  * Context Precedence").
  */
 static const struct tval *
-lookup(const struct render *r, const struct node *n)
+lookup(struct render *r, const struct node *n)
 {
 	const struct tval *v = NULL;
 	size_t i, k;
 
-	if (n->nkeys == 0)
+	if (n->nkeys == 0) {
+		if (r->depth > 0 && r->depth - 1 < r->reach)
+			r->reach = r->depth - 1;
 		return r->depth ? r->stack[r->depth - 1] : NULL;
+	}
 	for (i = r->depth; i > 0 && v == NULL; i--)
 		v = map_get(r->stack[i - 1], n->keys[0], n->hashes[0]);
+	/* i: the context it was found in, or 0 when all were read. */
+	if (i < r->reach)
+		r->reach = i;
 	for (k = 1; k < n->nkeys && v != NULL; k++)
 		v = map_get(v, n->keys[k], n->hashes[k]);
 	return v;
@@ -864,11 +882,120 @@ with_context(struct render *r, const struct tval *v, const struct nodes *body)
 	return rc;
 }
 
+/*
+ * Sections kept with their value.  A value reached through tv_ref is
+ * shared by many renders (a topic's section in every digest showing it).
+ * The body of a section rendered over it is kept with the value when what
+ * it wrote depended on that value alone: every name it looked up was
+ * found in the value or in contexts inside it (r->reach tells), and no
+ * partial was rendered (a partial's source is the caller's).  Then
+ * every later render with the same template copies the bytes.  What
+ * depends on more is remembered too, so it is not tried again: the same
+ * value takes the same path through the body every time, so a body that
+ * read outside its value once would again.
+ */
+struct memo {
+	uint64_t	 serial;	/* the template's */
+	const struct node *node;	/* the section */
+	char		*out;		/* NULL: depends on more */
+	size_t		 len;
+	uint64_t	 id;		/* names out (piece.h) */
+	struct memo	*next;
+};
+
+static void
+memo_free(struct memo *m)
+{
+	struct memo *next;
+
+	for (; m != NULL; m = next) {
+		next = m->next;
+		free(m->out);
+		free(m);
+	}
+}
+
+static const struct memo *
+memo_find(const struct tval *v, uint64_t serial, const struct node *n)
+{
+	const struct memo *m;
+
+	for (m = v->memo; m != NULL; m = m->next)
+		if (m->serial == serial && m->node == n)
+			return m;
+	return NULL;
+}
+
+/* Keep len bytes at out (NULL: depends on more) with v.  The value is
+ * const to the renders; what they keep with it is not part of it. */
+static const struct memo *
+memo_add(const struct tval *v, uint64_t serial, const struct node *n,
+    const char *out, size_t len)
+{
+	static uint64_t ids;		/* one thread renders */
+	struct tval *shared = (struct tval *)(uintptr_t)v;
+	struct memo *m = xcalloc(1, sizeof *m);
+
+	m->serial = serial;
+	m->node = n;
+	if (out != NULL) {
+		m->out = xmalloc(len + 1);
+		memcpy(m->out, out, len);
+		m->out[len] = '\0';
+		m->len = len;
+		m->id = ++ids;
+	}
+	m->next = shared->memo;
+	shared->memo = m;
+	return m;
+}
+
+/* A kept section's bytes are in the output at off: say so. */
+static void
+note_piece(struct render *r, size_t off, const struct memo *m)
+{
+	if (r->pieces != NULL && r->keeping == 0 && m->len > 0)
+		pieces_add(r->pieces, off, m->len, m->id);
+}
+
+/* The section n over v, a shared value: copied if kept, else rendered
+ * and kept if it depended on v alone. */
+static int
+with_memo(struct render *r, const struct node *n, const struct tval *v)
+{
+	const struct memo *m = memo_find(v, r->serial, n);
+	size_t off = r->out->len, outer = r->reach, mine = r->depth;
+	int rc;
+
+	if (m != NULL && m->out == NULL)
+		return with_context(r, v, &n->body);
+	if (m != NULL) {
+		if (put(r, m->out, m->len) == -1)
+			return -1;
+		note_piece(r, off, m);
+		return 0;
+	}
+	r->reach = SIZE_MAX;
+	r->keeping++;
+	rc = with_context(r, v, &n->body);
+	r->keeping--;
+	if (rc == 0) {
+		m = memo_add(v, r->serial, n, r->reach >= mine ?
+		    r->out->data + off : NULL, r->out->len - off);
+		if (m->out != NULL)
+			note_piece(r, off, m);
+	}
+	if (outer < r->reach)
+		r->reach = outer;
+	return rc;
+}
+
 static int
 render_section(struct render *r, const struct node *n)
 {
 	const struct tval *v = lookup(r, n);
 	size_t i;
+	int rc;
 
 	if (n->kind == N_INVERTED)
 		return truthy(v) ? 0 : render_nodes(r, &n->body);
@@ -876,10 +1003,12 @@ render_section(struct render *r, const struct node *n)
 		return 0;
 	if (v->kind != TV_LIST)
 		return with_context(r, v, &n->body);
-	for (i = 0; i < v->n; i++)
-		if (with_context(r, deref(v->items[i]), &n->body) == -1)
-			return -1;
-	return 0;
+	for (i = 0, rc = 0; i < v->n && rc == 0; i++)
+		if (v->items[i]->ref != NULL && r->partials == 0)
+			rc = with_memo(r, n, deref(v->items[i]));
+		else
+			rc = with_context(r, deref(v->items[i]), &n->body);
+	return rc;
 }
 
 /* Compiled once per render call, however often it is used. */
@@ -928,6 +1057,8 @@ render_partial(struct render *r, const struct node *n)
 			    PARTIAL_MAX);
 		return -1;
 	}
+	/* What a partial writes is the caller's to say (see with_memo). */
+	r->reach = 0;
 	if (partial_get(r, n->text, &t) == -1)
 		return -1;
 	if (t == NULL)
@@ -981,6 +1112,14 @@ int
 tmpl_render(const struct tmpl *t, const struct tval *ctx,
     tmpl_partial_fn partials, void *pctx, struct buf *out, char **err)
 {
+	return tmpl_render_pieces(t, ctx, partials, pctx, out, NULL, err);
+}
+
+int
+tmpl_render_pieces(const struct tmpl *t, const struct tval *ctx,
+    tmpl_partial_fn partials, void *pctx, struct buf *out,
+    struct pieces *pieces, char **err)
+{
 	struct render r;
 	size_t i;
 	int rc;
@@ -991,6 +1130,9 @@ tmpl_render(const struct tmpl *t, const struct tval *ctx,
 	r.out = out;
 	r.indent = "";
 	r.err = err;
+	r.serial = t->serial;
+	r.reach = SIZE_MAX;
+	r.pieces = pieces;
 	if (ctx != NULL)
 		rc = with_context(&r, ctx, &t->body);
 	else

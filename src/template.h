@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct buf;
+struct pieces;
 
 /*
  * A value of the render context: a small JSON-like tree.  Sections skip
@@ -28,7 +29,11 @@ struct tval *tv_str(const char *s);		/* copies s; NULL gives TV_NULL */
 struct tval *tv_str_own(char *s);		/* takes s */
 /*
  * A borrowed value: renders as target, which must outlive it, and is not
- * freed with it (a part of the context shared by many renders).
+ * freed with it (a part of the context shared by many renders).  A list
+ * item that is one renders each section over it once per template: the
+ * bytes are kept with target and copied by later renders, as long as
+ * they depended on target alone (nothing looked up outside it, no
+ * partial).  target must not change while it is shared.
  */
 struct tval *tv_ref(const struct tval *target);
 struct tval *tv_list(void);
@@ -62,5 +67,12 @@ void	 tmpl_free(struct tmpl *t);
  */
 int	 tmpl_render(const struct tmpl *t, const struct tval *ctx,
 	    tmpl_partial_fn partials, void *pctx, struct buf *out, char **err);
+/*
+ * tmpl_render, and where it copied a kept section (see tv_ref) into out,
+ * appended to pieces: the same bytes wherever their id appears.
+ */
+int	 tmpl_render_pieces(const struct tmpl *t, const struct tval *ctx,
+	    tmpl_partial_fn partials, void *pctx, struct buf *out,
+	    struct pieces *pieces, char **err);
 
 #endif

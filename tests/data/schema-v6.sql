@@ -1,6 +1,6 @@
 -- A database as gazette left it at schema version 6, before items had an
 -- author_email column: one topic, one feed, one item collected then.
--- tests/e2e/author-email.sh loads it to check that migration 7 keeps it.
+-- tests/e2e/author-email.sh loads it to check that migrations 7 and later keep it.
 PRAGMA foreign_keys=OFF;
 BEGIN TRANSACTION;
 CREATE TABLE topics (  id INTEGER PRIMARY KEY,  slug TEXT NOT NULL UNIQUE,  name TEXT NOT NULL,  description TEXT,  created INTEGER NOT NULL);

@@ -83,6 +83,7 @@ ok $? "preview_writes"
 ok $? "digest_carries_no_author_email"
 
 # ------------------------------------------------ migration from version 6
+latest=$(sql "PRAGMA user_version")	# of the database made new above
 DB=$T/old.db
 "$PY" -c 'import sqlite3, sys
 sqlite3.connect(sys.argv[1]).executescript(open(sys.argv[2]).read())' \
@@ -91,7 +92,9 @@ sql "UPDATE feeds SET url = ?" "$base/old.xml"
 is "$(sql "PRAGMA user_version")" 6 "fixture_is_a_version_6_database"
 gz --db "$DB" feed list >"$T/old-list.out" 2>&1
 ok $? "version_6_database_opens"
-is "$(sql "PRAGMA user_version")" 7 "and_migrates_to_version_7"
+[ "$latest" -ge 7 ]
+ok $? "a_new_database_has_the_author_email_migration_(7)"
+is "$(sql "PRAGMA user_version")" "$latest" "and_migrates_to_the_latest_version"
 is "$(sql "SELECT id || ' ' || author || ' ' || coalesce(author_email, 'none')
     FROM items WHERE key = 'old-1'")" "1 Jo Old none" \
     "old_rows_keep_their_values_without_an_email"
@@ -100,6 +103,6 @@ ok $? "collect_into_the_migrated_database"
 is "$(sql "SELECT id || ' ' || author_email FROM items")" \
     "1 old@old.example.org" "next_collect_fills_the_email_in_place"
 gz --db "$DB" feed list >/dev/null 2>&1
-is "$(sql "PRAGMA user_version")" 7 "a_second_open_changes_nothing"
+is "$(sql "PRAGMA user_version")" "$latest" "a_second_open_changes_nothing"
 
 done_testing

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "mime.h"
 #include "mime-body.h"
+#include "piece.h"
 #include "xmalloc.h"
 #include "tap.h"
 
@@ -777,11 +778,13 @@ static void
 test_message_id(void)
 {
 	char *a = mime_message_id("example.org"), *b = mime_message_id("example.org");
-	size_t n = strspn(a, "0123456789ABCDEF");
+	size_t t = strspn(a, "0123456789"), c = strspn(a + t + 1, "0123456789");
 
 	ok(strcmp(a, b) != 0, "two message ids differ");
-	ok(n == 32 && a[n] == '.' && strspn(a + n + 1, "0123456789") >= 10,
-	    "message id is random hex, a dot and the time");
+	ok(strcmp(a, b) < 0, "a later message id sorts later");
+	ok(t >= 10 && a[t] == '.' && c >= 6 && a[t + 1 + c] == '.' &&
+	    strspn(a + t + c + 2, "0123456789ABCDEF") == 32,
+	    "message id is the time, a count and random hex, dot-separated");
 	ok(strlen(a) > 12 && strcmp(a + strlen(a) - 12, "@example.org") == 0,
 	    "message id ends with @domain");
 	free(a);
@@ -1046,7 +1049,7 @@ test_body_bytes(void)
 	struct buf b;
 
 	buf_init(&b, 0);
-	mime_body_append(&b, "hi\n", "<p>hi</p>", "=_gzB");
+	mime_body_append(&b, "hi\n", "<p>hi</p>", "=_gzB", NULL);
 	is_str(buf_str(&b), "MIME-Version: 1.0\r\n"
 	    "Content-Type: multipart/alternative; boundary=\"=_gzB\"\r\n\r\n"
 	    "--=_gzB\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n"
@@ -1056,12 +1059,73 @@ test_body_bytes(void)
 	    "\r\n--=_gzB--\r\n", "multipart body, boundary lines and parts");
 	buf_free(&b);
 	buf_init(&b, 0);
-	mime_body_append(&b, "no line end", NULL, "=_gzB");
+	mime_body_append(&b, "no line end", NULL, "=_gzB", NULL);
 	is_str(buf_str(&b), "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=\"utf-8\"\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
 	    "no line end\r\n", "a lone text part gets its last line end");
 	buf_free(&b);
+}
+
+/* body of text and html, with sh (NULL: nothing shared). */
+static char *
+body_of(const char *text, const char *html, const struct mime_shared *sh)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (mime_body_append(&b, text, html, "=_gzB", sh) == -1)
+		buf_puts(&b, "ERR");
+	return buf_detach(&b);
+}
+
+/*
+ * A shared piece's encoding is kept and copied into the next message:
+ * the bytes are those of encoding each message whole, whatever stands
+ * around the piece; a piece that does not start a line is encoded in
+ * place.
+ */
+static void
+test_shared_pieces(void)
+{
+	/* Long lines, "=" and a "." and "F" at the start of a line. */
+	static const char sec[] = "== Desk ==\n"
+	    "<a href=\"https://example.org/a?b=c\" style=\"color:#111\">A title"
+	    " long enough to be cut by a soft line break somewhere</a> \n"
+	    ".dot\nFrom here\n";
+	struct mime_cache *c = mime_cache_new();
+	struct pieces tp = { NULL, 0 }, hp = { NULL, 0 };
+	struct mime_shared sh = { &tp, &hp, c };
+	const char *head[] = { "Hi ann\n", "Hello, Bob Bobson\r\n", "" };
+	char *text, *html, *want, *got;
+	int i, same = 0;
+
+	for (i = 0; i < 3; i++) {
+		text = xasprintf("%s%s--\nBye %d\n", head[i], sec, i);
+		html = xasprintf("<p>%s</p>\n%s<p>end</p>", head[i], sec);
+		pieces_add(&tp, strlen(head[i]), strlen(sec), 7);
+		pieces_add(&hp, strlen(head[i]) + 8, strlen(sec), 7);
+		want = body_of(text, html, NULL);
+		got = body_of(text, html, &sh);
+		same += strcmp(want, got) == 0;
+		pieces_clear(&tp);
+		pieces_clear(&hp);
+		free(want);
+		free(got);
+		free(text);
+		free(html);
+	}
+	is_int(same, 3, "a kept piece encodes as the whole message would");
+	text = xasprintf("Hi %0100d\n", 0);
+	pieces_add(&tp, 3, 101, 8);
+	want = body_of(text, NULL, NULL);
+	got = body_of(text, NULL, &sh);
+	is_str(got, want, "a piece that starts mid-line is encoded in place");
+	free(want);
+	free(got);
+	free(text);
+	pieces_clear(&tp);
+	mime_cache_free(c);
 }
 
 /* RFC 4648 section 10's vectors, and one of every octet decoding back. */
@@ -1336,7 +1400,8 @@ test_encoding_choice(void)
 		from = i % 2 ? 0 : 6;
 		random_text(&in, &seed, (size_t)(i % 400), piece + from,
 		    npiece - from);
-		mime_body_append(&out, buf_str(&in), "<p>x</p>", "=_gzB");
+		mime_body_append(&out, buf_str(&in), "<p>x</p>", "=_gzB",
+		    NULL);
 		raw = raw_part(buf_str(&out), "text/plain");
 		cte = part_cte(buf_str(&out), "text/plain");
 		dec = decoded_part(buf_str(&out), "text/plain");
@@ -1379,13 +1444,13 @@ test_base64_under_cap(void)
 	for (i = 0; i < 3000; i++)
 		buf_puts(&text, "\xe6\x97\xa5");	/* 9000 octets, 27000 as QP */
 	buf_init(&out, 20000);
-	rc = mime_body_append(&out, buf_str(&text), NULL, "=_gzB");
+	rc = mime_body_append(&out, buf_str(&text), NULL, "=_gzB", NULL);
 	ok(rc == 0 && strstr(buf_str(&out),
 	    "Content-Transfer-Encoding: base64\r\n") != NULL,
 	    "a text whose quoted-printable passes the cap goes out as base64");
 	buf_free(&out);
 	buf_init(&out, 8000);
-	ok(mime_body_append(&out, buf_str(&text), NULL, "=_gzB") == -1,
+	ok(mime_body_append(&out, buf_str(&text), NULL, "=_gzB", NULL) == -1,
 	    "a text over the cap in both encodings fails");
 	buf_free(&out);
 	buf_free(&text);
@@ -1413,6 +1478,7 @@ main(void)
 	test_qp_encoder();
 	test_qp_reference();
 	test_body_bytes();
+	test_shared_pieces();
 	test_base64_encoder();
 	test_latin_digest();
 	test_cjk_digest();

@@ -173,6 +173,8 @@ test_admin(struct store *st)
  * migrations 2 and later touch. */
 static const char v1[] =
     "CREATE TABLE feeds (id INTEGER PRIMARY KEY, title TEXT);"
+    "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " feed_id INTEGER);"
     "CREATE TABLE subscribers (id INTEGER PRIMARY KEY, email TEXT);"
     "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, author TEXT);"
     "CREATE TABLE digests (id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -183,15 +185,23 @@ static const char v1[] =
     " attempts INTEGER NOT NULL DEFAULT 0, next_attempt INTEGER,"
     " last_error TEXT, sent INTEGER);"
     "CREATE TABLE digest_items (digest_id INTEGER NOT NULL"
-    " REFERENCES digests(id) ON DELETE CASCADE, item_id INTEGER NOT NULL,"
+    " REFERENCES digests(id) ON DELETE CASCADE, item_id INTEGER NOT NULL"
+    " REFERENCES items(id) ON DELETE CASCADE, topic_id INTEGER NOT NULL,"
+    " position INTEGER NOT NULL,"
     " PRIMARY KEY (digest_id, item_id)) WITHOUT ROWID;"
+    "CREATE TABLE digest_topics (digest_id INTEGER NOT NULL"
+    " REFERENCES digests(id) ON DELETE CASCADE, topic_id INTEGER NOT NULL,"
+    " position INTEGER NOT NULL, more INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (digest_id, topic_id)) WITHOUT ROWID;"
+    "INSERT INTO items (id, feed_id) VALUES (100, 1), (101, 1);"
     "INSERT INTO subscribers VALUES (1, 'a@example.org');"
     "INSERT INTO digests (id, subscriber_id, created, message_id, state,"
     " attempts, last_error) VALUES (7, 1, 1, 'm7', 'failed', 2, '550 x');"
     "INSERT INTO digests (id, subscriber_id, created, message_id)"
     " VALUES (9, 1, 1, 'm9');"
     "DELETE FROM digests WHERE id = 9;"
-    "INSERT INTO digest_items VALUES (7, 100), (7, 101);"
+    "INSERT INTO digest_topics VALUES (7, 3, 0, 0);"
+    "INSERT INTO digest_items VALUES (7, 100, 3, 0), (7, 101, 3, 1);"
     "PRAGMA user_version = 1;";
 
 static long long
@@ -232,17 +242,21 @@ test_migration(const char *path)
 	sqlite3_open(path, &db);
 	is_int(query(db, "PRAGMA user_version"), store_schema_version(),
 	    "to the current version");
-	is_int(query(db, "SELECT count(*) FROM digest_items"), 2,
-	    "the digests' entries survive the rebuild");
+	is_int(query(db, "SELECT count(*) FROM digest_topics dt"
+	    " JOIN section_items si ON si.section_id = dt.section_id"
+	    " WHERE dt.digest_id = 7"), 2,
+	    "the digests' entries survive the rebuild, as a section");
 	is_int(query(db, "SELECT attempts FROM digests WHERE id = 7"), 2,
 	    "rows keep their values");
 	is_int(query(db, "SELECT seq FROM sqlite_sequence"
 	    " WHERE name = 'digests'"), 9, "deleted ids are never reused");
 	is_int(sqlite3_exec(db, "UPDATE digests SET state = 'dropped'",
 	    NULL, NULL, NULL), SQLITE_OK, "'dropped' is a valid state");
+	is_int(sqlite3_exec(db, "UPDATE digests SET state = 'lost'",
+	    NULL, NULL, NULL), SQLITE_CONSTRAINT, "an unknown state is not");
 	sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM digests",
 	    NULL, NULL, NULL);
-	is_int(query(db, "SELECT count(*) FROM digest_items"), 0,
+	is_int(query(db, "SELECT count(*) FROM section_items"), 0,
 	    "the cascade to the entries still holds after the rebuild");
 	sqlite3_close(db);
 }

@@ -111,7 +111,7 @@ main(void)
 
 	store_outbox_due(st, 4000, &ids, &n, &err);
 	is_int((long long)n, 1, "one digest is due");
-	d = n ? store_digest_load(st, ids[0], &err) : NULL;
+	d = n ? store_digest_load(st, ids[0], NULL, &err) : NULL;
 	ok(d && digest_count(d) == 3 && !strcmp(d->email, "Ann@example.org"),
 	    "the queued digest loads with its entries and address");
 	ok(d && !strcmp(d->topics[0].entries[0].title, "One, edited") +

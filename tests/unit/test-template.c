@@ -6,6 +6,7 @@
  * The spec is read from the shared corpus ($GAZETTE_SHARED, else
  * $top_srcdir/../shared); without it those tests are skipped, never failed.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "piece.h"
 #include "tap.h"
 #include "template.h"
 #include "xmalloc.h"
@@ -341,6 +343,64 @@ test_limits(void)
 	tv_free(ctx);
 }
 
+/* src with a list "items" of one shared map {name: NAME}, and "who" =
+ * WHO outside it; the output, and the pieces the render reported. */
+static char *
+render_shared(const struct tmpl *t, struct tval *shared, const char *who,
+    struct pieces *pieces)
+{
+	struct tval *ctx = tv_map();
+	struct buf out;
+
+	tv_push(tv_set(ctx, "items", tv_list()), tv_ref(shared));
+	tv_set(ctx, "who", tv_str(who));
+	buf_init(&out, 0);
+	pieces_clear(pieces);
+	if (tmpl_render_pieces(t, ctx, NULL, NULL, &out, pieces, NULL) == -1)
+		buf_puts(&out, "ERR");
+	tv_free(ctx);
+	return buf_detach(&out);
+}
+
+static void
+test_shared(void)
+{
+	struct tmpl *own = tmpl_compile("Hi {{who}}\n{{#items}}\n"
+	    "== {{name}} ==\n{{/items}}\nBye {{who}}\n", "own", NULL);
+	struct tmpl *outer = tmpl_compile("{{#items}}{{name}} for {{who}}\n"
+	    "{{/items}}", "outer", NULL);
+	struct tval *shared = tv_map();
+	struct pieces pc = { NULL, 0 };
+	uint64_t id = 0;
+	char *a, *b;
+
+	tv_set(shared, "name", tv_str("Desk"));
+	a = render_shared(own, shared, "ann", &pc);
+	is_str(a, "Hi ann\n== Desk ==\nBye ann\n",
+	    "a_shared_section_renders_as_any_other");
+	ok(pc.n == 1 && pc.v[0].off == 7 && pc.v[0].len == 11 &&
+	    (id = pc.v[0].id) != 0,
+	    "and_is_reported_as_a_piece_where_it_stands");
+	b = render_shared(own, shared, "bob", &pc);
+	is_str(b, "Hi bob\n== Desk ==\nBye bob\n",
+	    "a_second_render_copies_it_between_its_own_text");
+	ok(pc.n == 1 && pc.v[0].off == 7 && pc.v[0].len == 11 &&
+	    pc.v[0].id == id, "with_the_same_piece");
+	free(a);
+	free(b);
+	a = render_shared(outer, shared, "ann", &pc);
+	b = render_shared(outer, shared, "bob", &pc);
+	is_str(a, "Desk for ann\n", "a_section_that_reads_outside_its_value");
+	is_str(b, "Desk for bob\n", "is_rendered_again_for_each_render");
+	is_int((long long)pc.n, 0, "and_is_no_piece");
+	free(a);
+	free(b);
+	pieces_clear(&pc);
+	tmpl_free(own);
+	tmpl_free(outer);
+	tv_free(shared);
+}
+
 int
 main(void)
 {
@@ -350,5 +410,6 @@ main(void)
 	test_escaping();
 	test_values();
 	test_limits();
+	test_shared();
 	return done_testing();
 }

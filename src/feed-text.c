@@ -766,7 +766,9 @@ fix_all(struct buf *b, const char *data, const char *end)
 			continue;
 		}
 		cdend = NULL;
-		if ((size_t)(end - q) >= 9 && memcmp(q, "<![CDATA[", 9) == 0)
+		if (end - q < 4 || q[1] != '!')
+			;	/* a tag: most of them */
+		else if ((size_t)(end - q) >= 9 && memcmp(q, "<![CDATA[", 9) == 0)
 			cdend = find_n(q, end, "]]>");
 		else if ((size_t)(end - q) >= 4 && memcmp(q, "<!--", 4) == 0)
 			cdend = find_n(q, end, "-->");

@@ -273,6 +273,30 @@ read_ref(const unsigned char *p, char out[4], size_t *outlen)
 	return n + 2;
 }
 
+/*
+ * Whether p starts U+FFFE or U+FFFF: no XML characters, which libxml2
+ * drops.  Their lead byte, 0xef, is one the readers stop at.
+ */
+static int
+is_nonchar(const unsigned char *p)
+{
+	return p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf);
+}
+
+/* Whether the n bytes at p hold U+FFFE or U+FFFF. */
+static int
+has_nonchar(const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+
+	while ((p = memchr(p, 0xef, (size_t)(end - p))) != NULL) {
+		if (is_nonchar(p))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /* Whether the text run p..p+n is all blanks. */
 static int
 all_blank(const unsigned char *p, size_t n)
@@ -336,7 +360,9 @@ read_text(struct fast *f)
 	size_t n, len;
 
 	while (*p != '\0' && *p != '<') {
-		n = strcspn((const char *)p, "<&\r\f");
+		n = strcspn((const char *)p, "<&\r\f\xef");
+		if (n == 0 && *p == 0xef && !is_nonchar(p))
+			n = 1;
 		if (n > 0) {
 			if (!text_fits(f, p, n))
 				return 0;
@@ -399,7 +425,8 @@ read_value(struct fast *f, const unsigned char *p)
 		return p + n;
 	}
 	for (p++; *p != quote; p += n) {
-		if (*p == '\0' || *p == '<' || *p == '\r' || *p == '\f')
+		if (*p == '\0' || *p == '<' || *p == '\r' || *p == '\f' ||
+		    is_nonchar(p))
 			return NULL;
 		if (*p == '&') {
 			if ((n = read_ref(p, ch, &len)) == 0)
@@ -407,8 +434,10 @@ read_value(struct fast *f, const unsigned char *p)
 			buf_append(&f->atts, ch, len);
 			continue;
 		}
-		for (n = 0; p[n] != quote && p[n] != '\0' && p[n] != '<' &&
-		    p[n] != '\r' && p[n] != '\f' && p[n] != '&'; n++)
+		/* *p is plain; run to the next byte that may not be. */
+		for (n = 1; p[n] != quote && p[n] != '\0' && p[n] != '<' &&
+		    p[n] != '\r' && p[n] != '\f' && p[n] != '&' && p[n] != 0xef;
+		    n++)
 			;
 		buf_append(&f->atts, p, n);
 	}
@@ -577,7 +606,8 @@ read_comment(struct fast *f)
 	    (p[3] == '-' && p[4] == '>'))
 		return 0;
 	if ((end = strstr(p + 3, "--")) == NULL || end[2] != '>' ||
-	    strcspn(p, "\r\f") < (size_t)(end - p))
+	    strcspn(p, "\r\f") < (size_t)(end - p) ||
+	    has_nonchar((const unsigned char *)p, (size_t)(end - p)))
 		return 0;
 	f->p = (const unsigned char *)end + 3;
 	return 1;
@@ -638,10 +668,6 @@ html_fast_fragment(const char *html, struct html_walker *w)
 	struct fast f;
 	int ok;
 
-	/* U+FFFE and U+FFFF are no XML characters: libxml2 drops them. */
-	if (strstr(html, "\xef\xbf\xbe") != NULL ||
-	    strstr(html, "\xef\xbf\xbf") != NULL)
-		return 0;
 	memset(&f, 0, sizeof f);
 	f.p = (const unsigned char *)html;
 	buf_init(&f.text, 0);

@@ -284,22 +284,26 @@ libxml_parse(const char *doc, size_t len, struct html_walker *w)
 /*
  * Parse a fragment as body content: html-fast.c's way, else libxml2's.
  * A fragment that is clean UTF-8 already goes to html-fast.c as it is.
+ * Returns 1 when html-fast.c read it, 0 when libxml2 did.
  */
-void
+int
 html_parse_fragment(const char *html, struct html_walker *w)
 {
 	static const size_t skip = sizeof "<html><body>" - 1;
 	const unsigned char *p = (const unsigned char *)html;
 	size_t len = strlen(html);
-	int clean = html_utf8_kept_span(p, p + len) == len;
+	int clean = html_utf8_kept_span(p, p + len) == len, fast = 0;
 	char *doc;
 
 	if (clean && html_fast_fragment(html, w))
-		return;
+		return 1;
 	doc = fragment_document(html, &len);
-	if (clean || !html_fast_fragment(doc + skip, w))
+	if (!clean)
+		fast = html_fast_fragment(doc + skip, w);
+	if (!fast)
 		libxml_parse(doc, len, w);
 	free(doc);
+	return fast;
 }
 
 /* Parse a fragment as body content with libxml2 alone. */

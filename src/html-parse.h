@@ -30,9 +30,11 @@ struct html_walker {
 
 /*
  * Parse a fragment as body content, feeding its events to w: through
- * html-fast.c when it accepts the fragment, else through libxml2.
+ * html-fast.c when it accepts the fragment (then 1: all the text and
+ * attribute values reported are valid UTF-8 without control characters),
+ * else through libxml2 (0).
  */
-void	 html_parse_fragment(const char *html, struct html_walker *w);
+int	 html_parse_fragment(const char *html, struct html_walker *w);
 
 /* The same through libxml2 alone (for the tests that compare the two). */
 void	 html_libxml_fragment(const char *html, struct html_walker *w);

@@ -641,6 +641,7 @@ sanitize(const char *html, const char *base_url, int mail)
 	    0, 0, { NULL } };
 	char *out;
 	size_t len;
+	int fast;
 
 	if (html == NULL || *html == '\0')
 		return xstrdup("");
@@ -650,10 +651,13 @@ sanitize(const char *html, const char *base_url, int mail)
 	s.full = 0;
 	s.good = 0;
 	s.mail = mail;
-	html_parse_fragment(html, &w);
+	fast = html_parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
-	/* Belt and braces: the output must be UTF-8 whatever the parser did. */
-	if (html_utf8_kept_span((const unsigned char *)buf_str(&s.out),
+	/*
+	 * Belt and braces: the output must be UTF-8 whatever libxml2 did.
+	 * What html-fast.c reports is known to be.
+	 */
+	if (fast || html_utf8_kept_span((const unsigned char *)buf_str(&s.out),
 	    (const unsigned char *)buf_str(&s.out) + s.out.len) == s.out.len)
 		return without_c1(buf_detach(&s.out));
 	out = html_utf8_clean(buf_str(&s.out), &len);

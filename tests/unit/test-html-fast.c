@@ -37,6 +37,7 @@ static const char *const tidy[] = {
 	"<h2>Heading</h2><p>text</p> trailing",
 	"<p>unclosed <em>at the end",
 	"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e <i>\xd0\xa0\xd1\x83</i>",
+	"<p title=\"\xef\xbc\x81\">fullwidth \xef\xbc\x81</p>",	/* U+FF01 */
 };
 
 /* Fragments libxml2 reads in its own way: the fast reader declines. */
@@ -57,6 +58,9 @@ static const char *const declined[] = {
 	"<!-->odd comment-->",
 	"<ul>text in a list</ul>",
 	"<img src=x/>",
+	"<p>a\xef\xbf\xbf b</p>",		/* U+FFFF: libxml2 drops it */
+	"<p title=\"\xef\xbf\xbe\">x</p>",	/* U+FFFE */
+	"<!-- \xef\xbf\xbe --><p>x</p>",
 };
 
 static int

@@ -297,6 +297,20 @@ browse() {
 	    $([ "$(id -u)" -eq 0 ] && echo --no-sandbox) "$@"
 }
 
+# screenshot FILE ARGS... URL: browse with --screenshot=FILE.  Chromium
+# on a loaded machine has once come back without writing it: what it
+# said then is shown, and it is asked once more.
+screenshot() {
+	_shot=$1
+	shift
+	_rc=0
+	browse --screenshot="$_shot" "$@" >"$_shot.log" 2>&1 || _rc=$?
+	[ -s "$_shot" ] && return 0
+	diag "no screenshot at the first try (status $_rc); Chromium said:"
+	tail -n 20 "$_shot.log" | sed 's/^/#   /'
+	browse --screenshot="$_shot" "$@" >"$_shot.log" 2>&1
+}
+
 # The feed fixture builder: rss_feed TITLE ITEM... where ITEM is
 # "guid|title|link".
 rss_feed() {

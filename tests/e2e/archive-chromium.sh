@@ -42,13 +42,12 @@ page=$T/www/net/index.html
     ! grep -qi '<script\|<link ' "$page"
 ok $? "page_loads_nothing_from_elsewhere"
 
-browse --screenshot="$T/shot.png" --window-size=1024,1400 \
-    "file://$page" >"$T/shot.log" 2>&1
+screenshot "$T/shot.png" --window-size=1024,1400 "file://$page"
 is_png "$T/shot.png" 1024 1400
 ok $? "topic_page_renders_to_a_png"
-browse --force-dark-mode --blink-settings=preferredColorScheme=0 \
-    --screenshot="$T/dark.png" --window-size=375,1400 \
-    "file://$page" >"$T/dark.log" 2>&1
+screenshot "$T/dark.png" --force-dark-mode \
+    --blink-settings=preferredColorScheme=0 --window-size=375,1400 \
+    "file://$page"
 is_png "$T/dark.png" 375 1400
 ok $? "topic_page_renders_in_dark_mode_on_a_phone"
 if [ -n "${ARCHIVE_SHOTS:-}" ]; then

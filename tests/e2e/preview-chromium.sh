@@ -25,8 +25,7 @@ ok $? "preview_has_no_scripts"
 ! grep -Eqi '(src|background)="?(https?:)?//' "$T/preview.html"
 ok $? "preview_loads_nothing_from_elsewhere"
 
-browse --screenshot="$T/shot.png" --window-size=600,2000 \
-    "file://$T/preview.html" >"$T/shot.log" 2>&1
+screenshot "$T/shot.png" --window-size=600,2000 "file://$T/preview.html"
 "$PY" - "$T/shot.png" <<'PYEOF'
 import struct, sys
 data = open(sys.argv[1], "rb").read()

@@ -1,9 +1,12 @@
 /*
  * archive-model.c - reads what the archive shows from the store: every
- * topic with all its entries, and one issue per week of sent digests.
+ * topic with all its entries, one issue per week of sent digests, and one
+ * page per distinct content a sent digest had.
  *
- * It never reads who got a digest: issues are the union of the week's
- * digests, so no page can tell one subscriber's mail from another's.
+ * It never reads who got a digest: an issue is the union of the week's
+ * digests, and a digest's page is its topics' sections (shared by every
+ * digest that showed the same), so no page tells one subscriber's mail
+ * from another's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,8 @@
 
 #include "archive.h"
 #include "archive-int.h"
+#include "buf.h"
+#include "crypto.h"
 #include "digest.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -46,22 +51,66 @@ add_topic(const struct topic_row *t, void *ctx)
 	return 0;
 }
 
-char *
-archive_issue_path(int64_t t)
+/* "2026-W48": the ISO week of t (UTC). */
+static void
+week_of(int64_t t, char week[16])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	char week[16] = "0000-W00";
 
+	strcpy(week, "0000-W00");
 	if (gmtime_r(&tt, &tm))
-		strftime(week, sizeof week, "%G-W%V", &tm);
-	return xasprintf("issue-%s.html", week);
+		strftime(week, 16, "%G-W%V", &tm);
 }
 
 char *
-archive_issue_url(const char *base_url, int64_t t)
+archive_issue_path(int64_t t)
 {
-	char *path = archive_issue_path(t), *url;
+	char week[16];
+
+	week_of(t, week);
+	return xasprintf("issue-%s.html", week);
+}
+
+/* What d shows, as text: "topic:item,item;" for each topic with entries. */
+static char *
+content_text(const struct digest *d)
+{
+	const struct digest_topic *t;
+	struct buf b;
+	size_t i, j;
+
+	buf_init(&b, 0);
+	for (i = 0; i < d->ntopics; i++) {
+		t = &d->topics[i];
+		if (t->nentries == 0)
+			continue;
+		buf_printf(&b, "%lld:", (long long)t->topic_id);
+		for (j = 0; j < t->nentries; j++)
+			buf_printf(&b, "%s%lld", j ? "," : "",
+			    (long long)t->entries[j].item_id);
+		buf_putc(&b, ';');
+	}
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+char *
+archive_digest_path(const struct digest *d)
+{
+	char week[16], *text = content_text(d);
+	unsigned char h[32];
+
+	week_of(d->created, week);
+	crypto_sha256(text, strlen(text), h);
+	free(text);
+	return xasprintf("issue-%s-%02x%02x%02x%02x%02x%02x.html", week,
+	    h[0], h[1], h[2], h[3], h[4], h[5]);
+}
+
+char *
+archive_digest_url(const char *base_url, const struct digest *d)
+{
+	char *path = archive_digest_path(d), *url;
 
 	url = xasprintf("%s/%s", base_url, path);
 	free(path);
@@ -171,6 +220,109 @@ sort_issues(struct archive_data *a)
 	}
 }
 
+/* The sent digests' topics, without entries yet, oldest digest first. */
+struct sent_list {
+	struct digest **v;
+	size_t	 n;
+};
+
+static int
+add_sent_topic(const struct archive_topic_row *r, void *ctx)
+{
+	struct sent_list *l = ctx;
+	struct digest *d = l->n ? l->v[l->n - 1] : NULL;
+
+	if (d == NULL || d->id != r->digest_id) {
+		l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+		d = l->v[l->n++] = digest_new();
+		d->id = r->digest_id;
+		d->created = r->digest_created;
+	}
+	digest_add_topic(d, r->topic_id, r->slug, r->name)->section_id =
+	    r->section_id;
+	return 0;
+}
+
+/*
+ * What the excerpt is made from: the summary, else the content, cut to
+ * HTML_CAP bytes at a character boundary (as store_archive_entries does).
+ */
+static void
+excerpt_source(struct digest_entry *e)
+{
+	size_t n;
+
+	if (e->summary_html == NULL || *e->summary_html == '\0') {
+		free(e->summary_html);
+		e->summary_html = e->content_html;
+		e->content_html = NULL;
+	}
+	if (e->summary_html == NULL || (n = strlen(e->summary_html)) <=
+	    HTML_CAP)
+		return;
+	n = HTML_CAP;
+	while (n > 0 && ((unsigned char)e->summary_html[n] & 0xc0) == 0x80)
+		n--;
+	e->summary_html[n] = '\0';
+}
+
+static struct archive_sent *
+sent_find(struct archive_data *a, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < a->nsent; i++)
+		if (strcmp(a->sent[i].path, path) == 0)
+			return &a->sent[i];
+	return NULL;
+}
+
+/* d (taken) as the page of its content, unless an earlier digest's. */
+static void
+sent_add(struct archive_data *a, struct digest *d)
+{
+	char *path = archive_digest_path(d);
+	struct archive_sent *s;
+	size_t i, j;
+
+	if (sent_find(a, path) != NULL) {
+		free(path);
+		digest_free(d);
+		return;
+	}
+	for (i = 0; i < d->ntopics; i++)
+		for (j = 0; j < d->topics[i].nentries; j++)
+			excerpt_source(&d->topics[i].entries[j]);
+	a->sent = xreallocarray(a->sent, a->nsent + 1, sizeof *a->sent);
+	s = &a->sent[a->nsent++];
+	s->path = path;
+	s->monday = monday_of(d->created);
+	s->first = d->created;
+	s->d = d;
+}
+
+/* One page per distinct content among the sent digests. */
+static int
+load_sent(struct store *st, struct archive_data *a, char **err)
+{
+	struct sent_list l = { NULL, 0 };
+	struct loaded_sections *cache = store_loaded_new();
+	size_t i;
+	int rc = store_archive_sent_topics(st, add_sent_topic, &l, err);
+
+	for (i = 0; i < l.n; i++) {
+		if (rc == 0 && (rc = store_sections_load(st, l.v[i], cache,
+		    err)) == 0) {
+			sent_add(a, l.v[i]);
+			continue;
+		}
+		digest_free(l.v[i]);
+	}
+	free(l.v);
+	store_loaded_free(cache);
+	return rc;
+}
+
 int
 archive_load(struct store *st, struct archive_data *a, char **err)
 {
@@ -189,7 +341,7 @@ archive_load(struct store *st, struct archive_data *a, char **err)
 	if (store_archive_sent(st, HTML_CAP, add_sent, a, err) == -1)
 		return -1;
 	sort_issues(a);
-	return 0;
+	return load_sent(st, a, err);
 }
 
 void
@@ -203,5 +355,10 @@ archive_data_free(struct archive_data *a)
 		digest_free(a->issues[i].d);
 	}
 	free(a->issues);
+	for (i = 0; i < a->nsent; i++) {
+		free(a->sent[i].path);
+		digest_free(a->sent[i].d);
+	}
+	free(a->sent);
 	memset(a, 0, sizeof *a);
 }

@@ -8,6 +8,7 @@
  * digest that showed the same), so no page tells one subscriber's mail
  * from another's.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -220,27 +221,83 @@ sort_issues(struct archive_data *a)
 	}
 }
 
-/* The sent digests' topics, without entries yet, oldest digest first. */
-struct sent_list {
-	struct digest **v;
+/*
+ * A sent digest as its sections: "2026-W48|topic:section;...", in its
+ * order.  Digests with the same sections showed the same, so entries are
+ * read once per distinct list, not once per digest (a run of 100,000
+ * digests may have a handful).
+ */
+struct sent_key {
+	char	*key;
+	int64_t	 digest_id;
+	int64_t	 created;
+};
+
+struct sent_keys {
+	struct sent_key *v;
 	size_t	 n;
 };
 
 static int
 add_sent_topic(const struct archive_topic_row *r, void *ctx)
 {
-	struct sent_list *l = ctx;
-	struct digest *d = l->n ? l->v[l->n - 1] : NULL;
+	struct sent_keys *l = ctx;
+	struct sent_key *k = l->n ? &l->v[l->n - 1] : NULL;
+	char week[16], *old;
 
-	if (d == NULL || d->id != r->digest_id) {
+	if (k == NULL || k->digest_id != r->digest_id) {
 		l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
-		d = l->v[l->n++] = digest_new();
-		d->id = r->digest_id;
-		d->created = r->digest_created;
+		k = &l->v[l->n++];
+		week_of(r->digest_created, week);
+		k->key = xasprintf("%s|", week);
+		k->digest_id = r->digest_id;
+		k->created = r->digest_created;
 	}
-	digest_add_topic(d, r->topic_id, r->slug, r->name)->section_id =
-	    r->section_id;
+	old = k->key;
+	k->key = xasprintf("%s%lld:%lld;", old, (long long)r->topic_id,
+	    (long long)r->section_id);
+	free(old);
 	return 0;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct sent_key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->created < y->created ? -1 : x->created > y->created;
+}
+
+static const struct digest_topic *
+topic_by_id(const struct digest *all, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < all->ntopics; i++)
+		if (all->topics[i].topic_id == id)
+			return &all->topics[i];
+	return NULL;
+}
+
+/* A digest made at created showing key's sections, entries not read. */
+static struct digest *
+key_digest(const struct archive_data *a, const char *key, int64_t created)
+{
+	struct digest *d = digest_new();
+	const struct digest_topic *t;
+	const char *p = strchr(key, '|') + 1;
+	long long tid, sid;
+	int n;
+
+	d->created = created;
+	for (; sscanf(p, "%lld:%lld;%n", &tid, &sid, &n) == 2; p += n)
+		if ((t = topic_by_id(a->topics, tid)) != NULL)
+			digest_add_topic(d, tid, t->slug, t->name)->section_id =
+			    sid;
+	return d;
 }
 
 /*
@@ -285,7 +342,9 @@ sent_add(struct archive_data *a, struct digest *d)
 	struct archive_sent *s;
 	size_t i, j;
 
-	if (sent_find(a, path) != NULL) {
+	if ((s = sent_find(a, path)) != NULL) {	/* a section stored twice */
+		if (d->created < s->first)
+			s->first = d->created;
 		free(path);
 		digest_free(d);
 		return;
@@ -305,19 +364,24 @@ sent_add(struct archive_data *a, struct digest *d)
 static int
 load_sent(struct store *st, struct archive_data *a, char **err)
 {
-	struct sent_list l = { NULL, 0 };
+	struct sent_keys l = { NULL, 0 };
 	struct loaded_sections *cache = store_loaded_new();
+	struct digest *d;
 	size_t i;
 	int rc = store_archive_sent_topics(st, add_sent_topic, &l, err);
 
-	for (i = 0; i < l.n; i++) {
-		if (rc == 0 && (rc = store_sections_load(st, l.v[i], cache,
-		    err)) == 0) {
-			sent_add(a, l.v[i]);
-			continue;
-		}
-		digest_free(l.v[i]);
+	sort(l.v, l.n, sizeof *l.v, by_key);
+	for (i = 0; rc == 0 && i < l.n; i++) {
+		if (i > 0 && strcmp(l.v[i].key, l.v[i - 1].key) == 0)
+			continue;	/* the same sections, made later */
+		d = key_digest(a, l.v[i].key, l.v[i].created);
+		if ((rc = store_sections_load(st, d, cache, err)) == 0)
+			sent_add(a, d);
+		else
+			digest_free(d);
 	}
+	for (i = 0; i < l.n; i++)
+		free(l.v[i].key);
 	free(l.v);
 	store_loaded_free(cache);
 	return rc;

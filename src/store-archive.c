@@ -77,10 +77,9 @@ int
 store_archive_sent_topics(struct store *st, store_archive_topic_fn fn,
     void *ctx, char **err)
 {
-	static const char sql[] = "SELECT g.id, g.created, t.id, t.slug,"
-	    " t.name, dt.section_id"
+	static const char sql[] = "SELECT g.id, g.created, dt.topic_id,"
+	    " dt.section_id"
 	    " FROM digests g JOIN digest_topics dt ON dt.digest_id = g.id"
-	    " JOIN topics t ON t.id = dt.topic_id"
 	    " WHERE g.state = 'sent' AND dt.section_id IS NOT NULL"
 	    " ORDER BY g.id, dt.position";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
@@ -93,9 +92,7 @@ store_archive_sent_topics(struct store *st, store_archive_topic_fn fn,
 		r.digest_id = sqlite3_column_int64(s, 0);
 		r.digest_created = sqlite3_column_int64(s, 1);
 		r.topic_id = sqlite3_column_int64(s, 2);
-		r.slug = col_text(s, 3);
-		r.name = col_text(s, 4);
-		r.section_id = sqlite3_column_int64(s, 5);
+		r.section_id = sqlite3_column_int64(s, 3);
 		if (fn(&r, ctx) != 0)
 			break;
 	}

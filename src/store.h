@@ -388,8 +388,6 @@ struct archive_topic_row {
 	int64_t	 digest_id;
 	int64_t	 digest_created;
 	int64_t	 topic_id;
-	const char *slug;
-	const char *name;
 	int64_t	 section_id;
 };
 typedef int (*store_archive_topic_fn)(const struct archive_topic_row *r,

@@ -110,4 +110,18 @@ gz archive -o "$W" >"$T/run4.out" 2>&1
 [ ! -e "$W/$cy" ] && [ -f "$W/$ada" ]
 ok $? "a_page_no_sent_digest_shows_is_removed"
 
+# The same entries stored as two sections (a compose that wrote a list
+# twice): still the same content, the same page.
+latest_bea="SELECT g.id FROM digests g JOIN subscribers s ON s.id = g.subscriber_id WHERE s.email = 'bea@example.org' ORDER BY g.id DESC LIMIT 1"
+old=$(sql "SELECT section_id FROM digest_topics WHERE digest_id = ($latest_bea)")
+new=$(sql "INSERT INTO sections (topic_id) SELECT topic_id FROM sections WHERE id = ? RETURNING id" "$old")
+sql "INSERT INTO section_items (section_id, position, item_id) SELECT ?, position, item_id FROM section_items WHERE section_id = ?" "$new" "$old" >/dev/null
+sql "UPDATE digest_topics SET section_id = ? WHERE digest_id = ($latest_bea)" "$new" >/dev/null
+pages=$(cd "$W" && ls issue-*-W*-*.html | tr '\n' ' ')
+gz archive -o "$W" >"$T/run5.out" 2>&1
+[ -n "$new" ] && [ "$new" != "$old" ] && grep -q ' 0 pages written' "$T/run5.out"
+ok $? "a_list_stored_twice_is_one_page"
+is "$(cd "$W" && ls issue-*-W*-*.html | tr '\n' ' ')" "$pages" \
+    "the_pages_are_the_same"
+
 done_testing

@@ -18,10 +18,20 @@ struct archive_issue {
 	struct digest *d;	/* topics by slug, entries newest first */
 };
 
+/* One content sent: what every digest with that path showed. */
+struct archive_sent {
+	char	*path;		/* archive_digest_path() */
+	int64_t	 monday;	/* of the week it was made in */
+	int64_t	 first;		/* when its first digest was made */
+	struct digest *d;	/* topics and entries in the digest's order */
+};
+
 struct archive_data {
 	struct digest *topics;	/* every topic, each with all its entries */
 	struct archive_issue *issues;	/* newest week first */
 	size_t	 nissues;
+	struct archive_sent *sent;	/* oldest first */
+	size_t	 nsent;
 };
 
 /* Read every topic's entries and every sent digest.  0 or -1 with *err. */

@@ -1,6 +1,7 @@
 /*
  * archive.c - renders the web archive's pages through the templates:
- * the index, each topic's pages, and one page per week of sent digests.
+ * the index, each topic's pages, one page per week of sent digests, and
+ * one per distinct content a sent digest had (its "view in browser").
  *
  * Pages hold no timestamps of their own making, so the same data renders
  * to the same bytes and a re-run leaves the files alone.  Links between
@@ -289,11 +290,11 @@ topic_pages(struct builder *b, const struct digest_topic *t, char **err)
 	return 0;
 }
 
-/* "Week 48, 2026 · 23–29 Nov" from the issue's Monday. */
+/* "Week 48, 2026 · 23–29 Nov" from a week's Monday. */
 static void
-set_week(struct tval *v, const struct archive_issue *is)
+set_week(struct tval *v, int64_t monday)
 {
-	time_t mon = (time_t)is->monday, sun = mon + 6 * 86400;
+	time_t mon = (time_t)monday, sun = mon + 6 * 86400;
 	struct tm a, z;
 	char week[32] = "", from[32] = "", to[32] = "";
 
@@ -307,18 +308,21 @@ set_week(struct tval *v, const struct archive_issue *is)
 	tv_set(v, "days", tv_str_own(xasprintf("%s–%s", from, to)));
 }
 
-static int
-issue_page(struct builder *b, const struct archive_issue *is, char **err)
+/* An issue page's context: the week of monday, d's topics in order. */
+static struct tval *
+issue_value(const struct builder *b, int64_t monday, const struct digest *d)
 {
 	struct tval *v = page_value(b, ""), *topics = tv_list(), *tv;
 	const struct digest_topic *t;
 	size_t i;
 
-	set_week(v, is);
-	tv_set(v, "count", tv_num((double)digest_count(is->d)));
-	tv_set(v, "one", tv_bool(digest_count(is->d) == 1));
-	for (i = 0; i < is->d->ntopics; i++) {
-		t = &is->d->topics[i];
+	set_week(v, monday);
+	tv_set(v, "count", tv_num((double)digest_count(d)));
+	tv_set(v, "one", tv_bool(digest_count(d) == 1));
+	for (i = 0; i < d->ntopics; i++) {
+		t = &d->topics[i];
+		if (t->nentries == 0)
+			continue;
 		tv = tv_push(topics, tv_map());
 		tv_set(tv, "name", tv_str(t->name));
 		tv_set(tv, "slug", tv_str(t->slug));
@@ -328,7 +332,24 @@ issue_page(struct builder *b, const struct archive_issue *is, char **err)
 		    t->nentries));
 	}
 	tv_set(v, "topics", topics);
-	return emit(b, A_ISSUE, v, xstrdup(is->path), err);
+	return v;
+}
+
+static int
+issue_page(struct builder *b, const struct archive_issue *is, char **err)
+{
+	return emit(b, A_ISSUE, issue_value(b, is->monday, is->d),
+	    xstrdup(is->path), err);
+}
+
+/* The page a sent digest's "view in browser" link names. */
+static int
+sent_page(struct builder *b, const struct archive_sent *s, char **err)
+{
+	struct tval *v = issue_value(b, s->monday, s->d);
+
+	set_date(v, "sent", NULL, s->first);
+	return emit(b, A_ISSUE, v, xstrdup(s->path), err);
 }
 
 static int
@@ -356,7 +377,7 @@ index_page(struct builder *b, const struct archive_data *a, char **err)
 	list = tv_set(v, "issues", tv_list());
 	for (i = 0; i < a->nissues; i++) {
 		tv = tv_push(list, tv_map());
-		set_week(tv, &a->issues[i]);
+		set_week(tv, a->issues[i].monday);
 		tv_set(tv, "href", tv_str(a->issues[i].path));
 		tv_set(tv, "count", tv_num((double)digest_count(
 		    a->issues[i].d)));
@@ -386,6 +407,8 @@ archive_build(struct store *st, const struct config *cfg,
 		rc = topic_pages(&b, &a.topics->topics[i], err);
 	for (i = 0; rc == 0 && i < a.nissues; i++)
 		rc = issue_page(&b, &a.issues[i], err);
+	for (i = 0; rc == 0 && i < a.nsent; i++)
+		rc = sent_page(&b, &a.sent[i], err);
 	archive_data_free(&a);
 out:
 	builder_close(&b);

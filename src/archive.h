@@ -8,6 +8,8 @@
  *   SLUG/index.html            a topic's newest entries (page 1)
  *   SLUG/page/N.html           its older entries, N = 2, 3, ...
  *   issue-YYYY-Www.html        what the digests sent that ISO week held
+ *   issue-YYYY-Www-KEY.html    one sent digest's content (its topics and
+ *                              entries; KEY: archive_digest_path)
  *   .gazette-archive           the manifest: every file gazette wrote
  * Slugs are [a-z0-9_-], so no slug folder can be an issue page or the
  * manifest.  Nothing here prints or exits.
@@ -62,7 +64,15 @@ int	 archive_write(const char *dir, const struct archive_site *site,
 
 /* "issue-2026-W48.html": the issue page of a digest made at t (UTC). */
 char	*archive_issue_path(int64_t t);
+struct digest;
+/*
+ * "issue-2026-W48-3fa2c1d0e5b7.html": the page of a digest's content, named
+ * by the week it was made in and a hash of what it shows (each topic that
+ * shows entries, in order, with its entries' ids in order).  Digests that
+ * show the same share the page, which tells nothing of who got them.
+ */
+char	*archive_digest_path(const struct digest *d);
 /* base_url/issue-...: a digest's "view in browser" link. */
-char	*archive_issue_url(const char *base_url, int64_t t);
+char	*archive_digest_url(const char *base_url, const struct digest *d);
 
 #endif

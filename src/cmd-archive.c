@@ -16,7 +16,8 @@ static int	cmd_archive(struct cmd_ctx *, int, char **);
 const struct cmd_entry cmd_archive_entry = {
 	NULL, "archive", "[-o DIR]",
 	"Write the static web archive: an index, each topic's pages of "
-	"entries, and one page per week of sent digests.",
+	"entries, one page per week of sent digests, and the page each sent "
+	"digest's \"View in browser\" link names.",
 	"  -o, --output DIR  the archive folder (default: [archive] dir)\n",
 	GZ_NEEDS_DB, cmd_archive
 };

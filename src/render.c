@@ -650,9 +650,9 @@ digest_value(struct renderer *r, const struct digest *d)
 	if (cfg->base_url && d->token)
 		tv_set(v, "unsubscribe_url", tv_str_own(xasprintf(
 		    "%s/unsubscribe?t=%s", cfg->base_url, d->token)));
-	if (cfg->base_url && d->created != 0)	/* the week's public issue page */
-		tv_set(v, "view_url", tv_str_own(archive_issue_url(
-		    cfg->base_url, d->created)));
+	if (cfg->base_url && d->created != 0)	/* its content's public page */
+		tv_set(v, "view_url", tv_str_own(archive_digest_url(
+		    cfg->base_url, d)));
 	tv_set(v, "topics", topics);
 	digest_extra_values(d, v);
 	return v;

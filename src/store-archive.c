@@ -72,3 +72,31 @@ store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)cap);
 	return archive_rows(st, s, fn, ctx, err);
 }
+
+int
+store_archive_sent_topics(struct store *st, store_archive_topic_fn fn,
+    void *ctx, char **err)
+{
+	static const char sql[] = "SELECT g.id, g.created, dt.topic_id,"
+	    " dt.section_id"
+	    " FROM digests g JOIN digest_topics dt ON dt.digest_id = g.id"
+	    " WHERE g.state = 'sent' AND dt.section_id IS NOT NULL"
+	    " ORDER BY g.id, dt.position";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+	struct archive_topic_row r;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.digest_id = sqlite3_column_int64(s, 0);
+		r.digest_created = sqlite3_column_int64(s, 1);
+		r.topic_id = sqlite3_column_int64(s, 2);
+		r.section_id = sqlite3_column_int64(s, 3);
+		if (fn(&r, ctx) != 0)
+			break;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+	    : store_fail(st, "reading the archive", err);
+}

@@ -53,10 +53,6 @@ int	 store_section_for(struct store *st, const struct digest *d,
 	    size_t topic, int64_t *id, char **err);
 /* The end of a transaction: forget the sections it wrote. */
 void	 store_sections_forget(struct store *st);
-/* The entries of d's topics' sections, from l when it has them (l may be
- * NULL).  0 or -1 with *err. */
-int	 store_sections_load(struct store *st, struct digest *d,
-	    struct loaded_sections *l, char **err);
 
 /* Mark a subscriber 'bounced' and drop their unsent digests (no
  * transaction of its own).  0 or -1 with *err. */

@@ -267,6 +267,10 @@ const char *store_filename(struct store *st);
  */
 struct loaded_sections *store_loaded_new(void);
 void	 store_loaded_free(struct loaded_sections *l);
+/* The entries of d's topics' sections (section_id set), from l when it
+ * has them (l may be NULL).  0 or -1 with *err. */
+int	 store_sections_load(struct store *st, struct digest *d,
+	    struct loaded_sections *l, char **err);
 /*
  * Load a queued digest with its entries, its sections from l when it has
  * them (l may be NULL: all read now).  NULL with *err when missing.
@@ -375,6 +379,22 @@ int	 store_archive_entries(struct store *st, int64_t topic_id, size_t cap,
 	    store_archive_fn fn, void *ctx, char **err);
 /* The entries of every sent digest, oldest digest first, by topic slug. */
 int	 store_archive_sent(struct store *st, size_t cap, store_archive_fn fn,
+	    void *ctx, char **err);
+/*
+ * A sent digest's topic that shows entries: which section it shows.  The
+ * digest's id and time only, never who got it.
+ */
+struct archive_topic_row {
+	int64_t	 digest_id;
+	int64_t	 digest_created;
+	int64_t	 topic_id;
+	int64_t	 section_id;
+};
+typedef int (*store_archive_topic_fn)(const struct archive_topic_row *r,
+	    void *ctx);
+/* Every sent digest's topics with a section: oldest digest first, each
+ * digest's topics in its order. */
+int	 store_archive_sent_topics(struct store *st, store_archive_topic_fn fn,
 	    void *ctx, char **err);
 /* Did a call fail because another process held the database past the busy
  * timeout?  Then the command may simply be run again (EX_TEMPFAIL). */

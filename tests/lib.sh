@@ -391,6 +391,12 @@ open(sys.argv[2] + ".subject", "w").write(str(m["Subject"]) + "\n")
 PYEOF
 }
 
+# stamps DIR: each file under DIR with its mtime, sorted: two runs that
+# rewrote nothing give the same lines.
+stamps() {
+	find "$1" -type f -printf '%P %T@\n' | sort
+}
+
 # sent_to ADDR: the newest message for ADDR in the Maildir $T/maildir.
 sent_to() {
 	grep -l "^To:.*$1" "$T"/maildir/new/* 2>/dev/null | tail -n 1

@@ -135,12 +135,11 @@ more=$(sed -n 's|.*and [0-9]* more: https://news.example.org/\([^ ]*\)|\1|p' "$T
 ok $? "and_k_more_links_the_topic_archive ($more)"
 
 # A second run writes nothing and keeps every mtime.
-stamps() { find "$W" -type f -printf '%P %T@\n' | sort; }
-stamps >"$T/stamps1"
+stamps "$W" >"$T/stamps1"
 gz archive -o "$W" >"$T/run2.out" 2>&1
 grep -q ' 0 pages written' "$T/run2.out"
 ok $? "second_run_writes_0_pages"
-stamps >"$T/stamps2"
+stamps "$W" >"$T/stamps2"
 cmp -s "$T/stamps1" "$T/stamps2"
 ok $? "second_run_keeps_every_mtime"
 
@@ -151,7 +150,7 @@ gz archive -o "$W" >"$T/run3.out" 2>&1
 grep -q ' 2 pages written' "$T/run3.out"
 ok $? "a_new_entry_rewrites_2_pages"
 sed 's/^/#   /' "$T/run3.out"
-stamps >"$T/stamps3"
+stamps "$W" >"$T/stamps3"
 changed=$(diff "$T/stamps2" "$T/stamps3" | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ')
 is "$changed" "index.html misc/index.html " "only_the_index_and_misc_page_changed"
 

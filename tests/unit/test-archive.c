@@ -1,7 +1,7 @@
 /*
  * test-archive.c - the archive writer: identical pages left alone,
  * stale pages of its own removed, nothing else ever deleted; and the
- * issue page names.
+ * names of the weekly issue pages and of a sent digest's page.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "digest.h"
 #include "fileio.h"
 #include "tap.h"
 #include "xmalloc.h"
@@ -136,10 +137,58 @@ test_issue_names(void)
 	p = archive_issue_path(1798891200);	/* Sat 2 Jan 2027 */
 	is_str(p, "issue-2026-W53.html", "early January can be last year's week");
 	free(p);
-	p = archive_issue_url("https://n.example.org", 1796040000);
-	is_str(p, "https://n.example.org/issue-2026-W49.html",
-	    "the view-in-browser URL is base_url and the page");
+}
+
+/* A digest made at t showing topic 7 (items a, b) and topic 9 (none). */
+static struct digest *
+sample(int64_t t, int64_t a, int64_t b)
+{
+	struct digest *d = digest_new();
+	struct digest_topic *tp = digest_add_topic(d, 7, "net", "Net");
+
+	d->created = t;
+	digest_add_entry(tp)->item_id = a;
+	digest_add_entry(tp)->item_id = b;
+	digest_add_topic(d, 9, "misc", "Misc");
+	return d;
+}
+
+static void
+test_digest_names(void)
+{
+	struct digest *x = sample(1796040000, 1, 2);
+	struct digest *same = sample(1796040000 + 3 * 86400, 1, 2);
+	struct digest *order = sample(1796040000, 2, 1);
+	struct digest *later = sample(1796040000 + 7 * 86400, 1, 2);
+	char *p = archive_digest_path(x), *q;
+
+	ok(strncmp(p, "issue-2026-W49-", 15) == 0 && strlen(p) == 32 &&
+	    strcmp(p + 27, ".html") == 0,
+	    "a digest page is named by its week and a key");
+	q = archive_digest_path(same);
+	is_str(q, p, "the same content that week: the same page");
+	free(q);
+	digest_add_topic(same, 11, "empty", "Empty");
+	q = archive_digest_path(same);
+	is_str(q, p, "a topic that shows nothing does not change it");
+	free(q);
+	q = archive_digest_path(order);
+	ok(strcmp(q, p) != 0, "entries in another order: another page");
+	free(q);
+	q = archive_digest_path(later);
+	ok(strncmp(q, "issue-2026-W50-", 15) == 0 && strcmp(q + 14, p + 14)
+	    == 0, "the same content a week later: that week's page");
+	free(q);
+	q = archive_digest_url("https://n.example.org", x);
+	ok(strncmp(q, "https://n.example.org/", 22) == 0 &&
+	    strcmp(q + 22, p) == 0, "the view-in-browser URL is base_url "
+	    "and the page");
+	free(q);
 	free(p);
+	digest_free(x);
+	digest_free(same);
+	digest_free(order);
+	digest_free(later);
 }
 
 int
@@ -156,6 +205,7 @@ main(void)
 	test_removes_only_its_own();
 	test_unwritable();
 	test_issue_names();
+	test_digest_names();
 	cmd = xasprintf("rm -rf '%s'", top);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", top);

@@ -35,6 +35,7 @@
 #include <libetpan/libetpan.h>
 
 #include "etpan-tls.h"
+#include "nopipe.h"
 #include "smtp.h"
 #include "xmalloc.h"
 
@@ -66,41 +67,8 @@ struct smtp_conn {
 
 /*
  * libetpan writes with send(2) without MSG_NOSIGNAL, so a peer that hung
- * up would raise SIGPIPE.  Around each exchange SIGPIPE is blocked for
- * this thread and a SIGPIPE it caused is taken off the pending set, so
- * the write just fails with EPIPE and nothing process-wide changes.
+ * up would raise SIGPIPE: each exchange runs inside nopipe_begin/_end.
  */
-struct nopipe {
-	sigset_t old;
-	int	 was_pending;
-};
-
-static void
-nopipe_begin(struct nopipe *np)
-{
-	sigset_t set, pending;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigpending(&pending);
-	np->was_pending = sigismember(&pending, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &set, &np->old);
-}
-
-static void
-nopipe_end(struct nopipe *np)
-{
-	struct timespec zero = { 0, 0 };
-	sigset_t set, pending;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigpending(&pending);
-	if (!np->was_pending && sigismember(&pending, SIGPIPE))
-		while (sigtimedwait(&set, NULL, &zero) == -1 && errno == EINTR)
-			;
-	pthread_sigmask(SIG_SETMASK, &np->old, NULL);
-}
 
 /* The server's reply text on one line, for messages. */
 static char *

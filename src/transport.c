@@ -16,6 +16,7 @@
 #include "secret.h"
 #include "maildir.h"
 #include "smtp.h"
+#include "nopipe.h"
 #include "transport.h"
 #include "xmalloc.h"
 
@@ -139,6 +140,7 @@ via_smtp(struct transport *t, const char *from, const char *to,
 static enum transport_status
 via_sendmail(struct transport *t, const char *msg, size_t len, char **err)
 {
+	struct nopipe np;
 	FILE *fp = popen(t->sendmail, "w");
 	size_t i;
 	int status;
@@ -148,10 +150,13 @@ via_sendmail(struct transport *t, const char *msg, size_t len, char **err)
 		    strerror(errno));
 		return TRANSPORT_DOWN;
 	}
+	/* A command that is missing or quits early must not end the run. */
+	nopipe_begin(&np);
 	for (i = 0; i < len; i++)
 		if (!(msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n'))
 			putc(msg[i], fp);
 	status = pclose(fp);
+	nopipe_end(&np);
 	if (status == 0)
 		return TRANSPORT_OK;
 	*err = xasprintf("'%s' exited with status %d", t->sendmail,

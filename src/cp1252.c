@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "cp1252.h"
+#include "utf8.h"
 
 /* windows-1252 0x80-0x9f; its five holes stay what Latin-1 says. */
 static const unsigned short table[32] = {
@@ -31,25 +32,13 @@ mappable(const unsigned char *p)
 	    table[p[1] - 0x80] != p[1];
 }
 
-/* A code point below U+10000 as UTF-8. */
-static void
-put_bmp(struct buf *b, unsigned cp)
-{
-	if (cp < 0x800) {
-		buf_putc(b, (char)(0xc0 | (cp >> 6)));
-	} else {
-		buf_putc(b, (char)(0xe0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-	}
-	buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-}
-
 char *
 cp1252_map_c1(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	const char *q;
 	struct buf b;
+	char u[4];
 	size_t i;
 
 	/* Every mappable sequence starts 0xc2: strchr finds those fast. */
@@ -61,7 +50,7 @@ cp1252_map_c1(const char *s)
 	buf_init(&b, 0);
 	for (i = 0; p[i] != '\0'; i++) {
 		if (mappable(p + i)) {
-			put_bmp(&b, table[p[i + 1] - 0x80]);
+			buf_append(&b, u, utf8_put(u, table[p[i + 1] - 0x80]));
 			i++;
 		} else
 			buf_putc(&b, (char)p[i]);

@@ -23,6 +23,7 @@
 #include "charset.h"
 #include "cp1252.h"
 #include "feed-text.h"
+#include "utf8.h"
 #include "scan.h"
 #include "url.h"
 #include "xmalloc.h"
@@ -254,25 +255,7 @@ feed_utf8_put(char *u, unsigned long cp)
 {
 	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		u[1] = '\0';
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		u[2] = '\0';
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		u[3] = '\0';
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		u[4] = '\0';
-	}
+	u[utf8_put(u, (uint32_t)cp)] = '\0';
 }
 
 char *

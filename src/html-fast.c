@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "html-parse.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define FAST_MAX_DEPTH	64
@@ -53,7 +54,7 @@ struct fast_elem {
 };
 
 /*
- * Sorted for bsearch.  Only HTML 4 elements, which libxml2 2.9 knows and
+ * Sorted by name.  Only HTML 4 elements, which libxml2 2.9 knows and
  * treats as HTML does; newer ones (section, figure, wbr) go to libxml2.
  */
 static const struct fast_elem fast_elems[] = {
@@ -99,17 +100,13 @@ struct fast {
 	size_t		 nev, ev_cap;
 };
 
-static int
-elem_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct fast_elem *)elem)->name);
-}
-
 static const struct fast_elem *
 elem_find(const char *name)
 {
-	return bsearch(name, fast_elems, sizeof fast_elems /
-	    sizeof fast_elems[0], sizeof fast_elems[0], elem_cmp);
+	long i = html_name_search(name, fast_elems, sizeof fast_elems /
+	    sizeof fast_elems[0], sizeof fast_elems[0]);
+
+	return i < 0 ? NULL : &fast_elems[i];
 }
 
 static int
@@ -163,32 +160,6 @@ read_name(const unsigned char *p, char out[FAST_NAME_MAX], int how)
 	}
 	out[n] = '\0';
 	return n;
-}
-
-/* The UTF-8 of code point c into out; its length. */
-static size_t
-utf8_put(uint32_t c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | c >> 12);
-		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | c >> 18);
-	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 /*
@@ -263,13 +234,13 @@ read_ref(const unsigned char *p, char out[4], size_t *outlen)
 	if (p[1] == '#') {
 		if ((c = char_ref(p + 2, &n)) == 0)
 			return 0;
-		*outlen = utf8_put(c, out);
+		*outlen = utf8_put(out, c);
 		return n + 2;
 	}
 	if ((n = read_name(p + 1, name, N_CASE)) == 0 || p[1 + n] != ';' ||
 	    (c = entity_value(name)) == 0)
 		return 0;
-	*outlen = utf8_put(c, out);
+	*outlen = utf8_put(out, c);
 	return n + 2;
 }
 

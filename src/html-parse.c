@@ -130,6 +130,38 @@ html_utf8_clean(const char *s, size_t *lenp)
 	return buf_detach(&b);
 }
 
+/* strcmp, inline: the names compared are short and differ early. */
+static int
+name_cmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+long
+html_name_search(const char *name, const void *table, size_t n,
+    size_t size)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = name_cmp(name, *(const char *const *)(const void *)
+		    ((const char *)table + mid * size));
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
 /* Start w on a new fragment: nothing open, nothing skipped. */
 void
 html_walk_reset(struct html_walker *w)
@@ -224,18 +256,22 @@ on_cdata(void *ctx, const xmlChar *s, int len)
 }
 
 /*
- * "<html><body>" and the fragment as valid UTF-8.  The prefix puts the
- * parser in the body, so leading text is not moved into an implied <p>.
+ * "<html><body>" and the fragment as valid UTF-8 (copied as it is when
+ * the caller knows it clean).  The prefix puts the parser in the body, so
+ * leading text is not moved into an implied <p>.
  */
 static char *
-fragment_document(const char *html, size_t *lenp)
+fragment_document(const char *html, int clean, size_t *lenp)
 {
 	static const char prefix[] = "<html><body>";
 	struct buf b;
 
 	buf_init(&b, 0);
 	buf_append(&b, prefix, sizeof prefix - 1);
-	utf8_clean_into(&b, html);
+	if (clean)
+		buf_puts(&b, html);
+	else
+		utf8_clean_into(&b, html);
 	*lenp = b.len;
 	return buf_detach(&b);
 }
@@ -297,7 +333,7 @@ html_parse_fragment(const char *html, struct html_walker *w)
 
 	if (clean && html_fast_fragment(html, w))
 		return 1;
-	doc = fragment_document(html, &len);
+	doc = fragment_document(html, clean, &len);
 	if (!clean)
 		fast = html_fast_fragment(doc + skip, w);
 	if (!fast)
@@ -311,7 +347,7 @@ void
 html_libxml_fragment(const char *html, struct html_walker *w)
 {
 	size_t len;
-	char *doc = fragment_document(html, &len);
+	char *doc = fragment_document(html, 0, &len);
 
 	libxml_parse(doc, len, w);
 	free(doc);

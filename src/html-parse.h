@@ -46,6 +46,14 @@ void	 html_libxml_fragment(const char *html, struct html_walker *w);
  */
 int	 html_fast_fragment(const char *html, struct html_walker *w);
 
+/*
+ * The index of name in a table of n entries of size bytes, sorted by the
+ * name (a const char *) each starts with, or -1.  A binary search without
+ * bsearch's calls through a pointer: it runs for every tag of every entry.
+ */
+long	 html_name_search(const char *name, const void *table, size_t n,
+	    size_t size);
+
 /* How a parser hands its events to a walker, keeping depth and skip. */
 void	 html_walk_reset(struct html_walker *w);
 void	 html_walk_enter(struct html_walker *w, const char *name,

@@ -41,7 +41,7 @@ struct element {
 };
 
 /*
- * Sorted by name (see name_search).  Dropped elements hold code or raw text
+ * Sorted by name (see html_name_search).  Dropped elements hold code or raw text
  * browsers never show, load things, ask for input or describe the page
  * rather than the entry.  Plugin and media elements (object, applet,
  * audio, video, canvas) are unwrapped: their children are the fallback a
@@ -224,46 +224,10 @@ static const struct attribute {
 /* Schemes a link or image may use; anything else could run code. */
 static const char *safe_schemes[] = { "http", "https", "ftp", "mailto" };
 
-/* strcmp, inline: the names compared are short and differ early. */
-static int
-name_cmp(const char *a, const char *b)
-{
-	while (*a != '\0' && *a == *b) {
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-/*
- * The index of name in a table of n entries of size bytes, sorted by the
- * name each starts with, or -1.  A binary search without bsearch's calls
- * through a pointer: it runs for every tag of every entry.
- */
-static long
-name_search(const char *name, const void *table, size_t n, size_t size)
-{
-	size_t lo = 0, hi = n, mid;
-	int c;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		c = name_cmp(name, *(const char *const *)(const void *)
-		    ((const char *)table + mid * size));
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
-}
-
 static const struct element *
 element_find(const xmlChar *name)
 {
-	long i = name_search((const char *)name, elements,
+	long i = html_name_search((const char *)name, elements,
 	    sizeof elements / sizeof elements[0], sizeof elements[0]);
 
 	return i < 0 ? NULL : &elements[i];
@@ -405,7 +369,7 @@ attribute_find(const char *element, const char *name)
 	const struct attribute *a;
 	size_t len = strlen(element);
 	const char *hit;
-	long i = name_search(name, attributes, sizeof attributes /
+	long i = html_name_search(name, attributes, sizeof attributes /
 	    sizeof attributes[0], sizeof attributes[0]);
 
 	if (i < 0)

@@ -55,9 +55,7 @@ each_row(struct store *st, sqlite3_stmt *s, store_outbox_fn fn, void *ctx,
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "reading the outbox", err);
+	return step_end(st, s, rc, "reading the outbox", err);
 }
 
 int

@@ -21,9 +21,7 @@ archive_rows(struct store *st, sqlite3_stmt *s, store_archive_fn fn,
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "reading the archive", err);
+	return step_end(st, s, rc, "reading the archive", err);
 }
 
 /*
@@ -96,7 +94,5 @@ store_archive_sent_topics(struct store *st, store_archive_topic_fn fn,
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "reading the archive", err);
+	return step_end(st, s, rc, "reading the archive", err);
 }

@@ -86,9 +86,7 @@ store_topic_each(struct store *st, store_topic_fn fn, void *ctx, char **err)
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "listing topics", err);
+	return step_end(st, s, rc, "listing topics", err);
 }
 
 int
@@ -276,9 +274,7 @@ feed_select(struct store *st, int active_only, int64_t id, int64_t due_at,
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "listing feeds", err);
+	return step_end(st, s, rc, "listing feeds", err);
 }
 
 int

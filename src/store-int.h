@@ -33,6 +33,12 @@ int	 bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Step a statement that returns no rows; reset it.  0 or -1 with *err. */
 int	 step_done(struct store *st, sqlite3_stmt *s, const char *what,
 	    char **err);
+/*
+ * End a loop of sqlite3_step whose last result was rc: reset s; 0 when
+ * rc is a row or the end, else -1 with *err.
+ */
+int	 step_end(struct store *st, sqlite3_stmt *s, int rc, const char *what,
+	    char **err);
 /* step_done, then the number of rows it changed, or -1 with *err. */
 int	 step_changes(struct store *st, sqlite3_stmt *s, const char *what,
 	    char **err);

@@ -88,6 +88,5 @@ store_digest_load_notes(struct store *st, struct digest *d, char **err)
 				xstrset(&d->topics[i].note_md, col_text(s, 2));
 			}
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading notes", err);
+	return step_end(st, s, rc, "reading notes", err);
 }

@@ -40,9 +40,7 @@ unseen_rows(struct store *st, sqlite3_stmt *s, store_unseen_fn fn, void *ctx,
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "reading entries", err);
+	return step_end(st, s, rc, "reading entries", err);
 }
 
 #define ENTRY_COLUMNS "SELECT t.id, t.slug, t.name, i.id, i.title," \
@@ -258,8 +256,7 @@ load_topics(struct store *st, struct digest *d, char **err)
 		t->more = (size_t)sqlite3_column_int64(s, 3);
 		t->section_id = sqlite3_column_int64(s, 4);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading a digest", err);
+	return step_end(st, s, rc, "reading a digest", err);
 }
 
 struct digest *

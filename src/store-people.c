@@ -49,9 +49,7 @@ subscriber_rows(struct store *st, sqlite3_stmt *s, store_subscriber_fn fn,
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "listing subscribers", err);
+	return step_end(st, s, rc, "listing subscribers", err);
 }
 
 int
@@ -169,9 +167,7 @@ subscription_rows(struct store *st, sqlite3_stmt *s, int64_t subscriber_id,
 		if (fn(&r, ctx) != 0)
 			break;
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-	    : store_fail(st, "listing subscriptions", err);
+	return step_end(st, s, rc, "listing subscriptions", err);
 }
 
 int

@@ -240,8 +240,7 @@ section_read(struct store *st, int64_t section_id, struct digest_topic *t,
 		e->content_html = xstrdup_or_null(col_text(s, 5));
 		e->date = sqlite3_column_int64(s, 6);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, "reading a digest", err);
+	return step_end(st, s, rc, "reading a digest", err);
 }
 
 /* t's entries, copied from the run's sections, read first if need be. */

@@ -343,6 +343,20 @@ step_done(struct store *st, sqlite3_stmt *s, const char *what, char **err)
 	return 0;
 }
 
+/*
+ * After a loop of sqlite3_step over rows: s reset, and 0 when the loop
+ * ended on a row (the caller stopped) or at the end, else the error.
+ */
+int
+step_end(struct store *st, sqlite3_stmt *s, int rc, const char *what,
+    char **err)
+{
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, what, err);
+	return 0;
+}
+
 int
 step_changes(struct store *st, sqlite3_stmt *s, const char *what, char **err)
 {

@@ -253,6 +253,13 @@ gz() {
 	"$GAZETTE" --config "$T/gazette.conf" "$@"
 }
 
+# topic_feed SLUG NAME FILE: a topic of that name, with the file:// feed
+# FILE in it.
+topic_feed() {
+	gz topic add "$1" --name "$2" >/dev/null 2>&1 &&
+	    gz feed add "file://$3" --topic "$1" >/dev/null 2>&1
+}
+
 # Messages received so far.
 received_count() {
 	ls "$SMTP_DIR" 2>/dev/null | grep -c '\.eml$'

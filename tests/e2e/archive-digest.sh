@@ -12,10 +12,8 @@ rss_feed "River Log" "r1|River one|https://rivers.example.org/1" \
 rss_feed "Hill Log" "h1|Hill one|https://hills.example.org/1" \
     >"$T/feeds/hills.xml"
 
-gz topic add rivers --name Rivers >/dev/null 2>&1
-gz topic add hills --name Hills >/dev/null 2>&1
-gz feed add "file://$T/feeds/rivers.xml" --topic rivers >/dev/null 2>&1
-gz feed add "file://$T/feeds/hills.xml" --topic hills >/dev/null 2>&1
+topic_feed rivers Rivers "$T/feeds/rivers.xml"
+topic_feed hills Hills "$T/feeds/hills.xml"
 gz subscriber add ada@example.org --name 'Ada Lovelace' --topic rivers \
     >/dev/null 2>&1
 gz subscriber add bea@example.org --name 'Bea Brookfield' --topic rivers \

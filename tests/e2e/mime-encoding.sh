@@ -52,10 +52,8 @@ rss_feed "Actualités" \
     "fr-1|Élections régionales : le débat télévisé a réuni trois candidats|https://example.fr/1" \
     "fr-2|La rentrée littéraire, entre récits intimes et fresques|https://example.fr/2" \
     >"$T/www/fr.xml"
-gz topic add jp --name "日本" >/dev/null 2>&1
-gz topic add fr --name "France" >/dev/null 2>&1
-gz feed add "file://$T/www/jp.xml" --topic jp >/dev/null 2>&1
-gz feed add "file://$T/www/fr.xml" --topic fr >/dev/null 2>&1
+topic_feed jp "日本" "$T/www/jp.xml"
+topic_feed fr "France" "$T/www/fr.xml"
 gz subscriber add ann@example.org --topic jp 2>/dev/null
 gz subscriber add bo@example.org --topic fr 2>/dev/null
 

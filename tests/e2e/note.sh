@@ -11,10 +11,8 @@ rss_feed "Net News" "n1|Routing news|https://net.example.org/1" \
     "n2|Switching news|https://net.example.org/2" >"$T/www/net.xml"
 rss_feed "Sec News" "s1|Patch Tuesday|https://sec.example.org/patch" \
     >"$T/www/sec.xml"
-gz topic add net --name Networking >/dev/null 2>&1
-gz topic add sec --name Security >/dev/null 2>&1
-gz feed add "file://$T/www/net.xml" --topic net >/dev/null 2>&1
-gz feed add "file://$T/www/sec.xml" --topic sec >/dev/null 2>&1
+topic_feed net Networking "$T/www/net.xml"
+topic_feed sec Security "$T/www/sec.xml"
 gz subscriber add ada@example.org --name Ada --topic net --topic sec 2>/dev/null
 gz subscriber add bob@example.org --name Bob --topic net --topic sec 2>/dev/null
 gz subscriber add cy@example.org --name Cy --topic sec 2>/dev/null

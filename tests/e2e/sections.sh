@@ -28,10 +28,8 @@ rss_feed "Desk Feed" "d1|Older story|https://desk.example.org/1" \
     >"$T/www/desk.xml"
 rss_feed "Other Feed" "o1|Other story|https://other.example.org/1" \
     >"$T/www/other.xml"
-gz topic add desk --name "News Desk" >/dev/null 2>&1
-gz topic add other --name "Other Desk" >/dev/null 2>&1
-gz feed add "file://$T/www/desk.xml" --topic desk >/dev/null 2>&1
-gz feed add "file://$T/www/other.xml" --topic other >/dev/null 2>&1
+topic_feed desk "News Desk" "$T/www/desk.xml"
+topic_feed other "Other Desk" "$T/www/other.xml"
 gz subscriber add cy@example.org --topic desk 2>/dev/null
 gz collect >/dev/null 2>&1
 gz compose --now >/dev/null 2>&1 && gz send >/dev/null 2>&1

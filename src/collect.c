@@ -21,6 +21,7 @@
 #define BACKOFF_STEP	(15 * 60)
 #define BACKOFF_MAX	(24 * 60 * 60)
 #define RETRY_AFTER_MAX	(7 * 24 * 60 * 60)
+#define UNCHANGED_BATCH	512	/* 304s recorded in one transaction */
 
 struct job {
 	int64_t	 feed_id;
@@ -40,6 +41,12 @@ struct run {
 	collect_report_fn report;
 	void	*ctx;
 	char	*fatal;		/* a store failure stops the run */
+	/*
+	 * Feeds that answered 304, not yet recorded.  Should the run die
+	 * before they are, they are only fetched again next time.
+	 */
+	int64_t	 unchanged[UNCHANGED_BATCH];
+	size_t	 nunchanged;
 };
 
 /* What collect makes of one response before storing it. */
@@ -152,6 +159,16 @@ judge_http(const struct run *r, const struct job *j,
 		v->next_fetch = collect_backoff(r->now, j->errors + 1);
 }
 
+/* A store failure ends the run; its first error is the one reported. */
+static void
+fail_run(struct run *r, char *err)
+{
+	if (r->fatal == NULL)
+		r->fatal = err;
+	else
+		free(err);
+}
+
 /*
  * A permanent redirect moves the feed, unless another feed already has the
  * new URL: then the move is an error to resolve by hand.
@@ -168,12 +185,8 @@ judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
 	    strcmp(res->moved_to, j->url) == 0)
 		return;
 	rc = store_feed_id(r->st, res->moved_to, &other, &err);
-	if (rc == -1) {
-		if (r->fatal == NULL)
-			r->fatal = err;
-		else
-			free(err);
-	}
+	if (rc == -1)
+		fail_run(r, err);
 	if (rc == 0 && other != j->feed_id) {
 		v->error = xasprintf("moved permanently to %s, which is already "
 		    "another feed; remove one of them", res->moved_to);
@@ -182,12 +195,18 @@ judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
 		v->new_url = res->moved_to;
 }
 
-/*
- * A feed read with a warning keeps it as its last error, without counting
- * an error or backing off, and its validators are not kept: it is fetched
- * and read in full next time, so the warning stays until the feed is fixed
- * instead of vanishing at the next 304.
- */
+static void
+record_unchanged(struct run *r)
+{
+	char *err = NULL;
+
+	if (r->nunchanged > 0 && r->fatal == NULL &&
+	    store_feeds_unchanged(r->st, r->unchanged, r->nunchanged, r->now,
+	    &err) == -1)
+		fail_run(r, err);
+	r->nunchanged = 0;
+}
+
 static void
 summarize(struct run *r, const struct job *j, int status, const char *error,
     const char *warning, int nnew)
@@ -245,10 +264,7 @@ store_result(struct run *r, const struct job *j, const struct fetch_result *res,
 	o.state = v->state;
 	if (store_feed_update(r->st, j->feed_id, &o, parsed, &nnew,
 	    &err) == -1) {
-		if (r->fatal == NULL)
-			r->fatal = err;
-		else
-			free(err);
+		fail_run(r, err);
 		free(note);
 		return;
 	}
@@ -269,6 +285,13 @@ on_done(const struct fetch_request *req, const struct fetch_result *res,
 		return;
 	judge_http(r, j, res, &v);
 	judge_move(r, j, res, &v);
+	if (v.error == NULL && v.new_url == NULL && res->status == 304) {
+		r->unchanged[r->nunchanged++] = j->feed_id;
+		if (r->nunchanged == UNCHANGED_BATCH)
+			record_unchanged(r);
+		summarize(r, j, 304, NULL, NULL, 0);
+		return;
+	}
 	if (v.error == NULL && res->status != 304) {
 		parsed = feed_parse(res->body, res->len, res->effective_url ?
 		    res->effective_url : j->url, res->charset, &v.error);
@@ -327,8 +350,8 @@ collect_all(struct store *st, const struct config *cfg, int64_t now,
     collect_report_fn report, void *ctx, char **err)
 {
 	static const struct collect_options defaults = { 0, NULL, 0, 0 };
-	struct run r = { st, now, opt ? opt : &defaults, NULL, 0, sum, report,
-	    ctx, NULL };
+	struct run r = { .st = st, .now = now, .opt = opt ? opt : &defaults,
+	    .sum = sum, .report = report, .ctx = ctx };
 	struct fetch_options fo;
 	struct fetch_request *reqs;
 	size_t i;
@@ -350,6 +373,7 @@ collect_all(struct store *st, const struct config *cfg, int64_t now,
 	if (r.njobs > 0 &&
 	    fetch_all(reqs, r.njobs, &fo, on_done, &r, err) == -1)
 		rc = -1;
+	record_unchanged(&r);
 	if (rc == 0 && r.fatal) {
 		*err = r.fatal;
 		r.fatal = NULL;

@@ -18,13 +18,29 @@
 /*
  * A moved feed takes its new URL only when no other feed has it already;
  * the caller checks first and reports, the guard keeps UNIQUE from failing.
+ * A statement of its own: naming url in record_fetch's SET would rewrite
+ * its UNIQUE index entry at every fetch.
  */
+static int
+move_feed(struct store *st, int64_t feed_id, const char *new_url, char **err)
+{
+	static const char sql[] = "UPDATE feeds SET url = ?2 WHERE id = ?1"
+	    " AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?2)";
+	sqlite3_stmt *s = stmt_get(st, sql, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, feed_id);
+	bind_text(s, 2, new_url);
+	return step_done(st, s, "moving a feed", err);
+}
+
 static int
 record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
     char **err)
 {
 	static const char sql[] = "UPDATE feeds SET last_fetch = ?2,"
-	    " last_status = ?3, last_error = coalesce(?4, ?12),"
+	    " last_status = ?3, last_error = coalesce(?4, ?11),"
 	    " consecutive_errors = CASE WHEN ?4 IS NULL THEN 0"
 	    "   ELSE consecutive_errors + 1 END,"
 	    " etag = CASE WHEN ?4 IS NULL AND ?3 <> 304 THEN ?5 ELSE etag END,"
@@ -33,10 +49,8 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	    " title = CASE WHEN title_set THEN title"
 	    "   ELSE coalesce(?7, title) END,"
 	    " site_link = coalesce(?8, site_link),"
-	    " url = CASE WHEN ?9 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
-	    "   feeds WHERE url = ?9) THEN ?9 ELSE url END,"
-	    " next_fetch = ?10,"
-	    " state = CASE WHEN ?11 IS NOT NULL THEN ?11"
+	    " next_fetch = ?9,"
+	    " state = CASE WHEN ?10 IS NOT NULL THEN ?10"
 	    "   WHEN ?4 IS NULL AND state = 'gone' THEN 'active' ELSE state END"
 	    " WHERE id = ?1";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
@@ -51,14 +65,15 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	bind_text(s, 6, o->last_modified);
 	bind_text(s, 7, o->title);
 	bind_text(s, 8, o->site_link);
-	bind_text(s, 9, o->new_url);
 	if (o->next_fetch > 0)
-		sqlite3_bind_int64(s, 10, o->next_fetch);
+		sqlite3_bind_int64(s, 9, o->next_fetch);
 	else
-		sqlite3_bind_null(s, 10);
-	bind_text(s, 11, o->state);
-	bind_text(s, 12, o->warning);
-	return step_done(st, s, "recording a fetch", err);
+		sqlite3_bind_null(s, 9);
+	bind_text(s, 10, o->state);
+	bind_text(s, 11, o->warning);
+	if (step_done(st, s, "recording a fetch", err) == -1)
+		return -1;
+	return o->new_url ? move_feed(st, feed_id, o->new_url, err) : 0;
 }
 
 /* FNV-1a: a stable key for items with neither id nor link. */
@@ -207,4 +222,23 @@ store_feed_update(struct store *st, int64_t feed_id,
 fail:
 	store_rollback(st);
 	return -1;
+}
+
+int
+store_feeds_unchanged(struct store *st, const int64_t *ids, size_t n,
+    int64_t when, char **err)
+{
+	struct fetch_outcome o = { 0 };
+	size_t i;
+
+	o.when = when;
+	o.status = 304;
+	if (store_begin(st, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (record_fetch(st, ids[i], &o, err) == -1) {
+			store_rollback(st);
+			return -1;
+		}
+	return store_commit(st, err);
 }

@@ -143,6 +143,13 @@ int	 store_feed_update(struct store *st, int64_t feed_id,
 	    const struct fetch_outcome *o, const struct feed *parsed,
 	    int *nnew, char **err);
 
+/*
+ * Record that these feeds answered 304 (not modified) at when, all in one
+ * transaction: a transaction per feed cost more than the request itself.
+ */
+int	 store_feeds_unchanged(struct store *st, const int64_t *ids,
+	    size_t n, int64_t when, char **err);
+
 /* ------------------------------------------------------------ subscribers */
 struct subscriber_row {
 	int64_t	 id;

@@ -57,6 +57,18 @@ struct transfer {
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
+/* One fetch_all: its transfers, and handles kept for the next ones. */
+struct loop {
+	CURLM		*m;
+	struct fetch_options opt;
+	struct transfer	*list;		/* running */
+	int		 running;
+	CURL		**idle;		/* up to opt.concurrency */
+	int		 nidle;
+	fetch_done_fn	 done;
+	void		*ctx;
+};
+
 void
 fetch_global_init(void)
 {
@@ -197,20 +209,25 @@ trust(CURL *h, const char *ca_file)
 	curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
 }
 
+/*
+ * A transfer on handle h, a new one or one a finished transfer left: every
+ * option is set again, so nothing of the last request carries over but
+ * libcurl's caches.
+ */
 static struct transfer *
-transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
+transfer_new(const struct fetch_request *req, const struct fetch_options *opt,
+    CURL *h)
 {
-	struct transfer *t = xcalloc(1, sizeof *t);
+	struct transfer *t;
 	const char *protos = opt->allow_file ? "http,https,file" : "http,https";
-	CURL *h;
 
+	if (h == NULL && (h = curl_easy_init()) == NULL)
+		return NULL;
+	t = xcalloc(1, sizeof *t);
+	t->h = h;
 	t->req = req;
 	t->max_size = opt->max_size;
 	buf_init(&t->body, opt->max_size + 1);
-	if ((h = t->h = curl_easy_init()) == NULL) {
-		free(t);
-		return NULL;
-	}
 	t->headers = conditional_headers(req);
 	curl_easy_setopt(h, CURLOPT_URL, req->url);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
@@ -240,10 +257,15 @@ transfer_new(const struct fetch_request *req, const struct fetch_options *opt)
 	return t;
 }
 
+/* Free t; its handle goes back to l's idle ones, or is freed. */
 static void
-transfer_free(struct transfer *t)
+transfer_free(struct transfer *t, struct loop *l)
 {
-	curl_easy_cleanup(t->h);
+	if (l != NULL && l->nidle < l->opt.concurrency) {
+		curl_easy_reset(t->h);
+		l->idle[l->nidle++] = t->h;
+	} else
+		curl_easy_cleanup(t->h);
 	curl_slist_free_all(t->headers);
 	buf_free(&t->body);
 	free(t->etag);
@@ -293,7 +315,7 @@ type_charset(const char *type)
 
 /* Build the result of a finished transfer, call back, free. */
 static void
-finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
+finish(struct loop *l, struct transfer *t, CURLcode rc)
 {
 	struct fetch_result res;
 	char *url = NULL;
@@ -313,12 +335,12 @@ finish(struct transfer *t, CURLcode rc, fetch_done_fn done, void *ctx)
 		res.body = buf_detach(&t->body);
 	} else
 		res.error = error_text(t, rc);
-	done(t->req, &res, ctx);
+	l->done(t->req, &res, l->ctx);
 	free(res.body);
 	free(res.error);
 	free(res.effective_url);
 	free(res.charset);
-	transfer_free(t);
+	transfer_free(t, l);
 }
 
 static void
@@ -334,25 +356,25 @@ unlink_transfer(struct transfer **list, struct transfer *t)
 
 /* Add transfers until the limit; returns the next request index. */
 static size_t
-start_more(CURLM *m, const struct fetch_request *reqs, size_t next, size_t n,
-    const struct fetch_options *opt, int *running, struct transfer **list,
-    fetch_done_fn done, void *ctx)
+start_more(struct loop *l, const struct fetch_request *reqs, size_t next,
+    size_t n)
 {
 	struct transfer *t;
 	struct fetch_result res;
 
-	while (next < n && *running < opt->concurrency) {
-		t = transfer_new(&reqs[next], opt);
-		if (t == NULL || curl_multi_add_handle(m, t->h) != CURLM_OK) {
+	while (next < n && l->running < l->opt.concurrency) {
+		t = transfer_new(&reqs[next], &l->opt,
+		    l->nidle > 0 ? l->idle[--l->nidle] : NULL);
+		if (t == NULL || curl_multi_add_handle(l->m, t->h) != CURLM_OK) {
 			memset(&res, 0, sizeof res);
 			res.error = "could not start the transfer";
-			done(&reqs[next], &res, ctx);
+			l->done(&reqs[next], &res, l->ctx);
 			if (t != NULL)
-				transfer_free(t);
+				transfer_free(t, NULL);
 		} else {
-			t->next = *list;
-			*list = t;
-			(*running)++;
+			t->next = l->list;
+			l->list = t;
+			l->running++;
 		}
 		next++;
 	}
@@ -360,34 +382,33 @@ start_more(CURLM *m, const struct fetch_request *reqs, size_t next, size_t n,
 }
 
 static void
-reap(CURLM *m, int *running, struct transfer **list, fetch_done_fn done,
-    void *ctx)
+reap(struct loop *l)
 {
 	struct transfer *t;
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+	while ((msg = curl_multi_info_read(l->m, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-		curl_multi_remove_handle(m, msg->easy_handle);
-		unlink_transfer(list, t);
-		(*running)--;
-		finish(t, msg->data.result, done, ctx);
+		curl_multi_remove_handle(l->m, msg->easy_handle);
+		unlink_transfer(&l->list, t);
+		l->running--;
+		finish(l, t, msg->data.result);
 	}
 }
 
 /* The loop failed: every transfer still running ends with an error. */
 static void
-abort_all(CURLM *m, struct transfer **list, fetch_done_fn done, void *ctx)
+abort_all(struct loop *l)
 {
 	struct transfer *t;
 
-	while ((t = *list) != NULL) {
-		*list = t->next;
-		curl_multi_remove_handle(m, t->h);
-		finish(t, CURLE_ABORTED_BY_CALLBACK, done, ctx);
+	while ((t = l->list) != NULL) {
+		l->list = t->next;
+		curl_multi_remove_handle(l->m, t->h);
+		finish(l, t, CURLE_ABORTED_BY_CALLBACK);
 	}
 }
 
@@ -406,39 +427,46 @@ options_fill(struct fetch_options *o, const struct fetch_options *opt)
 		o->max_size = DEFAULT_MAX_SIZE;
 }
 
+static void
+loop_end(struct loop *l)
+{
+	abort_all(l);
+	while (l->nidle > 0)
+		curl_easy_cleanup(l->idle[--l->nidle]);
+	free(l->idle);
+	curl_multi_cleanup(l->m);
+}
+
 int
 fetch_all(const struct fetch_request *reqs, size_t n,
     const struct fetch_options *opt, fetch_done_fn done, void *ctx,
     char **err)
 {
-	struct fetch_options o;
-	struct transfer *list = NULL;
-	CURLM *m;
+	struct loop l = { .done = done, .ctx = ctx };
 	CURLMcode mc = CURLM_OK;
 	size_t next = 0;
-	int running = 0, still = 0;
+	int still = 0;
 
-	options_fill(&o, opt);
-	if ((m = curl_multi_init()) == NULL) {
+	options_fill(&l.opt, opt);
+	if ((l.m = curl_multi_init()) == NULL) {
 		*err = xstrdup("cannot start libcurl's multi interface");
 		return -1;
 	}
-	curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
-	curl_multi_setopt(m, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-	next = start_more(m, reqs, next, n, &o, &running, &list, done, ctx);
-	while (running > 0) {
-		if ((mc = curl_multi_perform(m, &still)) != CURLM_OK)
+	l.idle = xcalloc((size_t)l.opt.concurrency, sizeof *l.idle);
+	curl_multi_setopt(l.m, CURLMOPT_MAX_HOST_CONNECTIONS, 4L);
+	curl_multi_setopt(l.m, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	next = start_more(&l, reqs, next, n);
+	while (l.running > 0) {
+		if ((mc = curl_multi_perform(l.m, &still)) != CURLM_OK)
 			break;
-		reap(m, &running, &list, done, ctx);
-		next = start_more(m, reqs, next, n, &o, &running, &list, done,
-		    ctx);
-		if (running == 0)
+		reap(&l);
+		next = start_more(&l, reqs, next, n);
+		if (l.running == 0)
 			break;
-		if ((mc = curl_multi_poll(m, NULL, 0, 1000, NULL)) != CURLM_OK)
+		if ((mc = curl_multi_poll(l.m, NULL, 0, 1000, NULL)) != CURLM_OK)
 			break;
 	}
-	abort_all(m, &list, done, ctx);
-	curl_multi_cleanup(m);
+	loop_end(&l);
 	if (mc != CURLM_OK) {
 		*err = xasprintf("libcurl: %s", curl_multi_strerror(mc));
 		return -1;

@@ -15,6 +15,7 @@
 #include "date.h"
 #include "feed.h"
 #include "fetch.h"
+#include "parse-pool.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -22,6 +23,7 @@
 #define BACKOFF_MAX	(24 * 60 * 60)
 #define RETRY_AFTER_MAX	(7 * 24 * 60 * 60)
 #define UNCHANGED_BATCH	512	/* 304s recorded in one transaction */
+#define PARSES_PER_THREAD 2	/* bodies waiting for a worker, at most */
 
 struct job {
 	int64_t	 feed_id;
@@ -41,6 +43,8 @@ struct run {
 	collect_report_fn report;
 	void	*ctx;
 	char	*fatal;		/* a store failure stops the run */
+	struct parse_pool *pool;	/* made at the first body to parse */
+	int	 threads;		/* its workers */
 	/*
 	 * Feeds that answered 304, not yet recorded.  Should the run die
 	 * before they are, they are only fetched again next time.
@@ -49,11 +53,18 @@ struct run {
 	size_t	 nunchanged;
 };
 
-/* What collect makes of one response before storing it. */
-struct verdict {
+/*
+ * What collect keeps of a response until its feed is stored, parsed on
+ * another thread meanwhile: the verdict on it, and the validators.
+ */
+struct arrival {
+	const struct job *j;
+	int	 status;
+	char	*etag;
+	char	*last_modified;
 	char	*error;
 	const char *state;
-	const char *new_url;
+	char	*new_url;
 	int64_t	 next_fetch;
 };
 
@@ -132,31 +143,31 @@ select_jobs(struct run *r, char **err)
  * parse or a 304.  Sets when to come back and whether the feed is gone.
  */
 static void
-judge_http(const struct run *r, const struct job *j,
-    const struct fetch_result *res, struct verdict *v)
+judge_http(const struct run *r, const struct fetch_result *res,
+    struct arrival *a)
 {
 	int64_t later;
 
 	if (res->error) {
-		v->error = xstrdup(res->error);
+		a->error = xstrdup(res->error);
 	} else if (res->status == 410) {
-		v->error = xstrdup("HTTP status 410 (gone): the feed is retired "
+		a->error = xstrdup("HTTP status 410 (gone): the feed is retired "
 		    "and no longer fetched");
-		v->state = "gone";
+		a->state = "gone";
 		return;
 	} else if (res->status == 429 || res->status == 503) {
 		later = collect_retry_after(res->retry_after, r->now);
-		v->error = later ? xasprintf("HTTP status %ld; the server asks "
+		a->error = later ? xasprintf("HTTP status %ld; the server asks "
 		    "to retry after %s", res->status, res->retry_after)
 		    : xasprintf("HTTP status %ld", res->status);
-		v->next_fetch = later ? later : collect_backoff(r->now,
-		    j->errors + 1);
+		a->next_fetch = later ? later : collect_backoff(r->now,
+		    a->j->errors + 1);
 		return;
 	} else if (res->status != 200 && res->status != 304 &&
 	    res->status != 0)	/* 0: a file:// feed */
-		v->error = xasprintf("HTTP status %ld", res->status);
-	if (v->error)
-		v->next_fetch = collect_backoff(r->now, j->errors + 1);
+		a->error = xasprintf("HTTP status %ld", res->status);
+	if (a->error)
+		a->next_fetch = collect_backoff(r->now, a->j->errors + 1);
 }
 
 /* A store failure ends the run; its first error is the one reported. */
@@ -174,25 +185,50 @@ fail_run(struct run *r, char *err)
  * new URL: then the move is an error to resolve by hand.
  */
 static void
-judge_move(struct run *r, const struct job *j, const struct fetch_result *res,
-    struct verdict *v)
+judge_move(struct run *r, const struct fetch_result *res, struct arrival *a)
 {
 	int64_t other;
 	char *err = NULL;
 	int rc;
 
-	if (v->error || res->moved_to == NULL ||
-	    strcmp(res->moved_to, j->url) == 0)
+	if (a->error || res->moved_to == NULL ||
+	    strcmp(res->moved_to, a->j->url) == 0)
 		return;
 	rc = store_feed_id(r->st, res->moved_to, &other, &err);
 	if (rc == -1)
 		fail_run(r, err);
-	if (rc == 0 && other != j->feed_id) {
-		v->error = xasprintf("moved permanently to %s, which is already "
+	if (rc == 0 && other != a->j->feed_id) {
+		a->error = xasprintf("moved permanently to %s, which is already "
 		    "another feed; remove one of them", res->moved_to);
-		v->next_fetch = collect_backoff(r->now, j->errors + 1);
+		a->next_fetch = collect_backoff(r->now, a->j->errors + 1);
 	} else
-		v->new_url = res->moved_to;
+		a->new_url = xstrdup(res->moved_to);
+}
+
+static struct arrival *
+arrival_new(struct run *r, const struct job *j, const struct fetch_result *res)
+{
+	struct arrival *a = xcalloc(1, sizeof *a);
+
+	a->j = j;
+	a->status = (int)res->status;
+	judge_http(r, res, a);
+	judge_move(r, res, a);
+	if (a->error == NULL) {
+		a->etag = xstrdup_or_null(res->etag);
+		a->last_modified = xstrdup_or_null(res->last_modified);
+	}
+	return a;
+}
+
+static void
+arrival_free(struct arrival *a)
+{
+	free(a->etag);
+	free(a->last_modified);
+	free(a->error);
+	free(a->new_url);
+	free(a);
 }
 
 static void
@@ -242,66 +278,127 @@ summarize(struct run *r, const struct job *j, int status, const char *error,
  * instead of vanishing at the next 304.
  */
 static void
-store_result(struct run *r, const struct job *j, const struct fetch_result *res,
-    struct feed *parsed, const struct verdict *v)
+store_result(struct run *r, const struct arrival *a, const struct feed *parsed)
 {
 	struct fetch_outcome o = { 0 };
 	const char *warning = parsed ? parsed->warning : NULL;
 	char *err = NULL, *note = NULL;
 	int nnew = 0;
 
+	if (r->fatal)
+		return;
 	o.when = r->now;
-	o.status = (int)res->status;
-	o.error = v->error;
+	o.status = a->status;
+	o.error = a->error;
 	if (warning != NULL)
 		o.warning = note = xasprintf("warning: %s", warning);
-	o.etag = warning ? NULL : res->etag;
-	o.last_modified = warning ? NULL : res->last_modified;
-	o.new_url = v->error ? NULL : v->new_url;
+	o.etag = warning ? NULL : a->etag;
+	o.last_modified = warning ? NULL : a->last_modified;
+	o.new_url = a->error ? NULL : a->new_url;
 	o.title = parsed ? parsed->title : NULL;
 	o.site_link = parsed ? parsed->link : NULL;
-	o.next_fetch = v->next_fetch;
-	o.state = v->state;
-	if (store_feed_update(r->st, j->feed_id, &o, parsed, &nnew,
-	    &err) == -1) {
+	o.next_fetch = a->next_fetch;
+	o.state = a->state;
+	if (store_feed_update(r->st, a->j->feed_id, &o, parsed, &nnew,
+	    &err) == -1)
 		fail_run(r, err);
-		free(note);
-		return;
-	}
-	summarize(r, j, o.status, v->error, warning, nnew);
+	else
+		summarize(r, a->j, o.status, a->error, warning, nnew);
 	free(note);
 }
 
+/* A parsed body comes back: its feed, or why it is none, is stored. */
 static void
-on_done(const struct fetch_request *req, const struct fetch_result *res,
-    void *ctx)
+store_parsed(struct run *r, struct parse_job *job)
+{
+	struct arrival *a = job->user;
+
+	if (job->error != NULL) {
+		a->error = job->error;
+		job->error = NULL;
+		a->next_fetch = collect_backoff(r->now, a->j->errors + 1);
+	}
+	store_result(r, a, job->feed);
+	arrival_free(a);
+	parse_job_free(job);
+}
+
+/*
+ * The fetch loop's turn: store what the workers have parsed.  Returns the
+ * descriptor that wakes the loop when more is.
+ */
+static int
+on_turn(void *ctx)
+{
+	struct run *r = ctx;
+	struct parse_job *job;
+
+	if (r->pool == NULL)
+		return -1;
+	while ((job = parse_pool_take(r->pool, 0)) != NULL)
+		store_parsed(r, job);
+	return parse_pool_fd(r->pool);
+}
+
+/*
+ * Hand the body (taken from res) to the workers.  While too many wait for
+ * one, the fetch loop waits too, storing what comes back: memory stays
+ * bounded however far the network runs ahead of the parsing.
+ */
+static void
+parse_later(struct run *r, struct fetch_result *res, struct arrival *a)
+{
+	size_t most;
+
+	if (r->pool == NULL) {
+		r->threads = parse_pool_threads();
+		r->pool = parse_pool_new(r->threads);
+	}
+	parse_pool_submit(r->pool, parse_job_new(res->body, res->len,
+	    res->effective_url ? res->effective_url : a->j->url, res->charset,
+	    a));
+	res->body = NULL;
+	most = PARSES_PER_THREAD * (size_t)r->threads;
+	while (parse_pool_pending(r->pool) > most)
+		store_parsed(r, parse_pool_take(r->pool, 1));
+}
+
+static void
+on_done(const struct fetch_request *req, struct fetch_result *res, void *ctx)
 {
 	struct run *r = ctx;
 	const struct job *j = req->user;
-	struct feed *parsed = NULL;
-	struct verdict v = { NULL, NULL, NULL, 0 };
+	struct arrival *a;
 
 	if (r->fatal)
 		return;
-	judge_http(r, j, res, &v);
-	judge_move(r, j, res, &v);
-	if (v.error == NULL && v.new_url == NULL && res->status == 304) {
+	a = arrival_new(r, j, res);
+	if (a->error == NULL && a->new_url == NULL && a->status == 304) {
 		r->unchanged[r->nunchanged++] = j->feed_id;
 		if (r->nunchanged == UNCHANGED_BATCH)
 			record_unchanged(r);
 		summarize(r, j, 304, NULL, NULL, 0);
+		arrival_free(a);
+	} else if (a->error == NULL && a->status != 304)
+		parse_later(r, res, a);
+	else {
+		store_result(r, a, NULL);
+		arrival_free(a);
+	}
+}
+
+/* The bodies still parsing when the last transfer ended. */
+static void
+store_the_rest(struct run *r)
+{
+	struct parse_job *job;
+
+	if (r->pool == NULL)
 		return;
-	}
-	if (v.error == NULL && res->status != 304) {
-		parsed = feed_parse(res->body, res->len, res->effective_url ?
-		    res->effective_url : j->url, res->charset, &v.error);
-		if (v.error)
-			v.next_fetch = collect_backoff(r->now, j->errors + 1);
-	}
-	if (r->fatal == NULL)
-		store_result(r, j, res, parsed, &v);
-	feed_free(parsed);
-	free(v.error);
+	while ((job = parse_pool_take(r->pool, 1)) != NULL)
+		store_parsed(r, job);
+	parse_pool_free(r->pool);
+	r->pool = NULL;
 }
 
 static void
@@ -370,9 +467,11 @@ collect_all(struct store *st, const struct config *cfg, int64_t now,
 	for (i = 0; i < r.njobs; i++)
 		reqs[i] = (struct fetch_request){ r.jobs[i].url, r.jobs[i].etag,
 		    r.jobs[i].last_modified, &r.jobs[i] };
+	fo.turn = on_turn;
 	if (r.njobs > 0 &&
 	    fetch_all(reqs, r.njobs, &fo, on_done, &r, err) == -1)
 		rc = -1;
+	store_the_rest(&r);
 	record_unchanged(&r);
 	if (rc == 0 && r.fatal) {
 		*err = r.fatal;

@@ -427,6 +427,17 @@ options_fill(struct fetch_options *o, const struct fetch_options *opt)
 		o->max_size = DEFAULT_MAX_SIZE;
 }
 
+/* Give the caller its turn, then wait for the network or for it. */
+static CURLMcode
+wait_turn(struct loop *l)
+{
+	struct curl_waitfd extra = { 0, CURL_WAIT_POLLIN, 0 };
+
+	extra.fd = l->opt.turn ? l->opt.turn(l->ctx) : -1;
+	return curl_multi_poll(l->m, &extra, extra.fd == -1 ? 0 : 1, 1000,
+	    NULL);
+}
+
 static void
 loop_end(struct loop *l)
 {
@@ -463,7 +474,7 @@ fetch_all(const struct fetch_request *reqs, size_t n,
 		next = start_more(&l, reqs, next, n);
 		if (l.running == 0)
 			break;
-		if ((mc = curl_multi_poll(l.m, NULL, 0, 1000, NULL)) != CURLM_OK)
+		if ((mc = wait_turn(&l)) != CURLM_OK)
 			break;
 	}
 	loop_end(&l);
@@ -483,8 +494,7 @@ struct one {
 };
 
 static void
-on_one(const struct fetch_request *req, const struct fetch_result *res,
-    void *ctx)
+on_one(const struct fetch_request *req, struct fetch_result *res, void *ctx)
 {
 	struct one *o = ctx;
 
@@ -494,8 +504,8 @@ on_one(const struct fetch_request *req, const struct fetch_result *res,
 	else if (res->status != 200)
 		o->error = xasprintf("HTTP status %ld", res->status);
 	else {
-		o->body = xmalloc(res->len + 1);
-		memcpy(o->body, res->body, res->len + 1);
+		o->body = res->body;
+		res->body = NULL;
 		o->len = res->len;
 		o->url = xstrdup_or_null(res->effective_url);
 		o->charset = xstrdup_or_null(res->charset);

@@ -16,6 +16,12 @@ struct fetch_options {
 	int	 allow_file;	/* permit file:// URLs (demo and tests) */
 	const char *ca_file;	/* the CAs (PEM) https servers must lead to,
 				 * instead of the system's; NULL: the system's */
+	/*
+	 * Called on the loop's thread at each turn, with done's ctx, or
+	 * NULL.  Returns a descriptor whose readability should also wake
+	 * the loop up for the next turn, or -1.
+	 */
+	int	(*turn)(void *ctx);
 };
 
 struct fetch_request {
@@ -41,8 +47,9 @@ struct fetch_result {
 	char	*error;		/* transport error text, or NULL */
 };
 
+/* done may take res->body, leaving NULL; the rest is freed after it. */
 typedef void (*fetch_done_fn)(const struct fetch_request *req,
-	    const struct fetch_result *res, void *ctx);
+	    struct fetch_result *res, void *ctx);
 
 /* Global init/cleanup around the whole program's use of fetching. */
 void	 fetch_global_init(void);

@@ -132,10 +132,9 @@ static int
 select_jobs(struct run *r, char **err)
 {
 	if (r->opt->nurls > 0)
-		return store_feed_each(r->st, 0, add_job, r, err);
-	if (r->opt->all)
-		return store_feed_each(r->st, 1, add_job, r, err);
-	return store_feed_due(r->st, r->now, add_job, r, err);
+		return store_feed_to_fetch(r->st, 0, -1, add_job, r, err);
+	return store_feed_to_fetch(r->st, 1, r->opt->all ? -1 : r->now,
+	    add_job, r, err);
 }
 
 /*

@@ -112,9 +112,14 @@ int	 store_feed_add_topics(struct store *st, int64_t id,
 /* Replace the feed's topics. */
 int	 store_feed_set_topics(struct store *st, int64_t id,
 	    const int64_t *topic_ids, size_t ntopics, char **err);
-/* Active feeds due at now (no next_fetch, or next_fetch <= now). */
-int	 store_feed_due(struct store *st, int64_t now, store_feed_fn fn,
-	    void *ctx, char **err);
+/*
+ * The feeds to fetch: every one, or only active ones, and of those only
+ * the ones due at due_at (no next_fetch, or next_fetch <= due_at) unless
+ * due_at is -1.  Only id, url, etag, last_modified and consecutive_errors
+ * are set; the rest of the row is 0 and NULL.
+ */
+int	 store_feed_to_fetch(struct store *st, int active_only,
+	    int64_t due_at, store_feed_fn fn, void *ctx, char **err);
 
 /* What one fetch of a feed found out. */
 struct fetch_outcome {

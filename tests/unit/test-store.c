@@ -49,6 +49,131 @@ store_items(struct store *st, int64_t feed_id, struct feed_item *items,
 	return nnew;
 }
 
+/* A feed row copied out of a callback. */
+struct seen {
+	int	 n;
+	int64_t	 ids[8];
+	int	 status;
+	int64_t	 last_fetch;
+	int64_t	 next_fetch;
+	int	 errors;
+	char	 etag[32];
+	char	 url[64];
+	int	 has_error;
+};
+
+static int
+see(const struct feed_row *f, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 8)
+		s->ids[s->n] = f->id;
+	s->n++;
+	s->status = f->last_status;
+	s->last_fetch = f->last_fetch;
+	s->next_fetch = f->next_fetch;
+	s->errors = f->consecutive_errors;
+	snprintf(s->etag, sizeof s->etag, "%s", f->etag ? f->etag : "");
+	snprintf(s->url, sizeof s->url, "%s", f->url);
+	s->has_error = f->last_error != NULL;
+	return 0;
+}
+
+static struct seen
+feed_row(struct store *st, int64_t id)
+{
+	struct seen s = { 0 };
+	char *err = NULL;
+
+	store_feed_get(st, id, see, &s, &err);
+	free(err);
+	return s;
+}
+
+static struct seen
+to_fetch(struct store *st, int active_only, int64_t due_at)
+{
+	struct seen s = { 0 };
+	char *err = NULL;
+
+	store_feed_to_fetch(st, active_only, due_at, see, &s, &err);
+	free(err);
+	return s;
+}
+
+static void
+record(struct store *st, int64_t id, struct fetch_outcome *o)
+{
+	char *err = NULL;
+	int nnew;
+
+	if (store_feed_update(st, id, o, NULL, &nnew, &err) == -1) {
+		printf("# %s\n", err);
+		free(err);
+	}
+}
+
+/*
+ * Feeds 2 to 4: what collect reads before fetching, the 304s it records
+ * together, and a move.
+ */
+static void
+fetching(struct store *st, int64_t topic)
+{
+	struct fetch_outcome ok200 = { 0 }, failed = { 0 }, moved = { 0 };
+	int64_t ids[2] = { 2, 3 };
+	struct seen s;
+	char *err = NULL;
+
+	store_feed_add(st, "https://b.example/feed", &topic, 1, 1000, &err);
+	store_feed_add(st, "https://c.example/feed", &topic, 1, 1000, &err);
+	store_feed_add(st, "https://d.example/feed", &topic, 1, 1000, &err);
+	store_feed_set_state(st, 4, "paused", &err);
+	ok200.when = 6000;
+	ok200.status = 200;
+	ok200.etag = "\"v1\"";
+	record(st, 2, &ok200);
+	failed.when = 6000;
+	failed.status = 500;
+	failed.error = "HTTP status 500";
+	failed.next_fetch = 9000;
+	record(st, 3, &failed);
+
+	s = to_fetch(st, 1, -1);
+	ok(s.n == 3 && s.ids[0] == 1 && s.ids[1] == 2 && s.ids[2] == 3,
+	    "to fetch: the active feeds, in order, not the paused one");
+	s = to_fetch(st, 1, 7000);
+	ok(s.n == 2 && s.ids[1] == 2, "due at 7000: not the feed waiting "
+	    "out its backoff until 9000");
+	is_int(to_fetch(st, 0, -1).n, 4, "every feed, the paused one too");
+	s = to_fetch(st, 1, 9000);
+	ok(s.n == 3 && s.errors == 1, "due at 9000: the failed feed too, "
+	    "with its error count");
+
+	ok(store_feeds_unchanged(st, ids, 2, 7000, &err) == 0,
+	    "two 304s recorded in one go");
+	s = feed_row(st, 2);
+	ok(s.status == 304 && s.last_fetch == 7000 &&
+	    strcmp(s.etag, "\"v1\"") == 0,
+	    "a 304 keeps the validators and records status and time");
+	s = feed_row(st, 3);
+	ok(s.status == 304 && s.errors == 0 && !s.has_error &&
+	    s.next_fetch == 0, "a 304 clears the error and its backoff");
+
+	moved = ok200;
+	moved.when = 8000;
+	moved.new_url = "https://b.example/moved";
+	record(st, 2, &moved);
+	is_str(feed_row(st, 2).url, "https://b.example/moved",
+	    "a permanent redirect moves the feed");
+	moved.new_url = "https://c.example/feed";
+	record(st, 2, &moved);
+	is_str(feed_row(st, 2).url, "https://b.example/moved",
+	    "but not onto another feed's URL");
+	free(err);
+}
+
 int
 main(void)
 {
@@ -138,6 +263,8 @@ main(void)
 	    !strcmp(d->topics[0].entries[0].title, "Four"),
 	    "only the later item is unseen");
 	digest_free(d);
+
+	fetching(st, topic);
 
 	store_close(st);
 	st = store_open(path, &err);

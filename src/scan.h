@@ -27,11 +27,22 @@ scan_word(const unsigned char *p)
 	return w;
 }
 
-/* Whether a byte of w is zero (exact for "any", not for which). */
+/*
+ * The zero bytes of w as their high bits.  The lowest bit set is exact:
+ * the borrow that can mark a byte that is not zero only runs upward from
+ * a zero byte below it.
+ */
+static inline uint64_t
+scan_zero_bits(uint64_t w)
+{
+	return (w - SCAN_ONES) & ~w & SCAN_HIGH;
+}
+
+/* Whether a byte of w is zero. */
 static inline int
 scan_has_zero(uint64_t w)
 {
-	return ((w - SCAN_ONES) & ~w & SCAN_HIGH) != 0;
+	return scan_zero_bits(w) != 0;
 }
 
 /*
@@ -79,20 +90,28 @@ scan_no_controls(const unsigned char *p, const unsigned char *end)
 }
 
 /*
- * Bytes from p (before end) skipped eight at a time while no byte of the
- * word is one of chars; the rest, up to eight, are left to the caller.
+ * Bytes from p (before end) none of which is one of chars, skipped eight
+ * at a time.  In the word that holds one, the bytes before it are skipped
+ * too where the first byte in memory is the word's lowest (little-endian);
+ * the rest, up to eight, are left to the caller.
  */
 static inline size_t
 scan_none_of(const char *p, const char *end, const char *chars)
 {
 	const char *q = p, *c;
-	uint64_t w;
+	uint64_t w, hit;
 
 	for (; end - q >= 8; q += 8) {
 		w = scan_word((const unsigned char *)q);
+		hit = 0;
 		for (c = chars; *c != '\0'; c++)
-			if (scan_has_zero(w ^ (unsigned char)*c * SCAN_ONES))
-				return (size_t)(q - p);
+			hit |= scan_zero_bits(w ^ (unsigned char)*c * SCAN_ONES);
+		if (hit == 0)
+			continue;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		q += __builtin_ctzll(hit) / 8;
+#endif
+		break;
 	}
 	return (size_t)(q - p);
 }

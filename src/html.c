@@ -1006,3 +1006,14 @@ html_escape(const char *s)
 	put_escaped(&b, s, 2);
 	return buf_detach(&b);
 }
+
+int
+html_escape_into(struct buf *b, const char *s, size_t len)
+{
+	size_t was = b->len;
+
+	if (put_escaped_len(b, s, len, 2) == 0)
+		return 0;
+	buf_truncate(b, was);
+	return -1;
+}

@@ -776,12 +776,32 @@ fix_all(struct buf *b, const char *data, const char *end)
  * are left alone.  Returns NULL when nothing changed; most feeds need no
  * change, so they are only looked through, not copied.
  */
+/*
+ * Whether some "&" in [data, end) is one fix_reference would rewrite.
+ * Only a reference can need a change, so when none does the document
+ * needs none, and finding that out takes a look at each "&" alone; a
+ * rewrite found here may still sit in a CDATA section, which fix_all
+ * tells.
+ */
+static int
+some_reference_to_fix(const char *data, const char *end)
+{
+	const char *q = data;
+	int changed = 0;
+
+	while (!changed && (q = memchr(q, '&', (size_t)(end - q))) != NULL)
+		q += fix_reference(NULL, q, end, &changed);
+	return changed;
+}
+
 char *
 feed_fix_references(const char *data, size_t len, size_t *outlen)
 {
 	const char *end = data + len, *q;
 	struct buf b;
 
+	if (!some_reference_to_fix(data, end))
+		return NULL;
 	for (q = data; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++) {
 		if ((size_t)(end - q) >= 8 && memcmp(q, "<!ENTITY", 8) == 0)
 			return NULL;

@@ -260,6 +260,12 @@ struct sanitizer {
 	int		 full;
 	size_t		 good;	/* length after the last complete piece */
 	int		 mail;	/* images bounded for an email (see put_mail_img) */
+	/*
+	 * Of each element entered and not yet left, whether it was written
+	 * out (its end tag is due), so leaving needs no second look-up.
+	 */
+	unsigned char	 kept[HTML_MAX_DEPTH + 1];
+	int		 depth;
 };
 
 /* The reference that stands for c; quote 1 adds ", quote 2 also '. */
@@ -538,16 +544,12 @@ put_mail_img(struct sanitizer *s, const xmlChar **atts)
 	    buf_putc(&s->out, '>');
 }
 
+/* Whether to take the element's content; writes its start tag if kept. */
 static int
-sanitize_enter(const char *name, const xmlChar **atts, void *arg)
+enter_kind(struct sanitizer *s, enum kind k, const char *name,
+    const xmlChar **atts)
 {
-	struct sanitizer *s = arg;
-	enum kind k;
-
-	if (s->full)
-		return 0;
-	k = element_kind(name);
-	if (k == K_DROP)
+	if (s->full || k == K_DROP)
 		return 0;
 	if (k == K_UNWRAP)
 		return 1;
@@ -559,15 +561,29 @@ sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 	return piece_done(s, put_start_tag(s, name, atts));
 }
 
+static int
+sanitize_enter(const char *name, const xmlChar **atts, void *arg)
+{
+	struct sanitizer *s = arg;
+	enum kind k = element_kind(name);
+
+	if (!enter_kind(s, k, name, atts))
+		return 0;
+	/* The walker nests no deeper than the stack (html-parse.h). */
+	s->kept[s->depth++] = k == K_KEEP;
+	return 1;
+}
+
 static void
 sanitize_leave(const char *name, void *arg)
 {
 	struct sanitizer *s = arg;
-	size_t n = strlen(name);
+	size_t n;
 	char tag[32];
 
 	/* Kept elements have short names: the end tag goes in one append. */
-	if (s->full || element_kind(name) != K_KEEP || n + 3 > sizeof tag)
+	if (!s->kept[--s->depth] || s->full || (n = strlen(name)) + 3 >
+	    sizeof tag)
 		return;
 	tag[0] = '<';
 	tag[1] = '/';
@@ -615,6 +631,7 @@ sanitize(const char *html, const char *base_url, int mail)
 	s.full = 0;
 	s.good = 0;
 	s.mail = mail;
+	s.depth = 0;
 	fast = html_parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
 	/*

@@ -342,6 +342,9 @@ safe_url(const char *raw, const char *base)
 		free(value);
 		return NULL;
 	}
+	/* Safe as it stands, and url_resolve would only copy it. */
+	if (url_is_plain_http(value))
+		return value;
 	if ((scheme = url_scheme(value)) != NULL) {
 		safe = scheme_is_safe(scheme);
 		free(scheme);

@@ -41,8 +41,8 @@ is_trail(unsigned char c)
  * tells the overlong forms (E0 80..9F, F0 80..8F), the surrogates
  * (ED A0..BF) and what passes U+10FFFF (F4 90..BF) apart.
  */
-size_t
-utf8_char_len(const unsigned char *p, const unsigned char *end)
+static inline size_t
+char_len(const unsigned char *p, const unsigned char *end)
 {
 	size_t left = (size_t)(end - p);
 	unsigned char c = p[0];
@@ -65,6 +65,12 @@ utf8_char_len(const unsigned char *p, const unsigned char *end)
 		return 4;
 	}
 	return 0;
+}
+
+size_t
+utf8_char_len(const unsigned char *p, const unsigned char *end)
+{
+	return char_len(p, end);
 }
 
 /* The ASCII controls U8_NO_CONTROLS keeps: whitespace. */
@@ -92,9 +98,12 @@ utf8_span(const unsigned char *p, const unsigned char *end, int how)
 			q++;
 			continue;
 		}
-		if ((n = utf8_char_len(q, end)) == 0)
-			break;
-		q += n;
+		/* Letters of other scripts come in runs: stay in them. */
+		do {
+			if ((n = char_len(q, end)) == 0)
+				return (size_t)(q - p);
+			q += n;
+		} while (q < end && *q >= 0x80);
 	}
 	return (size_t)(q - p);
 }

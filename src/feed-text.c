@@ -484,12 +484,13 @@ feed_unmojibake(char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char *o;
-	size_t i, n = 0;
+	size_t len = strlen(s), i, n = 0;
 	int high = 0;
 
-	for (i = 0; p[i] != '\0'; i++) {
-		if (p[i] < 0x80)
-			continue;
+	/* Every field's text comes through here: skip ASCII by the word. */
+	for (i = 0; i < len; i++) {
+		if ((i += scan_ascii(p + i, p + len, 0)) == len)
+			break;
 		if (p[i] != 0xc2 && p[i] != 0xc3)
 			return;
 		high = 1;
@@ -497,7 +498,7 @@ feed_unmojibake(char *s)
 	}
 	if (!high)
 		return;
-	o = xmalloc(i + 1);
+	o = xmalloc(len + 1);
 	for (i = 0; p[i] != '\0'; i++) {
 		if (p[i] < 0x80)
 			o[n++] = p[i];

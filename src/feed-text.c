@@ -372,7 +372,7 @@ feed_resolve(const char *base, const char *ref)
 static int
 safe_scheme(const char *url)
 {
-	static const char *ok[] = { "http", "https", "ftp", "mailto", "magnet" };
+	static const char *const ok[] = { "http", "https", "ftp", "mailto", "magnet" };
 	size_t n = scheme_len(url), i;
 
 	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {

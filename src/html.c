@@ -222,7 +222,7 @@ static const struct attribute {
 };
 
 /* Schemes a link or image may use; anything else could run code. */
-static const char *safe_schemes[] = { "http", "https", "ftp", "mailto" };
+static const char *const safe_schemes[] = { "http", "https", "ftp", "mailto" };
 
 static const struct element *
 element_find(const xmlChar *name)

@@ -174,7 +174,10 @@ scan_no_controls(const unsigned char *p, const unsigned char *end)
 static inline size_t
 scan_none_of(const char *p, const char *end, const char *chars)
 {
-	const char *q = p, *c;
+	const char *q = p;
+	/* Counted, so that for a literal chars the compiler unrolls the
+	 * loops below and sets up each compare once, outside the scan. */
+	size_t n = strlen(chars), i;
 	uint64_t w, hit;
 #ifdef SCAN_SSE2
 	__m128i v, any;
@@ -183,9 +186,9 @@ scan_none_of(const char *p, const char *end, const char *chars)
 	for (; end - q >= 16; q += 16) {
 		v = scan_block((const unsigned char *)q);
 		any = _mm_setzero_si128();
-		for (c = chars; *c != '\0'; c++)
+		for (i = 0; i < n; i++)
 			any = _mm_or_si128(any, _mm_cmpeq_epi8(v,
-			    _mm_set1_epi8(*c)));
+			    _mm_set1_epi8(chars[i])));
 		if ((mask = _mm_movemask_epi8(any)) != 0)
 			return (size_t)(q - p) + scan_block_skip(mask);
 	}
@@ -194,8 +197,9 @@ scan_none_of(const char *p, const char *end, const char *chars)
 	for (; end - q >= 8; q += 8) {
 		w = scan_word((const unsigned char *)q);
 		hit = 0;
-		for (c = chars; *c != '\0'; c++)
-			hit |= scan_zero_bits(w ^ (unsigned char)*c * SCAN_ONES);
+		for (i = 0; i < n; i++)
+			hit |= scan_zero_bits(w ^ (unsigned char)chars[i] *
+			    SCAN_ONES);
 		if (hit != 0)
 			return (size_t)(q - p) + scan_skip(hit);
 	}

@@ -249,6 +249,8 @@ is_block(const char *name)
 	return e != NULL && (e->flags & F_BLOCK);
 }
 
+#define SEEN_SLOTS	16
+
 /*
  * The serializer's state.  When the capped buffer is full, output stops
  * and is cut back to the end of the last whole tag or text, so a
@@ -266,6 +268,15 @@ struct sanitizer {
 	 */
 	unsigned char	 kept[HTML_MAX_DEPTH + 1];
 	int		 depth;
+	/*
+	 * Element names looked up, by address: both readers hand the same
+	 * few names over and over as strings that stay put for the whole
+	 * fragment (html-fast.c's table, libxml2's dictionary), so a name
+	 * met before needs no second search.  A slot another name took is
+	 * only a search again.
+	 */
+	const char	*seen[SEEN_SLOTS];
+	enum kind	 seen_kind[SEEN_SLOTS];
 };
 
 /* The reference that stands for c; quote 1 adds ", quote 2 also '. */
@@ -581,11 +592,24 @@ enter_kind(struct sanitizer *s, enum kind k, const char *name,
 	return piece_done(s, put_start_tag(s, name, atts));
 }
 
+/* element_kind, remembered for the name's address. */
+static enum kind
+seen_kind(struct sanitizer *s, const char *name)
+{
+	size_t slot = ((uintptr_t)name >> 3) % SEEN_SLOTS;
+
+	if (s->seen[slot] != name) {
+		s->seen[slot] = name;
+		s->seen_kind[slot] = element_kind(name);
+	}
+	return s->seen_kind[slot];
+}
+
 static int
 sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 {
 	struct sanitizer *s = arg;
-	enum kind k = element_kind(name);
+	enum kind k = seen_kind(s, name);
 
 	if (!enter_kind(s, k, name, atts))
 		return 0;
@@ -652,6 +676,7 @@ sanitize(const char *html, const char *base_url, int mail)
 	s.good = 0;
 	s.mail = mail;
 	s.depth = 0;
+	memset(s.seen, 0, sizeof s.seen);
 	fast = html_parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
 	/*

@@ -74,8 +74,11 @@ buf_commit(struct buf *b, size_t n)
 int
 buf_append(struct buf *b, const void *p, size_t n)
 {
-	if (reserve(b, n) == -1)
+	/* Most appends fit: the call to grow waits for those that do not. */
+	if (n > b->max || b->len > b->max - n)
 		return -1;
+	if (b->len + n >= b->cap)
+		grow(b, b->len + n + 1);
 	if (n)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;

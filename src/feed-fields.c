@@ -17,7 +17,7 @@
 #include "xmalloc.h"
 
 /* feedparser's elements an RSS title may hold and still count as HTML. */
-static const char *html_names[] = {
+static const char *const html_names[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside", "audio",
 	"b", "big", "blockquote", "br", "button", "canvas", "caption", "center",
 	"cite", "code", "col", "colgroup", "command", "datagrid", "datalist",

@@ -57,6 +57,7 @@ struct capture {
 	int		 base64;
 	struct buf	 text;		/* character data only */
 	struct buf	 xml;		/* character data and re-serialized markup */
+	int		 xml_later;	/* xml not built yet (see capture_text) */
 	char		*base;		/* base URI in effect at the element */
 };
 

@@ -71,52 +71,12 @@ feed_sniff_json(const char *data, size_t len)
 	return i < len && data[i] == '{';
 }
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *p, size_t left)
-{
-	size_t n, i;
-	unsigned long cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 static int
 utf8_valid(const char *data, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)data;
-	size_t i = 0, n;
 
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i += scan_ascii(p + i, p + len, 0);
-			continue;
-		}
-		if ((n = utf8_seq(p + i, len - i)) == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
+	return utf8_span(p, p + len, 0) == len;
 }
 
 /* The encoding named in the XML declaration, copied into out, or 0. */
@@ -269,7 +229,7 @@ feed_repair_utf8(const char *data, size_t len, size_t *outlen)
 	/* At most three bytes out per byte in: the cap cannot be hit. */
 	buf_init(&b, len * 3 + 16);
 	while (i < len) {
-		if ((n = utf8_seq(p + i, len - i)) != 0) {
+		if ((n = utf8_char_len(p + i, p + len)) != 0) {
 			buf_append(&b, p + i, n);
 			i += n;
 			continue;
@@ -412,7 +372,7 @@ feed_resolve(const char *base, const char *ref)
 static int
 safe_scheme(const char *url)
 {
-	static const char *ok[] = { "http", "https", "ftp", "mailto", "magnet" };
+	static const char *const ok[] = { "http", "https", "ftp", "mailto", "magnet" };
 	size_t n = scheme_len(url), i;
 
 	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -524,12 +484,13 @@ feed_unmojibake(char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned char *o;
-	size_t i, n = 0;
+	size_t len = strlen(s), i, n = 0;
 	int high = 0;
 
-	for (i = 0; p[i] != '\0'; i++) {
-		if (p[i] < 0x80)
-			continue;
+	/* Every field's text comes through here: skip ASCII by the word. */
+	for (i = 0; i < len; i++) {
+		if ((i += scan_ascii(p + i, p + len, 0)) == len)
+			break;
 		if (p[i] != 0xc2 && p[i] != 0xc3)
 			return;
 		high = 1;
@@ -537,7 +498,7 @@ feed_unmojibake(char *s)
 	}
 	if (!high)
 		return;
-	o = xmalloc(i + 1);
+	o = xmalloc(len + 1);
 	for (i = 0; p[i] != '\0'; i++) {
 		if (p[i] < 0x80)
 			o[n++] = p[i];
@@ -776,12 +737,32 @@ fix_all(struct buf *b, const char *data, const char *end)
  * are left alone.  Returns NULL when nothing changed; most feeds need no
  * change, so they are only looked through, not copied.
  */
+/*
+ * Whether some "&" in [data, end) is one fix_reference would rewrite.
+ * Only a reference can need a change, so when none does the document
+ * needs none, and finding that out takes a look at each "&" alone; a
+ * rewrite found here may still sit in a CDATA section, which fix_all
+ * tells.
+ */
+static int
+some_reference_to_fix(const char *data, const char *end)
+{
+	const char *q = data;
+	int changed = 0;
+
+	while (!changed && (q = memchr(q, '&', (size_t)(end - q))) != NULL)
+		q += fix_reference(NULL, q, end, &changed);
+	return changed;
+}
+
 char *
 feed_fix_references(const char *data, size_t len, size_t *outlen)
 {
 	const char *end = data + len, *q;
 	struct buf b;
 
+	if (!some_reference_to_fix(data, end))
+		return NULL;
 	for (q = data; (q = memchr(q, '<', (size_t)(end - q))) != NULL; q++) {
 		if ((size_t)(end - q) >= 8 && memcmp(q, "<!ENTITY", 8) == 0)
 			return NULL;

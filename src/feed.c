@@ -292,6 +292,7 @@ capture_begin(struct parser *p, enum tag t, int depth, int in_item)
 	c->kind = kind_of(p, t, &c->base64);
 	buf_init(&c->text, FIELD_MAX);
 	buf_init(&c->xml, FIELD_MAX);
+	c->xml_later = c->kind != K_XHTML;
 	c->base = xstrdup_or_null(base_at(p, depth));
 	if (t == T_ID && in_item) {
 		v = feed_attr(p, "isPermaLink");
@@ -324,6 +325,43 @@ attr_fields(struct parser *p, enum tag t)
 	}
 }
 
+/*
+ * Only an XHTML value always needs its markup; text and HTML ones need it
+ * only once they turn out to hold an element (markup_of in feed-fields.c),
+ * and most never do.  Until then xml would be the text (HTML) or the text
+ * escaped, so it is left unbuilt and made from the text when the first
+ * element comes, or when the text grows past XML_LATER_MAX: then even
+ * escaped (six bytes a byte at most) it stays well under the cap, and so
+ * comes out as the appends piece by piece would have made it.
+ */
+#define XML_LATER_MAX	(FIELD_MAX / 8)
+
+static void
+xml_now(struct capture *c)
+{
+	if (!c->xml_later)
+		return;
+	c->xml_later = 0;
+	if (c->kind == K_HTML)
+		buf_append(&c->xml, buf_str(&c->text), c->text.len);
+	else
+		html_escape_into(&c->xml, buf_str(&c->text), c->text.len);
+}
+
+/* One attribute ' name="value"', whole or not at all, as one printf was. */
+static void
+serialize_attribute(struct parser *p, xmlAttrPtr a)
+{
+	struct buf *x = &p->c.xml;
+	size_t was = x->len;
+	char *v = feed_attr_value(p, a);
+
+	if (buf_printf(x, " %s=\"", (const char *)a->name) != 0 ||
+	    html_escape_into(x, v, strlen(v)) != 0 || buf_putc(x, '"') != 0)
+		buf_truncate(x, was);
+	free(v);
+}
+
 static void
 serialize_start(struct parser *p, int depth, int empty)
 {
@@ -331,23 +369,18 @@ serialize_start(struct parser *p, int depth, int empty)
 	const char *name = (const char *)xmlTextReaderConstLocalName(p->r);
 	xmlNodePtr n = xmlTextReaderCurrentNode(p->r);
 	xmlAttrPtr a;
-	char *v, *ev;
 
 	c->elems++;
 	c->open++;
+	xml_now(c);
 	if (c->kind == K_XHTML && depth == c->depth + 1 && c->elems == 1 &&
 	    strcmp(name, "div") == 0 && !empty) {
 		c->strip_depth = depth;
 		return;
 	}
 	buf_printf(&c->xml, "<%s", name);
-	for (a = n ? n->properties : NULL; a != NULL; a = a->next) {
-		v = feed_attr_value(p, a);
-		ev = html_escape(v);
-		buf_printf(&c->xml, " %s=\"%s\"", (const char *)a->name, ev);
-		free(ev);
-		free(v);
-	}
+	for (a = n ? n->properties : NULL; a != NULL; a = a->next)
+		serialize_attribute(p, a);
 	buf_puts(&c->xml, empty ? " />" : ">");
 }
 
@@ -357,6 +390,7 @@ serialize_end(struct parser *p, int depth)
 	struct capture *c = &p->c;
 
 	c->open--;
+	xml_now(c);
 	if (depth == c->strip_depth) {
 		c->strip_depth = -2;	/* only the first wrapper goes */
 		return;
@@ -368,23 +402,26 @@ serialize_end(struct parser *p, int depth)
 static void
 capture_text(struct parser *p, const char *s)
 {
-	char *e;
+	struct capture *c = &p->c;
+	size_t n;
 
 	/* A category is its own text: an <image> nested in it is not. */
-	if (p->c.field == F_CATEGORY && p->c.open > 0)
+	if (c->field == F_CATEGORY && c->open > 0)
 		return;
-	buf_puts(&p->c.text, s);
+	n = strlen(s);
+	if (c->xml_later && c->text.len + n > XML_LATER_MAX)
+		xml_now(c);
+	buf_append(&c->text, s, n);
+	if (c->xml_later)
+		return;
 	/*
 	 * In an HTML-typed element the text is HTML source even beside
 	 * literal elements (TypePad wraps escaped HTML in an XHTML <div>).
 	 */
-	if (p->c.kind == K_HTML) {
-		buf_puts(&p->c.xml, s);
-		return;
-	}
-	e = html_escape(s);
-	buf_puts(&p->c.xml, e);
-	free(e);
+	if (c->kind == K_HTML)
+		buf_append(&c->xml, s, n);
+	else
+		html_escape_into(&c->xml, s, n);
 }
 
 /* An entity reference libxml2 left to us. */
@@ -418,7 +455,9 @@ capture_end(struct parser *p)
 
 	c->active = 0;
 	text = feed_fix_text(text, p->utf8);
-	xml = feed_fix_text(xml, p->utf8);
+	/* Left unbuilt, xml is never read (see xml_now): no need to fix it. */
+	if (!c->xml_later)
+		xml = feed_fix_text(xml, p->utf8);
 	feed_store_field(p, text, xml);
 	free(text);
 	free(xml);

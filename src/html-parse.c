@@ -19,81 +19,13 @@
 
 #include "buf.h"
 #include "html-parse.h"
-#include "scan.h"
-
-/*
- * How many continuation bytes follow lead byte c (0 when c cannot start a
- * sequence), the bits it contributes, and the least code point the
- * sequence may encode (anything lower is an overlong form).
- */
-static int
-trail_bytes(unsigned char c, uint32_t *cp, uint32_t *min)
-{
-	if (c >= 0xc2 && c <= 0xdf) {
-		*cp = c & 0x1f;
-		*min = 0x80;
-		return 1;
-	}
-	if (c >= 0xe0 && c <= 0xef) {
-		*cp = c & 0x0f;
-		*min = 0x800;
-		return 2;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		*cp = c & 0x07;
-		*min = 0x10000;
-		return 3;
-	}
-	*cp = 0;
-	*min = 1;
-	return 0;
-}
-
-/* An ASCII byte utf8_clean keeps: printable, or whitespace. */
-static int
-ascii_kept(unsigned char c)
-{
-	return c < 0x80 && (c >= 0x20 || c == '\t' || c == '\n' ||
-	    c == '\r' || c == '\f');
-}
-
-/*
- * The length of the valid UTF-8 at p (1-4 bytes) that utf8_clean keeps as
- * it is, or 0: an invalid or overlong sequence, a surrogate, or a control
- * character other than whitespace.
- */
-static int
-kept_len(const unsigned char *p)
-{
-	uint32_t cp, min;
-	int n, i;
-
-	if (*p < 0x80)
-		return ascii_kept(*p);
-	n = trail_bytes(*p, &cp, &min);
-	for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
-		cp = cp << 6 | (p[i] & 0x3f);
-	if (n == 0 || i <= n || cp < min || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n + 1;
-}
+#include "utf8.h"
 
 /* How many bytes from p (before end) utf8_clean keeps as they are. */
 size_t
 html_utf8_kept_span(const unsigned char *p, const unsigned char *end)
 {
-	const unsigned char *q = p;
-	int n;
-
-	while (q < end) {
-		/* Most text is ASCII: skip it eight bytes at a time. */
-		q += scan_ascii(q, end, 1);
-		if (q == end || (n = kept_len(q)) == 0)
-			break;
-		q += n;
-	}
-	return (size_t)(q - p);
+	return utf8_span(p, end, U8_NO_CONTROLS);
 }
 
 /*

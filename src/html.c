@@ -222,7 +222,7 @@ static const struct attribute {
 };
 
 /* Schemes a link or image may use; anything else could run code. */
-static const char *safe_schemes[] = { "http", "https", "ftp", "mailto" };
+static const char *const safe_schemes[] = { "http", "https", "ftp", "mailto" };
 
 static const struct element *
 element_find(const xmlChar *name)
@@ -249,6 +249,8 @@ is_block(const char *name)
 	return e != NULL && (e->flags & F_BLOCK);
 }
 
+#define SEEN_SLOTS	16
+
 /*
  * The serializer's state.  When the capped buffer is full, output stops
  * and is cut back to the end of the last whole tag or text, so a
@@ -260,6 +262,21 @@ struct sanitizer {
 	int		 full;
 	size_t		 good;	/* length after the last complete piece */
 	int		 mail;	/* images bounded for an email (see put_mail_img) */
+	/*
+	 * Of each element entered and not yet left, whether it was written
+	 * out (its end tag is due), so leaving needs no second look-up.
+	 */
+	unsigned char	 kept[HTML_MAX_DEPTH + 1];
+	int		 depth;
+	/*
+	 * Element names looked up, by address: both readers hand the same
+	 * few names over and over as strings that stay put for the whole
+	 * fragment (html-fast.c's table, libxml2's dictionary), so a name
+	 * met before needs no second search.  A slot another name took is
+	 * only a search again.
+	 */
+	const char	*seen[SEEN_SLOTS];
+	enum kind	 seen_kind[SEEN_SLOTS];
 };
 
 /* The reference that stands for c; quote 1 adds ", quote 2 also '. */
@@ -281,16 +298,33 @@ entity_for(char c, int quote)
 	return NULL;
 }
 
+/*
+ * Bytes from s (before end) that need no escaping.  Each set of specials
+ * is spelled out, so that each scan is compiled for its own: this runs
+ * over all the text of every entry.
+ */
+static size_t
+plain_run(const char *s, const char *end, int quote)
+{
+	switch (quote) {
+	case 0:
+		return scan_none_of(s, end, "&<>");
+	case 1:
+		return scan_none_of(s, end, "&<>\"");
+	default:
+		return scan_none_of(s, end, "&<>\"'");
+	}
+}
+
 /* The len bytes at s escaped; 0, or -1 when the buffer's cap was reached. */
 static int
 put_escaped_len(struct buf *b, const char *s, size_t len, int quote)
 {
-	static const char *const special[] = { "&<>", "&<>\"", "&<>\"'" };
 	const char *end = s + len, *run = s, *rep;
 	int rc = 0;
 
 	for (; s < end; s++) {
-		if ((s += scan_none_of(s, end, special[quote])) == end)
+		if ((s += plain_run(s, end, quote)) == end)
 			break;
 		if ((rep = entity_for(*s, quote)) == NULL)
 			continue;
@@ -336,6 +370,9 @@ safe_url(const char *raw, const char *base)
 		free(value);
 		return NULL;
 	}
+	/* Safe as it stands, and url_resolve would only copy it. */
+	if (url_is_plain_http(value))
+		return value;
 	if ((scheme = url_scheme(value)) != NULL) {
 		safe = scheme_is_safe(scheme);
 		free(scheme);
@@ -538,16 +575,12 @@ put_mail_img(struct sanitizer *s, const xmlChar **atts)
 	    buf_putc(&s->out, '>');
 }
 
+/* Whether to take the element's content; writes its start tag if kept. */
 static int
-sanitize_enter(const char *name, const xmlChar **atts, void *arg)
+enter_kind(struct sanitizer *s, enum kind k, const char *name,
+    const xmlChar **atts)
 {
-	struct sanitizer *s = arg;
-	enum kind k;
-
-	if (s->full)
-		return 0;
-	k = element_kind(name);
-	if (k == K_DROP)
+	if (s->full || k == K_DROP)
 		return 0;
 	if (k == K_UNWRAP)
 		return 1;
@@ -559,15 +592,42 @@ sanitize_enter(const char *name, const xmlChar **atts, void *arg)
 	return piece_done(s, put_start_tag(s, name, atts));
 }
 
+/* element_kind, remembered for the name's address. */
+static enum kind
+seen_kind(struct sanitizer *s, const char *name)
+{
+	size_t slot = ((uintptr_t)name >> 3) % SEEN_SLOTS;
+
+	if (s->seen[slot] != name) {
+		s->seen[slot] = name;
+		s->seen_kind[slot] = element_kind(name);
+	}
+	return s->seen_kind[slot];
+}
+
+static int
+sanitize_enter(const char *name, const xmlChar **atts, void *arg)
+{
+	struct sanitizer *s = arg;
+	enum kind k = seen_kind(s, name);
+
+	if (!enter_kind(s, k, name, atts))
+		return 0;
+	/* The walker nests no deeper than the stack (html-parse.h). */
+	s->kept[s->depth++] = k == K_KEEP;
+	return 1;
+}
+
 static void
 sanitize_leave(const char *name, void *arg)
 {
 	struct sanitizer *s = arg;
-	size_t n = strlen(name);
+	size_t n;
 	char tag[32];
 
 	/* Kept elements have short names: the end tag goes in one append. */
-	if (s->full || element_kind(name) != K_KEEP || n + 3 > sizeof tag)
+	if (!s->kept[--s->depth] || s->full || (n = strlen(name)) + 3 >
+	    sizeof tag)
 		return;
 	tag[0] = '<';
 	tag[1] = '/';
@@ -615,6 +675,8 @@ sanitize(const char *html, const char *base_url, int mail)
 	s.full = 0;
 	s.good = 0;
 	s.mail = mail;
+	s.depth = 0;
+	memset(s.seen, 0, sizeof s.seen);
 	fast = html_parse_fragment(html, &w);
 	buf_truncate(&s.out, s.good);
 	/*
@@ -1005,4 +1067,15 @@ html_escape(const char *s)
 	buf_init(&b, 0);
 	put_escaped(&b, s, 2);
 	return buf_detach(&b);
+}
+
+int
+html_escape_into(struct buf *b, const char *s, size_t len)
+{
+	size_t was = b->len;
+
+	if (put_escaped_len(b, s, len, 2) == 0)
+		return 0;
+	buf_truncate(b, was);
+	return -1;
 }

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /*
  * Sanitize an HTML fragment with an allowlist of tags and attributes:
  * script, style, iframe, object, embed, form (and their contents where they
@@ -58,6 +60,13 @@ size_t	 text_columns(const char *s, size_t n);
 
 /* Escape &, <, >, " and ' for HTML text or attribute values.  New string. */
 char	*html_escape(const char *s);
+
+/*
+ * The same for the len bytes at s, appended to b: no string of its own
+ * for each piece of a feed's text.  0, or -1 with b as it was when the
+ * whole would pass b's cap.
+ */
+int	 html_escape_into(struct buf *b, const char *s, size_t len);
 
 /* html-discover.c */
 /*

@@ -116,18 +116,6 @@ word_flags(uint64_t w)
 	    ((w ^ (SCAN_ONES * '=')) - SCAN_ONES)) & SCAN_HIGH;
 }
 
-/* Octets before the first flagged one (in memory order). */
-static size_t
-flags_skip(uint64_t flags)
-{
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	return (size_t)__builtin_ctzll(flags) / 8;
-#else
-	(void)flags;
-	return 0;
-#endif
-}
-
 /* Literal octets from s, at most max; words only before the NUL. */
 static size_t
 literal_run(const unsigned char *s, const unsigned char *end, size_t max)
@@ -139,7 +127,7 @@ literal_run(const unsigned char *s, const unsigned char *end, size_t max)
 		lim = max;
 	for (; n + 8 <= lim; n += 8) {
 		if ((flags = word_flags(scan_word(s + n))) != 0) {
-			n += flags_skip(flags);
+			n += scan_skip(flags);
 			break;
 		}
 	}

@@ -136,8 +136,8 @@ plain_path(const char *s)
  * escapes or a fragment.  Most links in feeds read so, and curl's parse is
  * the dearest part of sanitizing them.
  */
-static int
-plain_http_url(const char *ref)
+int
+url_is_plain_http(const char *ref)
 {
 	size_t n;
 
@@ -157,7 +157,7 @@ absolute(const char *ref, size_t slen)
 	CURLU *h;
 	char *out = NULL;
 
-	if (plain_http_url(ref))
+	if (url_is_plain_http(ref))
 		return xstrdup(ref);
 	if ((h = curl_url()) == NULL)
 		return NULL;

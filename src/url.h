@@ -19,6 +19,11 @@ char	*url_scheme(const char *url);
  * and control characters gone, tabs and newlines inside removed.  New string.
  */
 char	*url_trim(const char *url);
+/*
+ * 1 when url (trimmed) is an http or https URL that url_resolve would
+ * hand back as it is, without a look at curl's parse: most feed links.
+ */
+int	 url_is_plain_http(const char *url);
 
 
 /* A URL in parts, user and path URL-decoded; port 0 when not given. */

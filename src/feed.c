@@ -763,6 +763,16 @@ fail:
 	return NULL;
 }
 
+/*
+ * libxml2 sets itself up at its first use, which is not safe when several
+ * threads make that first use at once.
+ */
+void
+feed_global_init(void)
+{
+	xmlInitParser();
+}
+
 struct feed *
 feed_parse(const char *data, size_t len, const char *base_url,
     const char *http_charset, char **err)

@@ -50,6 +50,8 @@ struct feed {
 struct feed *feed_parse(const char *data, size_t len, const char *base_url,
 	    const char *http_charset, char **err);
 void	 feed_free(struct feed *f);
+/* Before feed_parse runs on more than one thread; may be called again. */
+void	 feed_global_init(void);
 
 /* The stable key of an item: id, else link, else NULL. */
 const char *feed_item_key(const struct feed_item *it);

@@ -4,8 +4,9 @@
  * Two queues under one lock: jobs to parse, which the workers wait on, and
  * jobs parsed, which the caller takes back.  A worker writes a byte to a
  * pipe for each job it finishes, so a caller asleep in poll(2) wakes up.
- * feed_parse keeps no state between calls, and libxml2 keeps its error
- * handlers per thread, so the workers share nothing else.
+ * feed_parse keeps no state between calls, and libxml2, set up before the
+ * first worker starts, keeps its error handlers per thread, so the workers
+ * share nothing else.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -165,6 +166,7 @@ start_workers(struct parse_pool *p, int nthreads)
 {
 	if (nthreads <= 0 || open_wake_pipe(p->wake) == -1)
 		return;
+	feed_global_init();
 	p->threads = xcalloc((size_t)nthreads, sizeof *p->threads);
 	while (p->nthreads < nthreads && pthread_create(
 	    &p->threads[p->nthreads], NULL, worker, p) == 0)

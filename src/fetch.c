@@ -63,7 +63,7 @@ struct loop {
 	struct fetch_options opt;
 	struct transfer	*list;		/* running */
 	int		 running;
-	CURL		**idle;		/* up to opt.concurrency */
+	struct transfer	**idle;		/* finished, up to opt.concurrency */
 	int		 nidle;
 	fetch_done_fn	 done;
 	void		*ctx;
@@ -209,27 +209,20 @@ trust(CURL *h, const char *ca_file)
 	curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
 }
 
-/*
- * A transfer on handle h, a new one or one a finished transfer left: every
- * option is set again, so nothing of the last request carries over but
- * libcurl's caches.
- */
+/* A handle set with the options every request of a loop shares. */
 static struct transfer *
-transfer_new(const struct fetch_request *req, const struct fetch_options *opt,
-    CURL *h)
+transfer_make(const struct fetch_options *opt)
 {
 	struct transfer *t;
 	const char *protos = opt->allow_file ? "http,https,file" : "http,https";
+	CURL *h;
 
-	if (h == NULL && (h = curl_easy_init()) == NULL)
+	if ((h = curl_easy_init()) == NULL)
 		return NULL;
 	t = xcalloc(1, sizeof *t);
 	t->h = h;
-	t->req = req;
 	t->max_size = opt->max_size;
 	buf_init(&t->body, opt->max_size + 1);
-	t->headers = conditional_headers(req);
-	curl_easy_setopt(h, CURLOPT_URL, req->url);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -238,7 +231,6 @@ transfer_new(const struct fetch_request *req, const struct fetch_options *opt,
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, opt->timeout);
 	/* A declared length past the cap is refused before any byte. */
@@ -257,23 +249,54 @@ transfer_new(const struct fetch_request *req, const struct fetch_options *opt,
 	return t;
 }
 
-/* Free t; its handle goes back to l's idle ones, or is freed. */
+/*
+ * t set for req: libcurl keeps a handle's options from one transfer to
+ * the next, so only the URL and the validators change.
+ */
 static void
-transfer_free(struct transfer *t, struct loop *l)
+transfer_start(struct transfer *t, const struct fetch_request *req)
 {
-	if (l != NULL && l->nidle < l->opt.concurrency) {
-		curl_easy_reset(t->h);
-		l->idle[l->nidle++] = t->h;
-	} else
-		curl_easy_cleanup(t->h);
+	t->req = req;
+	t->headers = conditional_headers(req);
+	t->errbuf[0] = '\0';
+	curl_easy_setopt(t->h, CURLOPT_URL, req->url);
+	curl_easy_setopt(t->h, CURLOPT_HTTPHEADER, t->headers);
+}
+
+/* What a request left in t, gone: t is ready for the next one. */
+static void
+transfer_clear(struct transfer *t)
+{
 	curl_slist_free_all(t->headers);
+	t->headers = NULL;
 	buf_free(&t->body);
-	free(t->etag);
-	free(t->last_modified);
-	free(t->content_type);
-	free(t->retry_after);
-	free(t->moved_to);
+	xstrset(&t->etag, NULL);
+	xstrset(&t->last_modified, NULL);
+	xstrset(&t->content_type, NULL);
+	xstrset(&t->retry_after, NULL);
+	xstrset(&t->moved_to, NULL);
+	t->too_big = t->temporary = 0;
+	t->hop_status = 0;
+	t->req = NULL;
+}
+
+static void
+transfer_free(struct transfer *t)
+{
+	transfer_clear(t);
+	curl_easy_cleanup(t->h);
 	free(t);
+}
+
+/* A finished transfer waits for the next request, or goes. */
+static void
+transfer_done(struct loop *l, struct transfer *t)
+{
+	if (l->nidle < l->opt.concurrency) {
+		transfer_clear(t);
+		l->idle[l->nidle++] = t;
+	} else
+		transfer_free(t);
 }
 
 static char *
@@ -340,7 +363,7 @@ finish(struct loop *l, struct transfer *t, CURLcode rc)
 	free(res.error);
 	free(res.effective_url);
 	free(res.charset);
-	transfer_free(t, l);
+	transfer_done(l, t);
 }
 
 static void
@@ -363,14 +386,15 @@ start_more(struct loop *l, const struct fetch_request *reqs, size_t next,
 	struct fetch_result res;
 
 	while (next < n && l->running < l->opt.concurrency) {
-		t = transfer_new(&reqs[next], &l->opt,
-		    l->nidle > 0 ? l->idle[--l->nidle] : NULL);
+		t = l->nidle > 0 ? l->idle[--l->nidle] : transfer_make(&l->opt);
+		if (t != NULL)
+			transfer_start(t, &reqs[next]);
 		if (t == NULL || curl_multi_add_handle(l->m, t->h) != CURLM_OK) {
 			memset(&res, 0, sizeof res);
 			res.error = "could not start the transfer";
 			l->done(&reqs[next], &res, l->ctx);
 			if (t != NULL)
-				transfer_free(t, NULL);
+				transfer_free(t);
 		} else {
 			t->next = l->list;
 			l->list = t;
@@ -443,7 +467,7 @@ loop_end(struct loop *l)
 {
 	abort_all(l);
 	while (l->nidle > 0)
-		curl_easy_cleanup(l->idle[--l->nidle]);
+		transfer_free(l->idle[--l->nidle]);
 	free(l->idle);
 	curl_multi_cleanup(l->m);
 }

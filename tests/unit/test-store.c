@@ -59,6 +59,8 @@ struct seen {
 	int	 errors;
 	char	 etag[32];
 	char	 url[64];
+	char	 state[16];
+	char	 title[32];
 	int	 has_error;
 };
 
@@ -76,6 +78,8 @@ see(const struct feed_row *f, void *ctx)
 	s->errors = f->consecutive_errors;
 	snprintf(s->etag, sizeof s->etag, "%s", f->etag ? f->etag : "");
 	snprintf(s->url, sizeof s->url, "%s", f->url);
+	snprintf(s->state, sizeof s->state, "%s", f->state ? f->state : "");
+	snprintf(s->title, sizeof s->title, "%s", f->title ? f->title : "");
 	s->has_error = f->last_error != NULL;
 	return 0;
 }
@@ -112,6 +116,52 @@ record(struct store *st, int64_t id, struct fetch_outcome *o)
 		printf("# %s\n", err);
 		free(err);
 	}
+}
+
+/*
+ * Feeds 5 and 6 go through the same history (a title, validators, then a
+ * 410); then one gets its 304 recorded alone, the other in a batch: the
+ * rows must read the same.
+ */
+static void
+same_as_one_by_one(struct store *st, int64_t topic)
+{
+	struct fetch_outcome ok200 = { 0 }, gone = { 0 }, n304 = { 0 };
+	struct seen a, b;
+	int64_t id = 6;
+	char *err = NULL;
+
+	ok200.when = 6100;
+	ok200.status = 200;
+	ok200.etag = "\"e\"";
+	ok200.last_modified = "Tue, 01 Dec 2026 10:00:00 GMT";
+	ok200.title = "Feed title";
+	gone.when = 6200;
+	gone.status = 410;
+	gone.error = "HTTP status 410 (gone)";
+	gone.state = "gone";
+	gone.next_fetch = 99999;
+	n304.when = 6300;
+	n304.status = 304;
+	store_feed_add(st, "https://e.example/feed", &topic, 1, 1000, &err);
+	store_feed_add(st, "https://f.example/feed", &topic, 1, 1000, &err);
+	record(st, 5, &ok200);
+	record(st, 6, &ok200);
+	record(st, 5, &gone);
+	record(st, 6, &gone);
+	record(st, 5, &n304);
+	store_feeds_unchanged(st, &id, 1, 6300, &err);
+	a = feed_row(st, 5);
+	b = feed_row(st, 6);
+	ok(a.status == b.status && a.last_fetch == b.last_fetch &&
+	    a.next_fetch == b.next_fetch && a.errors == b.errors &&
+	    a.has_error == b.has_error && strcmp(a.etag, b.etag) == 0 &&
+	    strcmp(a.state, b.state) == 0 && strcmp(a.title, b.title) == 0,
+	    "a 304 recorded in a batch leaves the feed as one recorded alone");
+	ok(strcmp(b.state, "active") == 0 && strcmp(b.title, "Feed title") == 0
+	    && strcmp(b.etag, "\"e\"") == 0 && b.status == 304,
+	    "a 304 brings a gone feed back, keeping its title and validators");
+	free(err);
 }
 
 /*
@@ -160,6 +210,8 @@ fetching(struct store *st, int64_t topic)
 	s = feed_row(st, 3);
 	ok(s.status == 304 && s.errors == 0 && !s.has_error &&
 	    s.next_fetch == 0, "a 304 clears the error and its backoff");
+
+	same_as_one_by_one(st, topic);
 
 	moved = ok200;
 	moved.when = 8000;

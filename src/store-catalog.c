@@ -225,12 +225,9 @@ fail:
 	return -1;
 }
 
-/*
- * Every feed, the active ones, or the one with id (when id > 0); only those
- * due at due_at when due_at >= 0.
- */
+/* Every feed, the active ones, or the one with id (when id > 0). */
 static int
-feed_select(struct store *st, int active_only, int64_t id, int64_t due_at,
+feed_select(struct store *st, int active_only, int64_t id,
     store_feed_fn fn, void *ctx, char **err)
 {
 	static const char sql[] = "SELECT f.id, f.url, f.title, f.site_link,"
@@ -243,8 +240,7 @@ feed_select(struct store *st, int active_only, int64_t id, int64_t due_at,
 	    " (SELECT count(*) FROM items WHERE feed_id = f.id),"
 	    " f.last_new_item, f.title_set, f.next_fetch"
 	    " FROM feeds f WHERE (?1 = 0 OR f.state = 'active')"
-	    " AND (?2 = 0 OR f.id = ?2)"
-	    " AND (?3 < 0 OR coalesce(f.next_fetch, 0) <= ?3) ORDER BY f.id";
+	    " AND (?2 = 0 OR f.id = ?2) ORDER BY f.id";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
 	struct feed_row r;
 	int rc;
@@ -253,7 +249,6 @@ feed_select(struct store *st, int active_only, int64_t id, int64_t due_at,
 		return -1;
 	sqlite3_bind_int(s, 1, active_only);
 	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, due_at);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(s, 0);
 		r.url = col_text(s, 1);
@@ -281,7 +276,7 @@ int
 store_feed_each(struct store *st, int active_only, store_feed_fn fn,
     void *ctx, char **err)
 {
-	return feed_select(st, active_only, 0, -1, fn, ctx, err);
+	return feed_select(st, active_only, 0, fn, ctx, err);
 }
 
 /*
@@ -321,7 +316,7 @@ int
 store_feed_get(struct store *st, int64_t id, store_feed_fn fn, void *ctx,
     char **err)
 {
-	return feed_select(st, 0, id, -1, fn, ctx, err);
+	return feed_select(st, 0, id, fn, ctx, err);
 }
 
 int

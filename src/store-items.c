@@ -35,8 +35,13 @@ move_feed(struct store *st, int64_t feed_id, const char *new_url, char **err)
 	return step_done(st, s, "moving a feed", err);
 }
 
+/*
+ * Record o for the feeds whose ids the JSON array ids lists: one feed's
+ * fetch, or a run's 304s in one statement (a statement per feed cost more
+ * than its request).
+ */
 static int
-record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
+record_fetch(struct store *st, const char *ids, const struct fetch_outcome *o,
     char **err)
 {
 	static const char sql[] = "UPDATE feeds SET last_fetch = ?2,"
@@ -52,12 +57,12 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 	    " next_fetch = ?9,"
 	    " state = CASE WHEN ?10 IS NOT NULL THEN ?10"
 	    "   WHEN ?4 IS NULL AND state = 'gone' THEN 'active' ELSE state END"
-	    " WHERE id = ?1";
+	    " WHERE id IN (SELECT value FROM json_each(?1))";
 	sqlite3_stmt *s = stmt_get(st, sql, err);
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, feed_id);
+	bind_text(s, 1, ids);
 	sqlite3_bind_int64(s, 2, o->when);
 	sqlite3_bind_int(s, 3, o->status);
 	bind_text(s, 4, o->error);
@@ -71,9 +76,7 @@ record_fetch(struct store *st, int64_t feed_id, const struct fetch_outcome *o,
 		sqlite3_bind_null(s, 9);
 	bind_text(s, 10, o->state);
 	bind_text(s, 11, o->warning);
-	if (step_done(st, s, "recording a fetch", err) == -1)
-		return -1;
-	return o->new_url ? move_feed(st, feed_id, o->new_url, err) : 0;
+	return step_done(st, s, "recording a fetch", err);
 }
 
 /* FNV-1a: a stable key for items with neither id nor link. */
@@ -196,13 +199,16 @@ store_feed_update(struct store *st, int64_t feed_id,
 	static const char touch[] =
 	    "UPDATE feeds SET last_new_item = ? WHERE id = ?";
 	sqlite3_stmt *s;
+	char one[32];
 	size_t i;
 	int rc;
 
 	*nnew = 0;
+	snprintf(one, sizeof one, "[%lld]", (long long)feed_id);
 	if (store_begin(st, err) == -1)
 		return -1;
-	if (record_fetch(st, feed_id, o, err) == -1)
+	if (record_fetch(st, one, o, err) == -1 || (o->new_url != NULL &&
+	    move_feed(st, feed_id, o->new_url, err) == -1))
 		goto fail;
 	for (i = 0; parsed && i < parsed->nitems; i++) {
 		if ((rc = upsert_item(st, feed_id, &parsed->items[i], o->when,
@@ -239,32 +245,20 @@ id_array(const int64_t *ids, size_t n)
 	return buf_detach(&b);
 }
 
-/*
- * What record_fetch writes for a 304 without error, for all the feeds in
- * one statement: a statement per feed cost more than its request.
- * test-store checks that both leave a feed the same.
- */
 int
 store_feeds_unchanged(struct store *st, const int64_t *ids, size_t n,
     int64_t when, char **err)
 {
-	static const char sql[] = "UPDATE feeds SET last_fetch = ?2,"
-	    " last_status = 304, last_error = NULL, consecutive_errors = 0,"
-	    " next_fetch = NULL,"
-	    " state = CASE WHEN state = 'gone' THEN 'active' ELSE state END"
-	    " WHERE id IN (SELECT value FROM json_each(?1))";
-	sqlite3_stmt *s;
+	struct fetch_outcome o = { 0 };
 	char *list;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	if ((s = stmt_get(st, sql, err)) == NULL)
-		return -1;
+	o.when = when;
+	o.status = 304;
 	list = id_array(ids, n);
-	bind_text(s, 1, list);
-	sqlite3_bind_int64(s, 2, when);
-	rc = step_done(st, s, "recording unchanged feeds", err);
+	rc = record_fetch(st, list, &o, err);
 	free(list);
 	return rc;
 }

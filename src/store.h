@@ -150,7 +150,7 @@ int	 store_feed_update(struct store *st, int64_t feed_id,
 
 /*
  * Record that these feeds answered 304 (not modified) at when, all in one
- * transaction: a transaction per feed cost more than the request itself.
+ * statement: a transaction per feed cost more than the request itself.
  */
 int	 store_feeds_unchanged(struct store *st, const int64_t *ids,
 	    size_t n, int64_t when, char **err);

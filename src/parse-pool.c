@@ -193,20 +193,28 @@ parse_pool_new(int nthreads)
 	return p;
 }
 
+/* Jobs no worker has started are dropped unparsed; the rest finish. */
 void
 parse_pool_free(struct parse_pool *p)
 {
 	struct parse_job *job;
+	struct queue unstarted;
 	int i;
 
 	if (p == NULL)
 		return;
 	pthread_mutex_lock(&p->lock);
+	unstarted = p->todo;
+	if (unstarted.head == NULL)
+		unstarted.tail = &unstarted.head;
+	queue_init(&p->todo);
 	p->stop = 1;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->lock);
 	for (i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
+	while ((job = queue_get(&unstarted)) != NULL)
+		parse_job_free(job);
 	while ((job = queue_get(&p->done)) != NULL)
 		parse_job_free(job);
 	if (p->wake[0] != -1) {

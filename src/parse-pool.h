@@ -39,7 +39,10 @@ int	 parse_pool_threads(void);
 
 /* A pool of nthreads workers (0: parse in the caller's thread). */
 struct parse_pool *parse_pool_new(int nthreads);
-/* Stops the workers; jobs not taken back are freed. */
+/*
+ * Stops the workers: jobs none has started are dropped unparsed, those
+ * under way finish, and every job not taken back is freed.
+ */
 void	 parse_pool_free(struct parse_pool *p);
 
 void	 parse_pool_submit(struct parse_pool *p, struct parse_job *job);
